@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Time spans in systemd's syntax ("90s", "10m", "1h 30min", "2d", "1w", "infinity"), the
+// notation of every duration in banjo's config, command line and output.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace banjo {
+
+using Usec = std::chrono::microseconds;
+// "infinity": a ban that never expires. Also the D-Bus value UINT64_MAX.
+inline constexpr Usec infinite_usec = Usec::max();
+
+// Accepts what systemd.time(7) accepts for spans: a sequence of NUMBER[UNIT] terms, optional
+// spaces between them, units usec/us/µs, ms/msec, s/sec/second(s), m/min/minute(s), h/hr/hour(s),
+// d/day(s), w/week(s), M/month(s), y/year(s); a bare number means seconds; decimals allowed
+// ("1.5h"). "infinity" gives infinite_usec. Returns nullopt on bad text, negatives or overflow.
+std::optional<Usec> parse_timespan(std::string_view text) noexcept;
+
+// The shortest systemd-style text for d, e.g. "1h 30min", "10min", "1w", "infinity", "0".
+// parse_timespan(format_timespan(d)) == d for every d.
+std::string format_timespan(Usec d);
+
+}  // namespace banjo

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The one reader of the journal: opens the system journal, a directory (rotated files included)
+// or a list of files, restricts it to the union of the jails' journal-match groups, and steps
+// through entries reading only the fields asked for. One thread; not copyable.
+#pragma once
+
+#include "lib/sd/journal.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banjo {
+
+class JournalReader {
+public:
+    static JournalReader open_system();
+    static JournalReader open_directory(const std::string& path);
+    static JournalReader open_files(const std::vector<std::string>& paths);
+
+    // groups are OR-ed; within a group "FIELD=value" terms follow the journal's rules (same
+    // field: OR, different fields: AND). Call before positioning. No groups = every entry.
+    void set_matches(const std::vector<std::vector<std::string>>& groups);
+
+    void seek_head();
+    void seek_tail();                       // next() then returns only entries appended later
+    void seek_realtime(std::uint64_t usec);
+    // Positions after the entry of `cursor`. If that entry no longer exists (vacuumed), after
+    // the place its timestamp would have. Returns false if the cursor text is unusable.
+    bool seek_after_cursor(const std::string& cursor);
+
+    bool next();                            // false at the end
+    std::uint64_t realtime_usec() const;
+    std::string cursor() const;
+    // The value of FIELD in the current entry (without "FIELD="), nullopt if absent.
+    // Valid until the next field() call or next(). Values longer than the data threshold are cut.
+    std::optional<std::string_view> field(const char* name) const;
+
+    // For the live loop: the fd to poll, its events, and what woke us.
+    int fd() const;
+    int events() const;
+    std::uint64_t timeout_usec() const;
+    int process();   // SD_JOURNAL_NOP / APPEND / INVALIDATE
+
+private:
+    explicit JournalReader(sd::Journal j);
+    sd::Journal journal_;
+};
+
+}  // namespace banjo
