@@ -1,1 +1,92 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/jail.hpp"
+
+#include <algorithm>
+
+namespace banjo {
+
+Jail::Jail(JailSettings settings) : settings_(std::move(settings)) {}
+
+bool Jail::ignores(const Address& address) const noexcept { return settings_.ignore.contains(address); }
+
+std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, FailureOutcome* outcome) {
+    FailureOutcome dummy;
+    FailureOutcome& out = outcome ? *outcome : dummy;
+    if (ignores(address)) {
+        out = FailureOutcome::ignored;
+        return std::nullopt;
+    }
+    ++total_failures_;
+    auto record = records_.find(address);
+    if (record != records_.end() && record->second.banned_until > time) {
+        out = FailureOutcome::already_banned;
+        return std::nullopt;
+    }
+    auto window = windows_.find(address);
+    if (window == windows_.end()) {
+        if (windows_.size() >= settings_.max_tracked) make_room(time);
+        window = windows_.emplace(address, FailureWindow{}).first;
+    }
+    const unsigned failures = window->second.add(time, settings_.findtime, settings_.maxretry);
+    if (failures < settings_.maxretry) {
+        out = FailureOutcome::counted;
+        return std::nullopt;
+    }
+    windows_.erase(window);
+    Record& r = records_[address];
+    BanDecision decision{address, time, failures, settings_.ban.duration_for(r.bans), r.bans};
+    r.bans = r.bans == UINT32_MAX ? r.bans : r.bans + 1;
+    r.banned_until = decision.bantime == infinite_usec || time > infinite_usec - decision.bantime
+                         ? infinite_usec
+                         : time + decision.bantime;
+    ++total_bans_;
+    out = FailureOutcome::banned;
+    return decision;
+}
+
+void Jail::note_ban(const Address& address, Usec until, bool counts_as_offence) {
+    Record& r = records_[address];
+    r.banned_until = std::max(r.banned_until, until);
+    if (counts_as_offence && r.bans != UINT32_MAX) ++r.bans;
+    windows_.erase(address);
+}
+
+void Jail::forget_ban(const Address& address) {
+    auto it = records_.find(address);
+    if (it != records_.end()) it->second.banned_until = Usec(0);
+}
+
+unsigned Jail::previous_bans(const Address& address) const {
+    auto it = records_.find(address);
+    return it == records_.end() ? 0 : it->second.bans;
+}
+
+void Jail::set_previous_bans(const Address& address, unsigned n) { records_[address].bans = n; }
+
+void Jail::prune(Usec now) {
+    std::erase_if(windows_, [&](const auto& kv) { return kv.second.stale(now, settings_.findtime); });
+}
+
+void Jail::make_room(Usec now) {
+    prune(now);
+    if (windows_.size() < settings_.max_tracked) return;
+    // Still full of live windows: a flood of distinct addresses. Forget the tenth that failed
+    // least recently; they are the least likely to reach maxretry soon.
+    std::vector<std::int64_t> lasts;
+    lasts.reserve(windows_.size());
+    for (const auto& kv : windows_) lasts.push_back(kv.second.last_second());
+    auto cut = lasts.begin() + static_cast<std::ptrdiff_t>(lasts.size() / 10);
+    std::nth_element(lasts.begin(), cut, lasts.end());
+    const std::int64_t threshold = *cut;
+    std::size_t to_drop = lasts.size() / 10 + 1;
+    for (auto it = windows_.begin(); it != windows_.end() && to_drop > 0;) {
+        if (it->second.last_second() <= threshold) {
+            it = windows_.erase(it);
+            --to_drop;
+        } else {
+            ++it;
+        }
+    }
+}
+
+}  // namespace banjo

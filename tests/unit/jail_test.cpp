@@ -1,1 +1,123 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/jail.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace banjo;
+using namespace std::chrono_literals;
+
+namespace {
+
+Address addr(const char* text) { return *Address::parse(text); }
+Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)); }
+
+JailSettings sshd(unsigned maxretry = 3) {
+    JailSettings s;
+    s.name = "sshd";
+    s.maxretry = maxretry;
+    s.findtime = 10min;
+    s.ban.bantime = 10min;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("an address is banned at its maxretry-th failure inside findtime") {
+    Jail jail(sshd(3));
+    CHECK_FALSE(jail.add_failure(addr("198.51.100.4"), at(0)));
+    CHECK_FALSE(jail.add_failure(addr("198.51.100.4"), at(10)));
+    auto ban = jail.add_failure(addr("198.51.100.4"), at(20));
+    REQUIRE(ban);
+    CHECK(ban->address == addr("198.51.100.4"));
+    CHECK(ban->failures == 3);
+    CHECK(ban->bantime == Usec(10min));
+    CHECK(ban->time == at(20));
+}
+
+TEST_CASE("failures spread wider than findtime never ban") {
+    Jail jail(sshd(3));
+    for (int i = 0; i < 20; ++i) CHECK_FALSE(jail.add_failure(addr("198.51.100.4"), at(i * 301)));
+}
+
+TEST_CASE("failures of different addresses are counted apart") {
+    Jail jail(sshd(2));
+    CHECK_FALSE(jail.add_failure(addr("198.51.100.4"), at(0)));
+    CHECK_FALSE(jail.add_failure(addr("203.0.113.9"), at(1)));
+    CHECK(jail.add_failure(addr("203.0.113.9"), at(2)));
+    CHECK(jail.tracked_addresses() == 1);
+}
+
+TEST_CASE("an IPv4-mapped IPv6 address counts as the same host as its IPv4 form") {
+    Jail jail(sshd(2));
+    CHECK_FALSE(jail.add_failure(addr("::ffff:198.51.100.4"), at(0)));
+    auto ban = jail.add_failure(addr("198.51.100.4"), at(1));
+    REQUIRE(ban);
+    CHECK(ban->address.to_string() == "198.51.100.4");
+}
+
+TEST_CASE("an address on the ignore list is never banned") {
+    JailSettings s = sshd(1);
+    s.ignore.insert(*Cidr::parse("203.0.113.0/24"));
+    Jail jail(s);
+    FailureOutcome outcome{};
+    CHECK_FALSE(jail.add_failure(addr("203.0.113.77"), at(0), &outcome));
+    CHECK(outcome == FailureOutcome::ignored);
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(0)));
+}
+
+TEST_CASE("a banned address is not banned again while its ban lasts") {
+    Jail jail(sshd(1));
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(0)));
+    FailureOutcome outcome{};
+    CHECK_FALSE(jail.add_failure(addr("198.51.100.4"), at(300), &outcome));
+    CHECK(outcome == FailureOutcome::already_banned);
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(601)));
+}
+
+TEST_CASE("a repeat offender's ban grows with the increment policy") {
+    JailSettings s = sshd(1);
+    s.ban.increment = {true, 3.0, 24h};
+    Jail jail(s);
+    auto first = jail.add_failure(addr("198.51.100.4"), at(0));
+    auto second = jail.add_failure(addr("198.51.100.4"), at(700));
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first->bantime == Usec(10min));
+    CHECK(second->bantime == Usec(30min));
+    CHECK(second->previous_bans == 1);
+}
+
+TEST_CASE("failures after an early unban count again") {
+    Jail jail(sshd(1));
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(0)));
+    jail.forget_ban(addr("198.51.100.4"));
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(5)));
+}
+
+TEST_CASE("the number of tracked addresses stays bounded under a flood of distinct addresses") {
+    JailSettings s = sshd(5);
+    s.max_tracked = 1000;
+    Jail jail(s);
+    for (std::uint32_t i = 0; i < 20'000; ++i) jail.add_failure(Address::ipv4(0xC6336400u + i), at(static_cast<int>(i / 100)));
+    CHECK(jail.tracked_addresses() <= 1000);
+}
+
+TEST_CASE("a flood of distinct addresses does not stop a persistent attacker from being banned") {
+    JailSettings s = sshd(5);
+    s.max_tracked = 1000;
+    Jail jail(s);
+    bool banned = false;
+    for (std::uint32_t i = 0; i < 5000; ++i) {
+        jail.add_failure(Address::ipv4(0xCB007100u + i), at(static_cast<int>(i / 50)));
+        if (i % 900 == 0) banned = banned || jail.add_failure(addr("198.51.100.4"), at(static_cast<int>(i / 50))).has_value();
+    }
+    CHECK(banned);
+}
+
+TEST_CASE("pruning forgets addresses whose failures are all older than findtime") {
+    Jail jail(sshd(5));
+    jail.add_failure(addr("198.51.100.4"), at(0));
+    jail.add_failure(addr("198.51.100.5"), at(500));
+    jail.prune(at(650));
+    CHECK(jail.tracked_addresses() == 1);
+}

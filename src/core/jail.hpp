@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A jail counts the failures of each address inside findtime and decides a ban when an address
+// reaches maxretry. It knows nothing of journals, regexes or firewalls: failures come in with
+// their journal timestamp, ban decisions go out. Everything an attacker can grow (the number of
+// tracked addresses) is bounded. One thread.
+#pragma once
+
+#include "core/address.hpp"
+#include "core/ban_policy.hpp"
+#include "core/cidr_set.hpp"
+#include "core/duration.hpp"
+#include "core/failure_window.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace banjo {
+
+inline constexpr std::size_t default_max_tracked_addresses = 200'000;
+
+struct JailSettings {
+    std::string name;
+    bool enabled = true;
+    std::string filter;
+    std::string mode;
+    std::vector<std::vector<std::string>> journal_match;   // empty: the filter's own
+    unsigned maxretry = 5;
+    Usec findtime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
+    BanPolicy ban;
+    CidrSet ignore;
+    bool ignore_self = true;
+    std::vector<std::string> ports;   // empty: every port
+    std::size_t max_tracked = default_max_tracked_addresses;
+};
+
+struct BanDecision {
+    Address address;
+    Usec time{};        // the failure that tripped it (journal time)
+    unsigned failures = 0;
+    Usec bantime{};     // infinite_usec: permanent
+    unsigned previous_bans = 0;
+};
+
+enum class FailureOutcome { counted, banned, ignored, already_banned };
+
+class Jail {
+public:
+    explicit Jail(JailSettings settings);
+
+    const JailSettings& settings() const noexcept { return settings_; }
+    const std::string& name() const noexcept { return settings_.name; }
+
+    // One failure of `address` at journal time `time`. Returns the ban decision when this
+    // failure reaches maxretry; `outcome` (if given) says what happened otherwise.
+    std::optional<BanDecision> add_failure(const Address& address, Usec time,
+                                           FailureOutcome* outcome = nullptr);
+
+    // Bans made outside the failure count (manual, restored from state) and their end, so the
+    // jail neither bans the address again meanwhile nor forgets it for the increment policy.
+    void note_ban(const Address& address, Usec until, bool counts_as_offence);
+    void forget_ban(const Address& address);   // unbanned early: failures count again
+    // How often this address was banned before (the increment policy's n).
+    unsigned previous_bans(const Address& address) const;
+    void set_previous_bans(const Address& address, unsigned n);
+
+    bool ignores(const Address& address) const noexcept;
+    void set_ignore(CidrSet ignore) { settings_.ignore = std::move(ignore); }
+    void add_ignore(const Cidr& c) { settings_.ignore.insert(c); }
+    bool remove_ignore(const Cidr& c) { return settings_.ignore.erase(c); }
+
+    std::size_t tracked_addresses() const noexcept { return windows_.size(); }
+    std::uint64_t total_failures() const noexcept { return total_failures_; }
+    std::uint64_t total_bans() const noexcept { return total_bans_; }
+
+    // Drops windows that can no longer reach maxretry by `now`; called on a timer by the daemon
+    // and whenever the tracking limit is reached.
+    void prune(Usec now);
+
+private:
+    void make_room(Usec now);
+
+    JailSettings settings_;
+    std::unordered_map<Address, FailureWindow, AddressHash> windows_;
+    struct Record {
+        Usec banned_until{0};
+        unsigned bans = 0;
+    };
+    std::unordered_map<Address, Record, AddressHash> records_;
+    std::uint64_t total_failures_ = 0;
+    std::uint64_t total_bans_ = 0;
+};
+
+}  // namespace banjo
