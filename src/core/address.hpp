@@ -48,7 +48,12 @@ private:
     std::array<std::uint8_t, 16> bytes_{};
 };
 
+// Every bit of the address reaches every bit of the hash, so dense ranges (one /24, one /64)
+// spread evenly over buckets. The function is public, so an attacker who controls many sources
+// (an IPv6 /64) could aim at one bucket; a table that holds attacker-chosen keys should pass a
+// random seed, chosen once at start-up.
 struct AddressHash {
+    std::uint64_t seed = 0;
     std::size_t operator()(const Address& a) const noexcept;
 };
 
