@@ -1,1 +1,127 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "journal/entry_router.hpp"
+
+#include "journal/journal_reader.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+namespace banjo {
+
+namespace {
+
+// A group in canonical form: field -> accepted values. Equal groups compare equal however
+// their terms were written or ordered.
+using CanonicalGroup = std::map<std::string, std::set<std::string>>;
+// A jail's match set; the empty set stands for "every entry".
+using CanonicalMatch = std::set<CanonicalGroup>;
+
+CanonicalGroup canonical_group(const std::vector<std::string>& terms) {
+    CanonicalGroup group;
+    for (const auto& term : terms) {
+        auto eq = term.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw std::invalid_argument("journal match \"" + term + "\" is not FIELD=value");
+        group[term.substr(0, eq)].insert(term.substr(eq + 1));
+    }
+    return group;
+}
+
+CanonicalMatch canonical_match(const EntryRouter::Groups& groups) {
+    CanonicalMatch match;
+    for (const auto& terms : groups) {
+        if (terms.empty())
+            return {};
+        match.insert(canonical_group(terms));
+    }
+    return match;
+}
+
+}  // namespace
+
+EntryRouter::EntryRouter(std::vector<Groups> per_jail) {
+    std::vector<CanonicalMatch> jails;
+    CanonicalMatch all;
+    bool every_entry = false;
+    for (const auto& groups : per_jail) {
+        jails.push_back(canonical_match(groups));
+        every_entry = every_entry || jails.back().empty();
+        all.insert(jails.back().begin(), jails.back().end());
+    }
+    if (every_entry)
+        all.clear();
+
+    for (const auto& group : all) {
+        std::vector<std::string> terms;
+        for (const auto& [field, values] : group)
+            for (const auto& value : values)
+                terms.push_back(field + "=" + value);
+        union_.push_back(std::move(terms));
+    }
+
+    std::map<std::string, std::size_t> field_index;
+    std::map<std::pair<std::size_t, std::set<std::string>>, std::size_t> condition_index;
+    for (const auto& match : jails) {
+        JailRoute route;
+        route.always = match == all;
+        if (!route.always) {
+            for (const auto& group : match) {
+                std::vector<std::size_t> conditions;
+                for (const auto& [field, values] : group) {
+                    auto [f, new_field] = field_index.try_emplace(field, fields_.size());
+                    if (new_field) {
+                        fields_.push_back(field);
+                        conditions_of_field_.emplace_back();
+                    }
+                    auto [c, new_condition] =
+                        condition_index.try_emplace({f->second, values}, conditions_.size());
+                    if (new_condition) {
+                        conditions_.push_back({f->second, {values.begin(), values.end()}});
+                        conditions_of_field_[f->second].push_back(c->second);
+                    }
+                    conditions.push_back(c->second);
+                }
+                route.groups.push_back(std::move(conditions));
+            }
+        }
+        jails_.push_back(std::move(route));
+    }
+    satisfied_.resize(conditions_.size());
+}
+
+EntryRouter::Groups EntryRouter::union_groups() const {
+    return union_;
+}
+
+void EntryRouter::route(const JournalReader& reader, std::vector<std::size_t>& jail_indices_out) {
+    route_fields([&reader](const std::string& field) { return reader.field(field.c_str()); },
+                 jail_indices_out);
+}
+
+void EntryRouter::route_fields(const FieldLookup& lookup,
+                               std::vector<std::size_t>& jail_indices_out) {
+    jail_indices_out.clear();
+    // Each field is read once and tested against every condition on it right away, because the
+    // reader's view of a value ends at its next read.
+    for (std::size_t f = 0; f < fields_.size(); ++f) {
+        auto value = lookup(fields_[f]);
+        for (auto c : conditions_of_field_[f]) {
+            const auto& values = conditions_[c].values;
+            satisfied_[c] = value && std::find(values.begin(), values.end(), *value) != values.end();
+        }
+    }
+    for (std::size_t j = 0; j < jails_.size(); ++j) {
+        const auto& jail = jails_[j];
+        bool match = jail.always;
+        for (std::size_t g = 0; !match && g < jail.groups.size(); ++g)
+            match = std::all_of(jail.groups[g].begin(), jail.groups[g].end(),
+                                [this](std::size_t c) { return satisfied_[c] != 0; });
+        if (match)
+            jail_indices_out.push_back(j);
+    }
+}
+
+}  // namespace banjo

@@ -1,1 +1,156 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "journal/journal_reader.hpp"
+
+#include <systemd/sd-journal.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+namespace banjo {
+
+namespace {
+
+// The cursor's realtime ("t=<hex usec>"). Cursors are opaque, but this one field is what the
+// journal itself falls back to, and it is all that is left of an entry that was vacuumed.
+std::optional<std::uint64_t> cursor_realtime_usec(std::string_view cursor) {
+    while (!cursor.empty()) {
+        auto end = cursor.find(';');
+        auto item = cursor.substr(0, end);
+        if (item.size() > 2 && item[0] == 't' && item[1] == '=') {
+            std::uint64_t usec = 0;
+            auto [p, ec] = std::from_chars(item.data() + 2, item.data() + item.size(), usec, 16);
+            if (ec != std::errc() || p != item.data() + item.size())
+                return std::nullopt;
+            return usec;
+        }
+        if (end == std::string_view::npos)
+            break;
+        cursor.remove_prefix(end + 1);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+JournalReader::JournalReader(sd::Journal j) : journal_(std::move(j)) {
+    journal_.set_data_threshold(data_threshold_bytes);
+}
+
+JournalReader JournalReader::open_system() {
+    return JournalReader(sd::Journal::open(SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM));
+}
+
+JournalReader JournalReader::open_directory(const std::string& path) {
+    return JournalReader(sd::Journal::open_directory(path, 0));
+}
+
+JournalReader JournalReader::open_files(const std::vector<std::string>& paths) {
+    return JournalReader(sd::Journal::open_files(paths, 0));
+}
+
+void JournalReader::set_matches(const std::vector<std::vector<std::string>>& groups) {
+    journal_.flush_matches();
+    on_pending_entry_ = false;
+    // An empty group matches every entry, and so does a journal without matches.
+    for (const auto& group : groups)
+        if (group.empty())
+            return;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        if (i > 0)
+            journal_.add_disjunction();
+        for (const auto& term : groups[i])
+            journal_.add_match(term);
+    }
+}
+
+void JournalReader::seek_head() {
+    on_pending_entry_ = false;
+    journal_.seek_head();
+}
+
+void JournalReader::seek_tail() {
+    on_pending_entry_ = false;
+    journal_.seek_tail();
+}
+
+void JournalReader::seek_realtime(std::uint64_t usec) {
+    on_pending_entry_ = false;
+    journal_.seek_realtime_usec(usec);
+}
+
+bool JournalReader::seek_after_cursor(const std::string& cursor) {
+    on_pending_entry_ = false;
+    auto cursor_usec = cursor_realtime_usec(cursor);
+    try {
+        journal_.seek_cursor(cursor);
+    } catch (const std::system_error& e) {
+        if (e.code().value() == EINVAL)
+            return false;
+        throw;
+    }
+    // Nothing after the cursor yet: the journal keeps the sought place, so entries appended
+    // later are the next ones.
+    if (!journal_.next())
+        return true;
+    // The saved entry itself: the following next() moves past it.
+    if (journal_.test_cursor(cursor))
+        return true;
+    // The saved entry is gone (vacuumed, or a different set of files). The journal placed us
+    // by its own ordering; never re-process what lies at or before the saved timestamp.
+    if (cursor_usec && journal_.realtime_usec() <= *cursor_usec) {
+        journal_.seek_realtime_usec(*cursor_usec + 1);
+        return true;
+    }
+    on_pending_entry_ = true;
+    return true;
+}
+
+bool JournalReader::next() {
+    if (on_pending_entry_) {
+        on_pending_entry_ = false;
+        return true;
+    }
+    return journal_.next();
+}
+
+std::uint64_t JournalReader::realtime_usec() const {
+    return journal_.realtime_usec();
+}
+
+std::string JournalReader::cursor() const {
+    return journal_.cursor();
+}
+
+std::optional<std::string_view> JournalReader::field(const char* name) const {
+    auto data = journal_.data(name);
+    if (!data)
+        return std::nullopt;
+    // Uncompressed payloads come whole whatever the threshold; cut them here too.
+    if (data->size() > data_threshold_bytes)
+        data = data->substr(0, data_threshold_bytes);
+    auto prefix = std::strlen(name) + 1;
+    if (data->size() < prefix)
+        return std::string_view();
+    return data->substr(prefix);
+}
+
+int JournalReader::fd() const {
+    return journal_.fd();
+}
+
+int JournalReader::events() const {
+    return journal_.events();
+}
+
+std::uint64_t JournalReader::timeout_usec() const {
+    return journal_.timeout_usec();
+}
+
+int JournalReader::process() {
+    return journal_.process();
+}
+
+}  // namespace banjo

@@ -6,6 +6,7 @@
 
 #include "lib/sd/journal.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@ namespace banjo {
 
 class JournalReader {
 public:
+    // Fields are decompressed and returned up to this many bytes: a megabyte MESSAGE costs no
+    // more than an ordinary one, and nothing downstream sees more than this.
+    static constexpr std::size_t data_threshold_bytes = 8 * 1024;
+
     static JournalReader open_system();
     static JournalReader open_directory(const std::string& path);
     static JournalReader open_files(const std::vector<std::string>& paths);
@@ -38,7 +43,8 @@ public:
     // Valid until the next field() call or next(). Values longer than the data threshold are cut.
     std::optional<std::string_view> field(const char* name) const;
 
-    // For the live loop: the fd to poll, its events, and what woke us.
+    // For the live loop: the fd to poll, its events, and what woke us. The first fd() call
+    // starts watching the files and directories (inotify); process() sees nothing before it.
     int fd() const;
     int events() const;
     std::uint64_t timeout_usec() const;
@@ -47,6 +53,9 @@ public:
 private:
     explicit JournalReader(sd::Journal j);
     sd::Journal journal_;
+    // seek_after_cursor() sometimes has to step onto the first new entry to learn where it
+    // landed; the following next() then stays there instead of moving past it.
+    bool on_pending_entry_ = false;
 };
 
 }  // namespace banjo
