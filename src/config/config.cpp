@@ -1,1 +1,270 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "config/config.hpp"
+
+#include "config/filter_file.hpp"
+#include "config/toml_source.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+
+namespace banjo {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// One [jail.NAME] table as written in one file. A jail's settings are the defaults overlaid
+// with its layers in file order, key by key.
+struct Layer {
+    const TomlSource* source;
+    const toml::table* table;
+};
+
+struct Defaults {
+    Usec bantime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
+    Usec findtime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
+    unsigned maxretry = 5;
+    CidrSet ignore;
+    bool ignore_self = true;
+    IncrementPolicy increment;
+};
+
+const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
+
+unsigned read_maxretry(const TomlSource& src, const toml::table& t) {
+    auto v = src.get_integer(t, "maxretry");
+    if (*v < 1 || *v > 1'000'000) src.fail(*t.get("maxretry"), "'maxretry' must be between 1 and 1000000");
+    return static_cast<unsigned>(*v);
+}
+
+Usec read_positive_span(const TomlSource& src, const toml::table& t, std::string_view key) {
+    Usec v = *src.get_timespan(t, key);
+    if (v <= Usec(0)) src.fail(*t.get(key), "'" + std::string(key) + "' must be longer than 0");
+    return v;
+}
+
+CidrSet read_ignore(const TomlSource& src, const toml::table& t) {
+    CidrSet set;
+    for (const auto& text : *src.get_strings(t, "ignore")) {
+        auto cidr = Cidr::parse(text);
+        if (!cidr)
+            src.fail(*t.get("ignore"), "'ignore': \"" + text +
+                                           "\" is not an address or CIDR (host names are not resolved)");
+        set.insert(*cidr);
+    }
+    return set;
+}
+
+void read_increment(const TomlSource& src, const toml::table& parent, IncrementPolicy& inc) {
+    const toml::table* t = src.get_table(parent, "increment");
+    if (!t) return;
+    src.require_known_keys(*t, {"enabled", "factor", "max"}, "[increment]");
+    if (auto v = src.get_bool(*t, "enabled")) inc.enabled = *v;
+    if (auto v = src.get_number(*t, "factor")) {
+        if (!(*v >= 1.0 && *v <= 1000.0)) src.fail(*t->get("factor"), "'factor' must be between 1 and 1000");
+        inc.factor = *v;
+    }
+    if (t->get("max")) inc.max = read_positive_span(src, *t, "max");
+}
+
+Defaults read_defaults(const TomlSource& src, std::string& backend) {
+    Defaults d;
+    const toml::table* t = src.get_table(src.root(), "defaults");
+    if (!t) return d;
+    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment"},
+                           "[defaults]");
+    if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
+    if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
+    if (t->get("maxretry")) d.maxretry = read_maxretry(src, *t);
+    if (t->get("ignore")) d.ignore = read_ignore(src, *t);
+    if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
+    if (auto v = src.get_string(*t, "backend")) {
+        if (*v != "firewalld" && *v != "dry-run")
+            src.fail(*t->get("backend"), "'backend' must be \"firewalld\" or \"dry-run\", not \"" + *v + "\"");
+        backend = *v;
+    }
+    read_increment(src, *t, d.increment);
+    return d;
+}
+
+FirewalldSettings read_firewalld(const TomlSource& src) {
+    FirewalldSettings f;
+    const toml::table* t = src.get_table(src.root(), "firewalld");
+    if (!t) return f;
+    src.require_known_keys(*t, {"zone", "allow-reload"}, "[firewalld]");
+    if (auto v = src.get_string(*t, "zone")) {
+        static const std::regex zone_name("[A-Za-z0-9_-]{1,17}");
+        if (!std::regex_match(*v, zone_name)) src.fail(*t->get("zone"), "'zone': \"" + *v + "\" is not a firewalld zone name");
+        f.zone = *v;
+    }
+    if (auto v = src.get_bool(*t, "allow-reload")) f.allow_reload = *v;
+    return f;
+}
+
+void check_jail_name(const TomlSource& src, const toml::key& key) {
+    // The name becomes part of firewalld ipset names ("banjo-NAME4") and a D-Bus object path:
+    // keep it short and plain.
+    static const std::regex jail_name("[A-Za-z0-9][A-Za-z0-9_-]{0,23}");
+    if (!std::regex_match(std::string(key.str()), jail_name))
+        throw ConfigError({src.path(), static_cast<int>(key.source().begin.line)},
+                          "jail name '" + std::string(key.str()) +
+                              "' must be 1-24 letters, digits, '-' or '_', starting with a letter or digit");
+}
+
+void check_ports(const TomlSource& src, const toml::table& t, const std::vector<std::string>& ports) {
+    // A service name ("ssh"), a port ("22"), a range ("6000-6010"), with an optional protocol.
+    static const std::regex port_spec("([a-z][a-z0-9-]*|[0-9]{1,5}(-[0-9]{1,5})?)(/(tcp|udp|sctp|dccp))?");
+    for (const auto& p : ports)
+        if (!std::regex_match(p, port_spec))
+            src.fail(*t.get("ports"), "'ports': \"" + p + "\" is not a service name, port or port range");
+}
+
+void check_journal_match(const TomlSource& src, const toml::node& n, const std::vector<std::vector<std::string>>& groups) {
+    static const std::regex term("[A-Z0-9_]+=.*");
+    for (const auto& g : groups)
+        for (const auto& t : g)
+            if (!std::regex_match(t, term)) src.fail(n, "'journal-match': \"" + t + "\" is not FIELD=value");
+}
+
+std::vector<std::vector<std::string>> read_journal_match(const TomlSource& src, const toml::table& t) {
+    const toml::node* n = t.get("journal-match");
+    std::vector<std::vector<std::string>> groups;
+    if (!n->is_array()) src.fail(*n, "'journal-match' must be a list of groups like [[\"_SYSTEMD_UNIT=ssh.service\"]]");
+    for (const auto& g : *n->as_array()) {
+        std::vector<std::string> terms;
+        if (g.is_string()) {
+            terms.push_back(g.as_string()->get());
+        } else if (g.is_array()) {
+            for (const auto& s : *g.as_array()) {
+                if (!s.is_string()) src.fail(s, "'journal-match' terms must be strings");
+                terms.push_back(s.as_string()->get());
+            }
+        } else {
+            src.fail(g, "'journal-match' groups must be lists of \"FIELD=value\" strings");
+        }
+        groups.push_back(std::move(terms));
+    }
+    check_journal_match(src, *n, groups);
+    return groups;
+}
+
+// Resolves one jail from its layers: later layers win, key by key.
+JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers, const Defaults& d,
+                      const std::vector<std::string>& filter_dirs) {
+    JailConfig jc;
+    JailSettings& s = jc.settings;
+    s.name = name;
+    s.filter = name;
+    s.findtime = d.findtime;
+    s.maxretry = d.maxretry;
+    s.ban.bantime = d.bantime;
+    s.ban.increment = d.increment;
+    s.ignore = d.ignore;
+    s.ignore_self = d.ignore_self;
+    jc.where = layers.front().source->where(*layers.front().table);
+    Layer filter_layer = layers.front();
+    Layer mode_layer = layers.front();
+    for (const Layer& l : layers) {
+        const TomlSource& src = *l.source;
+        const toml::table& t = *l.table;
+        src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
+                                   "ignore", "ignore-self", "ports", "increment"},
+                               "[jail." + name + "]");
+        if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
+        if (auto v = src.get_string(t, "filter")) {
+            s.filter = *v;
+            filter_layer = l;
+        }
+        if (auto v = src.get_string(t, "mode")) {
+            s.mode = *v;
+            mode_layer = l;
+        }
+        if (t.get("journal-match")) s.journal_match = read_journal_match(src, t);
+        if (t.get("maxretry")) s.maxretry = read_maxretry(src, t);
+        if (t.get("findtime")) s.findtime = read_positive_span(src, t, "findtime");
+        if (t.get("bantime")) s.ban.bantime = read_positive_span(src, t, "bantime");
+        if (t.get("ignore")) s.ignore = read_ignore(src, t);
+        if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
+        if (auto v = src.get_strings(t, "ports")) {
+            check_ports(src, t, *v);
+            s.ports = *v;
+        }
+        read_increment(src, t, s.ban.increment);
+    }
+    const TomlSource& fsrc = *filter_layer.source;
+    const toml::node& fnode = filter_layer.table->get("filter") ? node_of(filter_layer, "filter") : *filter_layer.table;
+    static const std::regex filter_name("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    if (!std::regex_match(s.filter, filter_name)) fsrc.fail(fnode, "'filter': \"" + s.filter + "\" is not a filter name");
+    auto file = find_filter_file(s.filter, filter_dirs);
+    if (!file) {
+        std::string dirs;
+        for (const auto& dir : filter_dirs) dirs += (dirs.empty() ? "" : ", ") + dir;
+        fsrc.fail(fnode, "jail '" + name + "': no filter '" + s.filter + "' (looked for " + s.filter + ".toml in " + dirs + ")");
+    }
+    jc.filter = load_filter_file(*file);
+    if (s.mode.empty()) {
+        s.mode = jc.filter.default_mode;
+    } else if (!jc.filter.modes.count(s.mode)) {
+        std::string known;
+        for (const auto& [m, spec] : jc.filter.modes) known += (known.empty() ? "" : ", ") + m;
+        mode_layer.source->fail(node_of(mode_layer, "mode"), "jail '" + name + "': filter '" + s.filter +
+                                                                 "' has no mode '" + s.mode + "' (modes: " +
+                                                                 (known.empty() ? "none" : known) + ")");
+    }
+    // Compiling here makes a bad pattern a config error at load time, naming the filter's line.
+    (void)Filter::compile(jc.filter, s.mode);
+    return jc;
+}
+
+std::vector<std::string> drop_in_files(const fs::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.path().extension() == ".toml" && e.path().filename().string()[0] != '.') out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+const std::vector<std::vector<std::string>>& effective_journal_match(const JailConfig& jail) {
+    return jail.settings.journal_match.empty() ? jail.filter.journal_match : jail.settings.journal_match;
+}
+
+Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override) {
+    Config cfg;
+    cfg.path = path;
+    const fs::path dir = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+    cfg.filter_dirs = filter_dirs_override.empty()
+                          ? std::vector<std::string>{(dir / "filter.d").string(), shipped_filter_dir}
+                          : std::move(filter_dirs_override);
+
+    std::vector<TomlSource> sources;
+    sources.push_back(TomlSource::parse_file(path));
+    for (const auto& f : drop_in_files(dir / "jail.d")) sources.push_back(TomlSource::parse_file(f));
+
+    const TomlSource& main = sources.front();
+    main.require_known_keys(main.root(), {"defaults", "firewalld", "jail"}, "banjo.toml");
+    Defaults defaults = read_defaults(main, cfg.backend);
+    cfg.firewalld = read_firewalld(main);
+
+    std::map<std::string, std::vector<Layer>> layers;
+    for (const TomlSource& src : sources) {
+        cfg.files.push_back(src.path());
+        if (&src != &main) src.require_known_keys(src.root(), {"jail"}, "a jail.d file");
+        const toml::table* jails = src.get_table(src.root(), "jail");
+        if (!jails) continue;
+        for (const auto& [key, node] : *jails) {
+            check_jail_name(src, key);
+            if (!node.is_table()) src.fail(node, "'jail." + std::string(key.str()) + "' must be a table");
+            layers[std::string(key.str())].push_back({&src, node.as_table()});
+        }
+    }
+    for (const auto& [name, ls] : layers) cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs));
+    return cfg;
+}
+
+}  // namespace banjo

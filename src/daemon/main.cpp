@@ -1,1 +1,52 @@
-int main() { return 0; }
+// SPDX-License-Identifier: GPL-2.0-or-later
+// banjod: the daemon's entry point. It parses the command line and hands over to the action.
+#include "config/config.hpp"
+#include "daemon/options.hpp"
+#include "daemon/replay.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+
+using namespace banjo;
+
+namespace {
+
+int check_config(const DaemonOptions& options) {
+    const Config config = load_config(options.config_path);
+    std::size_t enabled = 0;
+    for (const auto& j : config.jails) enabled += j.settings.enabled ? 1 : 0;
+    std::printf("%s: OK, %zu jails (%zu enabled), %zu files read\n", config.path.c_str(), config.jails.size(),
+                enabled, config.files.size());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    DaemonOptions options;
+    try {
+        options = parse_daemon_options(argc, argv);
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "banjod: %s\n", e.what());
+        return 2;
+    }
+    try {
+        switch (options.action) {
+        case DaemonAction::help: std::fputs(daemon_usage, stdout); return 0;
+        case DaemonAction::version: std::printf("banjod %s\n", BANJO_VERSION); return 0;
+        case DaemonAction::check_config: return check_config(options);
+        case DaemonAction::replay: return run_replay(options);
+        case DaemonAction::run:
+            std::fprintf(stderr, "banjod: the live service is not built yet; use --replay or --check-config\n");
+            return 1;
+        }
+    } catch (const ConfigError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "banjod: %s\n", e.what());
+        return 1;
+    }
+    return 1;
+}

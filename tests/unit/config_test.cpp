@@ -1,1 +1,168 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "config/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+using namespace banjo;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A config directory of its own per test, removed afterwards.
+struct ConfigDir {
+    fs::path dir;
+    ConfigDir() {
+        std::random_device rd;
+        dir = fs::temp_directory_path() / ("banjo-config-test-" + std::to_string(rd()));
+        fs::create_directories(dir / "filter.d");
+        fs::create_directories(dir / "jail.d");
+        write("filter.d/demo.toml",
+              "journal-match = [[\"SYSLOG_IDENTIFIER=demo\"]]\n"
+              "failregex = ['bad login from <HOST>']\n"
+              "[modes.normal]\n"
+              "failregex = []\n"
+              "[modes.strict]\n"
+              "failregex = ['odd request from <HOST>']\n");
+    }
+    ~ConfigDir() { fs::remove_all(dir); }
+    void write(const std::string& name, const std::string& text) const { std::ofstream(dir / name) << text; }
+    std::string main() const { return (dir / "banjo.toml").string(); }
+    Config load() const { return load_config(main(), {(dir / "filter.d").string()}); }
+};
+
+std::string error_of(const ConfigDir& d) {
+    try {
+        d.load();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("a jail inherits the defaults it does not set") {
+    ConfigDir d;
+    d.write("banjo.toml",
+            "[defaults]\nbantime = \"1h\"\nfindtime = \"5m\"\nmaxretry = 7\n"
+            "[jail.demo]\nmaxretry = 2\n");
+    Config c = d.load();
+    REQUIRE(c.jails.size() == 1);
+    const JailSettings& s = c.jails[0].settings;
+    CHECK(s.name == "demo");
+    CHECK(s.filter == "demo");
+    CHECK(s.maxretry == 2);
+    CHECK(s.findtime == Usec(5min));
+    CHECK(s.ban.bantime == Usec(1h));
+}
+
+TEST_CASE("a jail.d file overrides only the keys it sets") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\nenabled = false\nmaxretry = 3\n");
+    d.write("jail.d/10-enable.toml", "[jail.demo]\nenabled = true\n");
+    Config c = d.load();
+    REQUIRE(c.jails.size() == 1);
+    CHECK(c.jails[0].settings.enabled);
+    CHECK(c.jails[0].settings.maxretry == 3);
+    CHECK(c.files.size() == 2);
+}
+
+TEST_CASE("an unknown key is an error naming file and line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nbantime = \"1h\"\n\n[jail.demo]\nmaxretries = 3\n");
+    std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":5:") == 0);
+    CHECK(err.find("maxretries") != std::string::npos);
+}
+
+TEST_CASE("a bad time span names its line and shows the syntax") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nbantime = \"ten minutes\"\n");
+    std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("10m") != std::string::npos);
+}
+
+TEST_CASE("a TOML syntax error names its line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nmaxretry = = 3\n");
+    CHECK(error_of(d).find(d.main() + ":2:") == 0);
+}
+
+TEST_CASE("an error in a jail.d file names that file") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n");
+    d.write("jail.d/20-bad.toml", "[jail.demo]\n\nfindtime = -3\n");
+    std::string err = error_of(d);
+    CHECK(err.find((d.dir / "jail.d/20-bad.toml").string() + ":3:") == 0);
+}
+
+TEST_CASE("a jail naming a filter that does not exist is an error at its filter key") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.web]\nfilter = \"nosuch\"\n");
+    std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("nosuch") != std::string::npos);
+}
+
+TEST_CASE("a jail naming a mode its filter lacks is an error listing the modes") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\nmode = \"paranoid\"\n");
+    std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("strict") != std::string::npos);
+}
+
+TEST_CASE("an ignore entry that is not an address is an error, host names are not resolved") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nignore = [\"127.0.0.1\", \"gateway.example\"]\n[jail.demo]\n");
+    CHECK(error_of(d).find("gateway.example") != std::string::npos);
+}
+
+TEST_CASE("ignore lists accept addresses and CIDRs of both families") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\nignore = [\"198.51.100.0/24\", \"2001:db8::/32\", \"203.0.113.7\"]\n");
+    Config c = d.load();
+    const CidrSet& ignore = c.jails[0].settings.ignore;
+    CHECK(ignore.contains(*Address::parse("198.51.100.200")));
+    CHECK(ignore.contains(*Address::parse("2001:db8:1::5")));
+    CHECK(ignore.contains(*Address::parse("203.0.113.7")));
+    CHECK_FALSE(ignore.contains(*Address::parse("203.0.113.8")));
+}
+
+TEST_CASE("the increment policy is read from defaults and can be changed per jail") {
+    ConfigDir d;
+    d.write("banjo.toml",
+            "[defaults.increment]\nenabled = true\nfactor = 3\nmax = \"2d\"\n"
+            "[jail.demo]\nincrement = { factor = 4 }\n");
+    Config c = d.load();
+    const IncrementPolicy& inc = c.jails[0].settings.ban.increment;
+    CHECK(inc.enabled);
+    CHECK(inc.factor == 4.0);
+    CHECK(inc.max == Usec(48h));
+}
+
+TEST_CASE("an invalid jail name is refused") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.\"a b\"]\n");
+    CHECK(error_of(d).find("jail name") != std::string::npos);
+}
+
+TEST_CASE("an unknown backend is refused") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nbackend = \"iptables\"\n");
+    CHECK(error_of(d).find(d.main() + ":2:") == 0);
+}
+
+TEST_CASE("the shipped configuration is valid") {
+    const std::string root = BANJO_SOURCE_ROOT;
+    Config c = load_config(root + "/conf/banjo.toml", {root + "/conf/filter.d"});
+    REQUIRE(!c.jails.empty());
+    CHECK(c.jails[0].settings.name == "sshd");
+    CHECK(c.jails[0].settings.enabled);
+}

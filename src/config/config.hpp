@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The whole configuration, read and validated in one go: banjo.toml, the jail.d/*.toml beside
+// it (in name order, later files override earlier keys of the same jail), and every filter the
+// jails name, found in filter.d/ beside the config, then in the shipped filter directory.
+// Either a complete, consistent Config comes back or a ConfigError naming FILE:LINE: a reload
+// never sees a half-read config.
+#pragma once
+
+#include "core/filter.hpp"
+#include "core/jail.hpp"
+
+#include <string>
+#include <vector>
+
+namespace banjo {
+
+inline constexpr const char* default_config_path = BANJO_SYSCONFDIR "/banjo.toml";
+inline constexpr const char* shipped_filter_dir = BANJO_DATADIR "/filter.d";
+
+struct FirewalldSettings {
+    std::string zone = "drop";
+    bool allow_reload = false;   // may banjo reload firewalld itself to activate its ipsets?
+};
+
+struct JailConfig {
+    JailSettings settings;
+    FilterSpec filter;           // the filter file the jail names, parsed
+    SourceLocation where;        // the [jail.NAME] table that declared it
+};
+
+struct Config {
+    std::string path;                       // banjo.toml
+    std::vector<std::string> files;         // every file read, in order
+    std::string backend = "firewalld";      // "firewalld" or "dry-run"
+    FirewalldSettings firewalld;
+    std::vector<JailConfig> jails;          // in name order
+    std::vector<std::string> filter_dirs;   // where filters were looked up, in order
+};
+
+// `filter_dirs_override` replaces the default lookup (tests); empty = filter.d beside the config,
+// then the shipped directory.
+Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override = {});
+
+// The journal-match a jail uses: its own if set, else its filter's.
+const std::vector<std::vector<std::string>>& effective_journal_match(const JailConfig& jail);
+
+}  // namespace banjo

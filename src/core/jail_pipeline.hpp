@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One jail's path for a journal entry: its filter, the session table that joins a session's
+// lines, and the jail's counting. Two steps, because reading a session id from the journal
+// invalidates the message the match points into: match() on the message, then count() with
+// what the match found and the session id. No I/O; one thread.
+#pragma once
+
+#include "core/filter.hpp"
+#include "core/jail.hpp"
+#include "core/session_table.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace banjo {
+
+inline constexpr std::size_t default_max_sessions = 10'000;
+
+struct JailCounters {
+    std::uint64_t matches = 0;      // a failregex matched
+    std::uint64_t failures = 0;     // a failure with a known address was counted
+    std::uint64_t no_address = 0;   // matched, but no address (a host name, or an unknown session)
+    std::uint64_t ignored = 0;      // the address is on the ignore list
+    std::uint64_t bans = 0;
+};
+
+class JailPipeline {
+public:
+    JailPipeline(JailSettings settings, const FilterSpec& filter);
+
+    std::optional<FilterMatch> match(std::string_view message) noexcept;
+
+    // Whether count() needs a session id from the journal (the filter's id-field) for this match.
+    bool needs_journal_id(const FilterMatch& m) const noexcept {
+        return m.id.empty() && !filter_.id_field().empty();
+    }
+    const std::string& id_field() const noexcept { return filter_.id_field(); }
+
+    // Counts what match() found; only m.kind and m.address are read, so the message may be gone.
+    std::optional<BanDecision> count(const FilterMatch& m, std::string_view session_id, Usec time);
+
+    Jail& jail() noexcept { return jail_; }
+    const Jail& jail() const noexcept { return jail_; }
+    const Filter& filter() const noexcept { return filter_; }
+    const JailCounters& counters() const noexcept { return counters_; }
+
+private:
+    Filter filter_;
+    SessionTable sessions_;
+    Jail jail_;
+    JailCounters counters_;
+};
+
+}  // namespace banjo

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daemon/jail_set.hpp"
+
+namespace banjo {
+
+namespace {
+
+std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
+    std::vector<EntryRouter::Groups> out;
+    for (const auto& j : config.jails)
+        if (j.settings.enabled) out.push_back(effective_journal_match(j));
+    return out;
+}
+
+}  // namespace
+
+JailSet::JailSet(const Config& config, const CidrSet& self) : router_(enabled_matches(config)) {
+    for (const auto& j : config.jails) {
+        if (!j.settings.enabled) continue;
+        JailSettings s = j.settings;
+        if (s.ignore_self)
+            for (const auto& c : self.entries()) s.ignore.insert(c);
+        pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.filter));
+    }
+}
+
+bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) {
+    router_.route(reader, routed_);
+    if (routed_.empty()) return true;
+    const Usec time(static_cast<Usec::rep>(reader.realtime_usec()));
+    for (std::size_t i : routed_) {
+        // Read per jail: the id field of one jail's session invalidates the MESSAGE of the last.
+        auto message = reader.field("MESSAGE");
+        if (!message) return false;
+        JailPipeline& p = *pipelines_[i];
+        auto m = p.match(*message);
+        if (!m) continue;
+        std::string_view id = m->id;
+        if (p.needs_journal_id(*m)) {
+            auto value = reader.field(p.id_field().c_str());
+            id = value ? *value : std::string_view{};
+        }
+        if (auto decision = p.count(*m, id, time)) on_ban(i, *decision);
+    }
+    return true;
+}
+
+}  // namespace banjo
