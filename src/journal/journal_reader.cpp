@@ -74,6 +74,9 @@ void JournalReader::seek_head() {
 void JournalReader::seek_tail() {
     on_pending_entry_ = false;
     journal_.seek_tail();
+    // libsystemd 252 answers next() after seek_tail with the last entry, which is not new:
+    // stand on it, so that next() moves past it.
+    journal_.previous();
 }
 
 void JournalReader::seek_realtime(std::uint64_t usec) {
