@@ -204,6 +204,13 @@ Address Address::ipv6(const std::array<std::uint8_t, 16>& bytes) noexcept {
     return a;
 }
 
+Address Address::from_bytes(Family f, const std::array<std::uint8_t, 16>& bytes) noexcept {
+    if (f == Family::ipv6) return ipv6(bytes);
+    Address a;
+    std::memcpy(a.bytes_.data(), bytes.data(), 4);
+    return a;
+}
+
 bool Address::bit(std::size_t index) const noexcept {
     if (index >= bit_length()) return false;
     return (bytes_[index / 8] >> (7 - index % 8)) & 1;

@@ -27,6 +27,8 @@ public:
 
     static Address ipv4(std::uint32_t host_order) noexcept;
     static Address ipv6(const std::array<std::uint8_t, 16>& bytes) noexcept;
+    // The inverse of family() and bytes(); IPv4-mapped IPv6 bytes still fold to IPv4.
+    static Address from_bytes(Family f, const std::array<std::uint8_t, 16>& bytes) noexcept;
 
     Family family() const noexcept { return family_; }
     // Network-order bytes: 4 meaningful bytes for IPv4, 16 for IPv6.

@@ -19,11 +19,16 @@ struct Cidr {
     // IPv4 like addresses do. Returns nullopt on bad text or a length beyond the family's.
     static std::optional<Cidr> parse(std::string_view text) noexcept;
     static Cidr host(const Address& a) noexcept;
+    // The network of length prefix_len holding a (host bits cleared); nullopt if prefix_len
+    // exceeds a's family length.
+    static std::optional<Cidr> make(const Address& a, unsigned prefix_len) noexcept;
 
     bool contains(const Address& a) const noexcept;
     std::string to_string() const;   // canonical; a host prefix prints as the bare address
 
     friend bool operator==(const Cidr&, const Cidr&) = default;
+    // By family, then network, then length: a sorted list reads from wide to narrow.
+    friend auto operator<=>(const Cidr&, const Cidr&) = default;
 };
 
 }  // namespace banjo

@@ -21,8 +21,9 @@ inline constexpr Usec infinite_usec = Usec::max();
 // ("1.5h"). "infinity" gives infinite_usec. Returns nullopt on bad text, negatives or overflow.
 std::optional<Usec> parse_timespan(std::string_view text) noexcept;
 
-// The shortest systemd-style text for d, e.g. "1h 30min", "10min", "1w", "infinity", "0".
-// parse_timespan(format_timespan(d)) == d for every d.
+// Short systemd-style text for d, e.g. "1h 30min", "10min", "1w 2d", "1.5s", "infinity", "0":
+// units from weeks down (never months or years, which are averages), a fraction below a minute.
+// parse_timespan(format_timespan(d)) == d for every d >= 0; a negative d prints as "0".
 std::string format_timespan(Usec d);
 
 }  // namespace banjo
