@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The bans in force, across jails: who is banned where, since when, until when, and why. It
+// answers "what expires next" in O(log n) so the daemon arms one timer, not one per ban.
+// Times are wall-clock (ban expiry is wall-clock even though failure counting is journal time).
+// No I/O; one thread.
+#pragma once
+
+#include "core/address.hpp"
+#include "core/duration.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banjo {
+
+enum class BanOrigin { filter, manual, restored };
+std::string_view to_string(BanOrigin o) noexcept;
+std::optional<BanOrigin> parse_ban_origin(std::string_view text) noexcept;
+
+struct Ban {
+    std::string jail;
+    Address address;
+    Usec banned{};
+    Usec expires{};          // infinite_usec: never
+    std::uint32_t failures = 0;
+    BanOrigin origin = BanOrigin::filter;
+};
+
+class BanTable {
+public:
+    // Adds or replaces the ban of (ban.jail, ban.address). Returns true if it was new.
+    bool insert(const Ban& ban);
+    // Removes and returns the ban, if there was one.
+    std::optional<Ban> erase(std::string_view jail, const Address& address);
+    const Ban* find(std::string_view jail, const Address& address) const;
+
+    // The bans whose expiry is <= now, removed from the table, earliest first.
+    std::vector<Ban> take_expired(Usec now);
+    // The earliest finite expiry, if any ban can expire.
+    std::optional<Usec> next_expiry() const;
+
+    std::vector<Ban> list(std::string_view jail = {}) const;   // "" = every jail; ordered by jail, address
+    std::size_t size() const noexcept { return bans_.size(); }
+    std::size_t count(std::string_view jail) const;
+    // Removes every ban of `jail` and returns them.
+    std::vector<Ban> take_jail(std::string_view jail);
+
+private:
+    using Key = std::pair<std::string, Address>;
+    std::map<Key, Ban, std::less<>> bans_;
+    std::set<std::pair<Usec, Key>> by_expiry_;   // finite expiries only
+};
+
+}  // namespace banjo
