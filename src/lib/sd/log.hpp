@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Structured logging to the journal (sd_journal_send). Events that people and tools search for
+// carry a stable MESSAGE_ID, explained by banjo's catalog under "journalctl -x"; a recidive
+// jail reads the ban entries back by that id. The only place sd_journal_send appears.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace banjo::sd {
+
+namespace message_id {
+inline constexpr const char* ban = "add223c30bb94799abc230d2cf7655f3";
+inline constexpr const char* unban = "9b7fd027ac2540358579faa7bfa7e8f9";
+inline constexpr const char* backend_state = "99c696126c034f4d92bfa5a10c49c4ea";
+inline constexpr const char* started = "8312cf64cfae4374a5773c43d3fdac33";
+inline constexpr const char* config_rejected = "0a70a0441d984a36864e3eacf98eb1df";
+}  // namespace message_id
+
+using Fields = std::vector<std::pair<std::string, std::string>>;   // FIELD (upper case), value
+
+// Sends MESSAGE, PRIORITY and the given fields. Never throws; when the journal is not there
+// (tests, a foreground run), writes "banjod: MESSAGE" to stderr instead, if `echo_to_stderr`.
+void log(int priority, std::string_view message, const Fields& fields = {});
+void set_echo_to_stderr(bool on);
+
+}  // namespace banjo::sd
