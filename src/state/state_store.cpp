@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "state/state_store.hpp"
+
+#include "lib/sqlite/sqlite.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+namespace banjo {
+
+namespace {
+
+// migrations[v] takes a database from user_version v to v + 1, inside one transaction.
+// Append only: a released step never changes.
+constexpr const char* migrations[] = {
+    // 0 -> 1. Times are CLOCK_REALTIME microseconds; INT64_MAX = permanent, so expiry is a
+    // plain comparison. WITHOUT ROWID: the key is the row's identity and its only lookup.
+    R"sql(
+CREATE TABLE bans (
+    jail TEXT NOT NULL,
+    address TEXT NOT NULL,
+    banned_usec INTEGER NOT NULL,
+    expires_usec INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (jail, address)
+) WITHOUT ROWID;
+CREATE INDEX bans_by_expiry ON bans (expires_usec);
+CREATE TABLE history (
+    jail TEXT NOT NULL,
+    address TEXT NOT NULL,
+    bans INTEGER NOT NULL,
+    last_banned_usec INTEGER NOT NULL,
+    PRIMARY KEY (jail, address)
+) WITHOUT ROWID;
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    cursor TEXT NOT NULL
+);
+)sql",
+};
+constexpr int schema_version = std::size(migrations);
+
+// Puts a statement back to its unused state however the scope is left, so a failed step
+// never leaves a statement holding a read snapshot or stale bindings.
+class Using {
+public:
+    explicit Using(sqlite::Statement& s) : s_(s) {}
+    ~Using() { s_.reset(); }
+    Using(const Using&) = delete;
+    Using& operator=(const Using&) = delete;
+    sqlite::Statement* operator->() { return &s_; }
+
+private:
+    sqlite::Statement& s_;
+};
+
+std::int64_t single_int(sqlite::Database& db, const char* sql) {
+    auto s = db.prepare(sql);
+    return s.step() ? s.column_int64(0) : 0;
+}
+
+std::string single_text(sqlite::Database& db, const char* sql) {
+    auto s = db.prepare(sql);
+    return s.step() ? std::string(s.column_text(0)) : std::string();
+}
+
+unsigned to_unsigned(std::int64_t v) {
+    return static_cast<unsigned>(std::clamp<std::int64_t>(v, 0, UINT_MAX));
+}
+
+void configure(sqlite::Database& db, const std::string& path) {
+    db.set_busy_timeout_ms(2000);   // an administrator's sqlite3 shell may hold a lock briefly
+    // A file that is not a database fails here, on the first read of its header.
+    if (single_text(db, "PRAGMA journal_mode = WAL") != "wal")
+        throw std::runtime_error(path + ": cannot switch to WAL mode (a filesystem without "
+                                        "shared memory support?)");
+    db.exec("PRAGMA synchronous = NORMAL;"         // see the header: durable against crashes
+            "PRAGMA journal_size_limit = 8388608;"  // a burst of bans must not pin a huge WAL
+            "PRAGMA trusted_schema = OFF;");
+    // Catch a damaged file now, with its name, rather than as a failed ban later.
+    std::string check = single_text(db, "PRAGMA quick_check(1)");
+    if (check != "ok")
+        throw std::runtime_error(path + ": corrupt state database: " + check);
+}
+
+void migrate(sqlite::Database& db, const std::string& path) {
+    auto version = single_int(db, "PRAGMA user_version");
+    if (version == schema_version)
+        return;
+    if (version > schema_version || version < 0)
+        throw std::runtime_error(path + ": state schema version " + std::to_string(version) +
+                                 " is newer than this banjo's (" +
+                                 std::to_string(schema_version) + ")");
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        for (auto v = version; v < schema_version; ++v)
+            db.exec(migrations[v]);
+        // PRAGMA takes no parameters; the value is our own integer.
+        db.exec(("PRAGMA user_version = " + std::to_string(schema_version)).c_str());
+        db.exec("COMMIT");
+    } catch (...) {
+        if (db.in_transaction())
+            db.exec("ROLLBACK");
+        throw;
+    }
+}
+
+}  // namespace
+
+struct StateStore::Impl {
+    explicit Impl(sqlite::Database database) : db(std::move(database)) {}
+
+    // Declared first, destroyed last: the statements below borrow the connection.
+    sqlite::Database db;
+    sqlite::Statement begin = db.prepare("BEGIN IMMEDIATE");
+    sqlite::Statement commit = db.prepare("COMMIT");
+    sqlite::Statement rollback = db.prepare("ROLLBACK");
+    sqlite::Statement put_ban = db.prepare(
+        "INSERT OR REPLACE INTO bans "
+        "(jail, address, banned_usec, expires_usec, failures, origin) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    sqlite::Statement count_offence = db.prepare(
+        "INSERT INTO history (jail, address, bans, last_banned_usec) VALUES (?1, ?2, 1, ?3) "
+        "ON CONFLICT (jail, address) DO UPDATE SET bans = bans + 1, "
+        "last_banned_usec = max(last_banned_usec, excluded.last_banned_usec)");
+    sqlite::Statement delete_ban = db.prepare("DELETE FROM bans WHERE jail = ?1 AND address = ?2");
+    sqlite::Statement put_cursor =
+        db.prepare("INSERT OR REPLACE INTO journal (id, cursor) VALUES (1, ?1)");
+    sqlite::Statement select_bans = db.prepare(
+        "SELECT jail, address, banned_usec, expires_usec, failures, origin FROM bans "
+        "ORDER BY jail, address");
+    sqlite::Statement select_cursor = db.prepare("SELECT cursor FROM journal WHERE id = 1");
+    sqlite::Statement select_history = db.prepare(
+        "SELECT address, bans, last_banned_usec FROM history WHERE jail = ?1 ORDER BY address");
+    sqlite::Statement delete_expired = db.prepare("DELETE FROM bans WHERE expires_usec <= ?1");
+    sqlite::Statement delete_history = db.prepare(
+        "DELETE FROM history WHERE last_banned_usec < ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM bans WHERE bans.jail = history.jail AND bans.address = history.address)");
+
+    bool batch_open = false;
+
+    void run(sqlite::Statement& s) {
+        Using use(s);
+        use->step();
+    }
+    void require_no_batch(const char* what) const {
+        if (batch_open)
+            throw std::logic_error(std::string("StateStore::") + what + " while a Batch is open");
+    }
+};
+
+StateStore StateStore::open(const std::string& state_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(state_dir, ec);
+    if (ec)
+        throw std::system_error(ec, "cannot create state directory " + state_dir);
+    auto path = (std::filesystem::path(state_dir) / file_name).string();
+    auto db = sqlite::Database::open(path);
+    configure(db, path);
+    migrate(db, path);
+    return StateStore(std::make_unique<Impl>(std::move(db)));
+}
+
+StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StateStore::StateStore(StateStore&&) noexcept = default;
+StateStore& StateStore::operator=(StateStore&&) noexcept = default;
+StateStore::~StateStore() = default;
+
+StateStore::Batch StateStore::begin() {
+    impl_->require_no_batch("begin");
+    impl_->run(impl_->begin);
+    impl_->batch_open = true;
+    return Batch(impl_.get());
+}
+
+StateStore::Batch::~Batch() {
+    if (!impl_)
+        return;
+    impl_->batch_open = false;
+    // A failed COMMIT may or may not have ended the transaction; only roll back a live one.
+    if (impl_->db.in_transaction()) {
+        try {
+            impl_->run(impl_->rollback);
+        } catch (...) {
+            // Nothing to do from a destructor; SQLite rolls back on close at the latest.
+        }
+    }
+}
+
+void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
+    if (!impl_)
+        throw std::logic_error("StateStore::Batch used after commit");
+    auto address = ban.address.to_string();
+    {
+        Using use(impl_->put_ban);
+        use->bind(1, ban.jail);
+        use->bind(2, address);
+        use->bind(3, ban.banned_at.count());
+        use->bind(4, ban.expires_at.count());
+        use->bind(5, static_cast<std::int64_t>(ban.failures));
+        use->bind(6, ban.origin);
+        use->step();
+    }
+    if (counts_as_offence) {
+        Using use(impl_->count_offence);
+        use->bind(1, ban.jail);
+        use->bind(2, address);
+        use->bind(3, ban.banned_at.count());
+        use->step();
+    }
+}
+
+bool StateStore::Batch::remove_ban(std::string_view jail, const Address& address) {
+    if (!impl_)
+        throw std::logic_error("StateStore::Batch used after commit");
+    Using use(impl_->delete_ban);
+    use->bind(1, jail);
+    use->bind(2, address.to_string());
+    use->step();
+    return impl_->db.changes() > 0;
+}
+
+void StateStore::Batch::set_cursor(std::string_view cursor) {
+    if (!impl_)
+        throw std::logic_error("StateStore::Batch used after commit");
+    Using use(impl_->put_cursor);
+    use->bind(1, cursor);
+    use->step();
+}
+
+void StateStore::Batch::commit() {
+    if (!impl_)
+        throw std::logic_error("StateStore::Batch committed twice");
+    impl_->run(impl_->commit);   // on failure the destructor rolls back
+    impl_->batch_open = false;
+    impl_ = nullptr;
+}
+
+std::vector<StoredBan> StateStore::active_bans() const {
+    std::vector<StoredBan> bans;
+    Using use(impl_->select_bans);
+    while (use->step()) {
+        // Rows hold only addresses banjo wrote; one edited by hand into nonsense cannot be
+        // banned anyway and must not keep the daemon from starting.
+        auto address = Address::parse(use->column_text(1));
+        if (!address)
+            continue;
+        bans.push_back(StoredBan{
+            .jail = std::string(use->column_text(0)),
+            .address = *address,
+            .banned_at = Usec(use->column_int64(2)),
+            .expires_at = Usec(use->column_int64(3)),
+            .failures = to_unsigned(use->column_int64(4)),
+            .origin = std::string(use->column_text(5)),
+        });
+    }
+    return bans;
+}
+
+std::optional<std::string> StateStore::cursor() const {
+    Using use(impl_->select_cursor);
+    if (!use->step())
+        return std::nullopt;
+    return std::string(use->column_text(0));
+}
+
+std::vector<StateStore::History> StateStore::history(std::string_view jail) const {
+    std::vector<History> out;
+    Using use(impl_->select_history);
+    use->bind(1, jail);
+    while (use->step()) {
+        auto address = Address::parse(use->column_text(0));
+        if (!address)
+            continue;
+        out.push_back(History{*address, to_unsigned(use->column_int64(1)),
+                              Usec(use->column_int64(2))});
+    }
+    return out;
+}
+
+std::size_t StateStore::remove_expired(Usec now) {
+    impl_->require_no_batch("remove_expired");
+    Using use(impl_->delete_expired);
+    use->bind(1, now.count());
+    use->step();
+    return static_cast<std::size_t>(impl_->db.changes());
+}
+
+std::size_t StateStore::forget_history_before(Usec cutoff) {
+    impl_->require_no_batch("forget_history_before");
+    Using use(impl_->delete_history);
+    use->bind(1, cutoff.count());
+    use->step();
+    return static_cast<std::size_t>(impl_->db.changes());
+}
+
+}  // namespace banjo

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The persistent state of banjod: active bans, each address's ban history per jail (the
+// increment policy's memory, kept across unban and expiry) and the journal cursor. It lives in
+// one SQLite file, STATE_DIR/banjo.db. Every change goes through a Batch, committed as one
+// transaction, so a ban and the cursor of the journal entry that caused it are saved together
+// or not at all. One thread (the event loop's); a commit costs a write() to the WAL, no fsync.
+//
+// Durability: WAL journal with synchronous=NORMAL. A commit is complete once its WAL frames are
+// written, which puts them in the kernel's page cache: a crash of banjod itself (kill -9, abort,
+// OOM kill) loses nothing committed, and the next open replays the WAL. Only power loss or a
+// kernel crash can lose the last commits since the WAL was last synced (at each checkpoint), and
+// even then the file is never corrupt: WAL frames are checksummed and a transaction without its
+// commit frame is ignored. What is lost is lost as a whole, ban and cursor together, so banjod
+// rereads the journal from the older cursor and makes the same decisions again (failure
+// windows run on journal time); only manual bans of those last moments would have to be redone.
+// FULL would add an fsync per commit for that sliver, on the path that is meant not to block.
+#pragma once
+
+#include "core/address.hpp"
+#include "core/duration.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banjo {
+
+struct StoredBan {
+    std::string jail;
+    Address address;
+    Usec banned_at{};
+    Usec expires_at{};      // infinite_usec: permanent (UINT64_MAX on D-Bus)
+    unsigned failures = 0;
+    std::string origin;     // "filter", "manual", "restored"
+};
+
+class StateStore {
+    struct Impl;   // the connection and its prepared statements; stays put when the store moves
+
+public:
+    static constexpr const char* file_name = "banjo.db";
+
+    // Creates the directory, the file and the schema as needed, and checks the file's
+    // integrity. Throws std::system_error (directory) or sqlite::Error (file) with a message
+    // naming the path: unwritable directory, corrupt file, a schema from a newer banjo.
+    static StateStore open(const std::string& state_dir);
+
+    StateStore(StateStore&&) noexcept;
+    StateStore& operator=(StateStore&&) noexcept;
+    ~StateStore();
+
+    // One transaction. Nothing is visible to a later open until commit() returns; a Batch
+    // destroyed without commit() (an exception on the way) rolls back. At most one at a time.
+    // Reads through the store while a Batch is open see its uncommitted changes.
+    class Batch {
+    public:
+        Batch(Batch&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
+        Batch& operator=(Batch&&) = delete;
+        ~Batch();
+
+        // Records the ban, replacing any active ban of the same (jail, address).
+        // counts_as_offence: the ban adds one to the address's history in the jail (a ban decided
+        // by the jail or the administrator); false for bans carried over (restored).
+        void add_ban(const StoredBan& ban, bool counts_as_offence);
+        bool remove_ban(std::string_view jail, const Address& address);   // false: was not banned
+        void set_cursor(std::string_view cursor);
+        void commit();
+
+    private:
+        friend class StateStore;
+        explicit Batch(Impl* impl) : impl_(impl) {}
+        Impl* impl_;
+    };
+    Batch begin();
+
+    std::vector<StoredBan> active_bans() const;   // ordered by jail, then address text
+    std::optional<std::string> cursor() const;    // nullopt before the first set_cursor()
+
+    struct History {
+        Address address;
+        unsigned bans = 0;    // bans that counted as offences, ever (until forgotten)
+        Usec last_banned_at{};
+    };
+    std::vector<History> history(std::string_view jail) const;
+
+    // Housekeeping, each its own transaction; not while a Batch is open (std::logic_error).
+    std::size_t remove_expired(Usec now);   // bans with expires_at <= now; returns rows removed
+    // History of addresses last banned before `cutoff` and not banned now: bounds a table that
+    // grows with every distinct attacker (fail2ban's dbpurgeage).
+    std::size_t forget_history_before(Usec cutoff);
+
+private:
+    explicit StateStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace banjo
