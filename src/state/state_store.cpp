@@ -160,7 +160,11 @@ StateStore StateStore::open(const std::string& state_dir) {
     std::filesystem::create_directories(state_dir, ec);
     if (ec)
         throw std::system_error(ec, "cannot create state directory " + state_dir);
-    auto path = (std::filesystem::path(state_dir) / file_name).string();
+    // The directory may be reached through a link (/var -> /srv/var); the file itself may not.
+    auto dir = std::filesystem::canonical(state_dir, ec);
+    if (ec)
+        throw std::system_error(ec, "cannot resolve state directory " + state_dir);
+    auto path = (dir / file_name).string();
     auto db = sqlite::Database::open(path);
     configure(db, path);
     migrate(db, path);

@@ -101,8 +101,13 @@ Database Database::open(const std::string& path) {
                             nullptr);
     Database owner(db);   // sqlite3_open_v2 may hand out a handle even when it fails
     if (r != SQLITE_OK) {
+        if (db)
+            r = sqlite3_extended_errcode(db);
         std::string what = path + ": sqlite3_open_v2: ";
-        what += db ? sqlite3_errmsg(db) : sqlite3_errstr(r);
+        if (r == SQLITE_CANTOPEN_SYMLINK)
+            what += "refusing a symbolic link";
+        else
+            what += db ? sqlite3_errmsg(db) : sqlite3_errstr(r);
         throw Error(r, what);
     }
     // Extended codes say which I/O failed (SQLITE_IOERR_FSYNC, ...); SQLITE_OPEN_EXRESCODE

@@ -52,8 +52,9 @@ private:
 
 class Database {
 public:
-    // Opens (creating if absent) the database file read-write. Refuses a symbolic link as the
-    // file itself, so a planted link cannot redirect banjo's writes.
+    // Opens (creating if absent) the database file read-write. Refuses a path with a symbolic
+    // link in it (SQLITE_OPEN_NOFOLLOW), so a planted link cannot redirect banjo's writes:
+    // resolve the directory first if it may legitimately be reached through one.
     static Database open(const std::string& path);
 
     // Runs one or more statements without results (PRAGMA settings, DDL, BEGIN/COMMIT).

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "state/state_store.hpp"
+
+#include <doctest/doctest.h>
+
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+using namespace banjo;
+using namespace std::chrono_literals;
+
+namespace {
+
+Address addr(const char* text) { return *Address::parse(text); }
+Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)); }
+
+// A fresh directory per test, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "banjo-state-XXXXXX").string();
+        if (!mkdtemp(pattern.data()))
+            throw std::runtime_error("mkdtemp failed");
+        path_ = std::filesystem::canonical(pattern).string();   // messages name the resolved path
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+StoredBan ban(const char* jail, const char* address, int banned, int expires,
+              unsigned failures = 3, const char* origin = "filter") {
+    return StoredBan{jail, addr(address), at(banned), at(expires), failures, origin};
+}
+
+void record(StateStore& store, const StoredBan& b, bool counts = true) {
+    auto batch = store.begin();
+    batch.add_ban(b, counts);
+    batch.commit();
+}
+
+bool same(const StoredBan& a, const StoredBan& b) {
+    return a.jail == b.jail && a.address == b.address && a.banned_at == b.banned_at &&
+           a.expires_at == b.expires_at && a.failures == b.failures && a.origin == b.origin;
+}
+
+}  // namespace
+
+TEST_CASE("a new store has no bans, no history and no cursor") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path() + "/sub/dir");   // created as needed
+    CHECK(store.active_bans().empty());
+    CHECK(store.history("sshd").empty());
+    CHECK_FALSE(store.cursor());
+    CHECK(std::filesystem::exists(dir.path() + "/sub/dir/banjo.db"));
+}
+
+TEST_CASE("IPv4 and IPv6 bans come back as they were recorded") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    auto v4 = ban("sshd", "198.51.100.7", 0, 600, 5, "filter");
+    StoredBan v6{"nginx", addr("2001:db8::1:0:0:1"), at(10), infinite_usec, 1, "manual"};
+    auto batch = store.begin();
+    batch.add_ban(v4, true);
+    batch.add_ban(v6, true);
+    batch.commit();
+
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 2);
+    // Ordered by jail: nginx before sshd.
+    CHECK(same(bans[0], v6));
+    CHECK(same(bans[1], v4));
+    CHECK(bans[0].expires_at == infinite_usec);
+    CHECK(bans[0].address.to_string() == "2001:db8::1:0:0:1");
+}
+
+TEST_CASE("banning an address again replaces its ban instead of adding a row") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    record(store, ban("sshd", "198.51.100.7", 0, 600, 3));
+    record(store, ban("sshd", "198.51.100.7", 700, 1900, 4, "manual"));
+    record(store, ban("postfix", "198.51.100.7", 0, 600));   // another jail: its own ban
+
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 2);
+    CHECK(bans[0].jail == "postfix");
+    CHECK(same(bans[1], ban("sshd", "198.51.100.7", 700, 1900, 4, "manual")));
+}
+
+TEST_CASE("an unban removes the ban of that jail only") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    record(store, ban("sshd", "203.0.113.9", 0, 600));
+    record(store, ban("postfix", "203.0.113.9", 0, 600));
+
+    auto batch = store.begin();
+    CHECK(batch.remove_ban("sshd", addr("203.0.113.9")));
+    CHECK_FALSE(batch.remove_ban("sshd", addr("203.0.113.10")));
+    batch.commit();
+
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].jail == "postfix");
+}
+
+TEST_CASE("ban history counts offences and survives unban") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    record(store, ban("sshd", "198.51.100.7", 0, 600));
+    {
+        auto batch = store.begin();
+        batch.remove_ban("sshd", addr("198.51.100.7"));
+        batch.commit();
+    }
+    record(store, ban("sshd", "198.51.100.7", 1000, 2200));
+    record(store, ban("sshd", "198.51.100.7", 3000, 4000), false);   // restored: not an offence
+    record(store, ban("sshd", "2001:db8::5", 50, 650));
+
+    auto h = store.history("sshd");
+    REQUIRE(h.size() == 2);
+    auto v4 = std::find_if(h.begin(), h.end(),
+                           [](const auto& e) { return e.address == addr("198.51.100.7"); });
+    REQUIRE(v4 != h.end());
+    CHECK(v4->bans == 2);
+    CHECK(v4->last_banned_at == at(1000));
+    CHECK(store.history("postfix").empty());
+}
+
+TEST_CASE("the journal cursor is saved and replaced") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    {
+        auto batch = store.begin();
+        batch.set_cursor("s=1;i=2;b=3");
+        batch.commit();
+    }
+    CHECK(store.cursor() == "s=1;i=2;b=3");
+    {
+        auto batch = store.begin();
+        batch.set_cursor("s=1;i=3;b=3");
+        batch.commit();
+    }
+    CHECK(store.cursor() == "s=1;i=3;b=3");
+}
+
+TEST_CASE("a batch that is not committed leaves no trace") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    record(store, ban("sshd", "198.51.100.1", 0, 600));
+    {
+        auto batch = store.begin();
+        batch.add_ban(ban("sshd", "198.51.100.2", 0, 600), true);
+        batch.remove_ban("sshd", addr("198.51.100.1"));
+        batch.set_cursor("never");
+    }
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].address == addr("198.51.100.1"));
+    CHECK_FALSE(store.cursor());
+    CHECK(store.history("sshd").size() == 1);
+
+    // The store takes the next batch as usual.
+    record(store, ban("sshd", "198.51.100.3", 0, 600));
+    CHECK(store.active_bans().size() == 2);
+}
+
+TEST_CASE("a second batch while one is open, or a batch reused after commit, is refused") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    auto batch = store.begin();
+    CHECK_THROWS_AS(store.begin(), std::logic_error);
+    CHECK_THROWS_AS(store.remove_expired(at(0)), std::logic_error);
+    batch.commit();
+    CHECK_THROWS_AS(batch.set_cursor("x"), std::logic_error);
+    CHECK_THROWS_AS(batch.commit(), std::logic_error);
+}
+
+TEST_CASE("remove_expired drops bans whose time has come and keeps permanent ones") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    auto batch = store.begin();
+    batch.add_ban(ban("sshd", "198.51.100.1", 0, 100), true);
+    batch.add_ban(ban("sshd", "198.51.100.2", 0, 200), true);
+    batch.add_ban(ban("sshd", "198.51.100.3", 0, 300), true);
+    batch.add_ban(StoredBan{"sshd", addr("2001:db8::9"), at(0), infinite_usec, 1, "manual"}, true);
+    batch.commit();
+
+    CHECK(store.remove_expired(at(200)) == 2);   // expiring exactly now counts as expired
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 2);
+    CHECK(bans[0].address == addr("198.51.100.3"));
+    CHECK(bans[1].expires_at == infinite_usec);
+    CHECK(store.remove_expired(Usec(std::chrono::years(1000))) == 1);
+    CHECK(store.history("sshd").size() == 4);   // expiry is no pardon
+}
+
+TEST_CASE("forgetting old history keeps addresses that are banned now") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    record(store, ban("sshd", "198.51.100.1", 0, 100));
+    record(store, ban("sshd", "198.51.100.2", 0, 100000));
+    record(store, ban("sshd", "198.51.100.3", 5000, 5100));
+    store.remove_expired(at(200));
+
+    CHECK(store.forget_history_before(at(1000)) == 1);   // .1: old, not banned now
+    auto h = store.history("sshd");
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].address == addr("198.51.100.2"));
+    CHECK(h[1].address == addr("198.51.100.3"));
+}
+
+TEST_CASE("reopening the store sees every committed change") {
+    TempDir dir;
+    {
+        auto store = StateStore::open(dir.path());
+        auto batch = store.begin();
+        batch.add_ban(ban("sshd", "198.51.100.7", 0, 600), true);
+        batch.add_ban(ban("sshd", "2001:db8::7", 0, 600), true);
+        batch.set_cursor("cursor-1");
+        batch.commit();
+        auto b2 = store.begin();
+        b2.remove_ban("sshd", addr("198.51.100.7"));
+        b2.commit();
+    }
+    auto store = StateStore::open(dir.path());
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 1);
+    CHECK(same(bans[0], ban("sshd", "2001:db8::7", 0, 600)));
+    CHECK(store.cursor() == "cursor-1");
+    CHECK(store.history("sshd").size() == 2);
+}
+
+TEST_CASE("a moved store keeps working, and so does a batch begun before the move") {
+    TempDir dir;
+    auto first = StateStore::open(dir.path());
+    auto batch = first.begin();
+    auto store = std::move(first);
+    batch.set_cursor("after-move");
+    batch.commit();
+    CHECK(store.cursor() == "after-move");
+}
+
+TEST_CASE("text an attacker or a careless config could supply is data, never SQL") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    std::string huge(64 * 1024, 'j');
+    std::string quoted = "sshd'); DROP TABLE bans; --";
+    std::string with_nul("a\0b", 3);
+    auto batch = store.begin();
+    batch.add_ban(StoredBan{huge, addr("198.51.100.1"), at(0), at(1), 1, "filter"}, true);
+    batch.add_ban(StoredBan{quoted, addr("198.51.100.2"), at(0), at(1), 1, quoted}, true);
+    batch.add_ban(StoredBan{with_nul, addr("198.51.100.3"), at(0), at(1), 1, "filter"}, true);
+    batch.set_cursor(quoted + huge);
+    batch.commit();
+
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 3);
+    CHECK(std::count_if(bans.begin(), bans.end(), [&](auto& b) { return b.jail == huge; }) == 1);
+    CHECK(std::count_if(bans.begin(), bans.end(),
+                        [&](auto& b) { return b.jail == quoted && b.origin == quoted; }) == 1);
+    CHECK(std::count_if(bans.begin(), bans.end(), [&](auto& b) { return b.jail == with_nul; }) == 1);
+    CHECK(store.cursor() == quoted + huge);
+    CHECK(store.history(huge).size() == 1);
+}
+
+TEST_CASE("a file that is not a database is refused with its path") {
+    TempDir dir;
+    {
+        std::ofstream f(dir.path() + "/banjo.db");
+        f << std::string(8192, 'x');
+    }
+    try {
+        StateStore::open(dir.path());
+        FAIL("opened a corrupt file");
+    } catch (const std::exception& e) {
+        CHECK(std::string(e.what()).find(dir.path() + "/banjo.db") != std::string::npos);
+    }
+}
+
+TEST_CASE("an unusable state directory is refused with its path") {
+    TempDir dir;
+    std::string file = dir.path() + "/plain-file";
+    std::ofstream(file) << "x";
+    try {
+        StateStore::open(file + "/state");   // a directory below a regular file
+        FAIL("opened a store below a file");
+    } catch (const std::exception& e) {
+        CHECK(std::string(e.what()).find(file + "/state") != std::string::npos);
+    }
+}
+
+TEST_CASE("a database damaged inside is refused at open, not at the first ban") {
+    TempDir dir;
+    {
+        auto store = StateStore::open(dir.path());
+        auto batch = store.begin();
+        for (int i = 0; i < 2000; ++i) {
+            std::string jail = "jail" + std::to_string(i);
+            batch.add_ban(StoredBan{jail, addr("198.51.100.1"), at(0), at(600), 1, "filter"}, true);
+        }
+        batch.commit();
+    }   // the last close checkpoints the WAL into banjo.db
+    {
+        std::fstream f(dir.path() + "/banjo.db", std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(4096 * 3);   // past the header and the schema page
+        f << std::string(4096 * 4, '\x5a');
+    }
+    try {
+        StateStore::open(dir.path());
+        FAIL("opened a damaged file");
+    } catch (const std::exception& e) {
+        CHECK(std::string(e.what()).find(dir.path() + "/banjo.db") != std::string::npos);
+    }
+}
+
+TEST_CASE("the state directory may be reached through a link, the file may not be one") {
+    TempDir dir;
+    std::filesystem::create_directory(dir.path() + "/real");
+    std::filesystem::create_directory_symlink(dir.path() + "/real", dir.path() + "/link");
+    {
+        auto store = StateStore::open(dir.path() + "/link");
+        record(store, ban("sshd", "198.51.100.1", 0, 600));
+    }
+    CHECK(StateStore::open(dir.path() + "/real").active_bans().size() == 1);
+
+    std::filesystem::create_directory(dir.path() + "/planted");
+    std::filesystem::create_symlink(dir.path() + "/real/banjo.db",
+                                    dir.path() + "/planted/banjo.db");
+    CHECK_THROWS_WITH(StateStore::open(dir.path() + "/planted"),
+                      doctest::Contains("symbolic link"));
+}
