@@ -3,16 +3,9 @@
 
 namespace banjo {
 
-namespace {
-
-// A session lives at most as long as the jail's failure window: older lines cannot count anyway.
-Usec session_age(const JailSettings& s) { return s.findtime; }
-
-}  // namespace
-
 JailPipeline::JailPipeline(JailSettings settings, const FilterSpec& filter)
     : filter_(Filter::compile(filter, settings.mode)),
-      sessions_(default_max_sessions, session_age(settings)),
+      sessions_(default_max_sessions, default_session_max_age_usec),
       jail_(std::move(settings)) {}
 
 std::optional<FilterMatch> JailPipeline::match(std::string_view message) noexcept {
@@ -22,14 +15,11 @@ std::optional<FilterMatch> JailPipeline::match(std::string_view message) noexcep
 }
 
 std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string_view session_id, Usec time) {
-    FilterMatch owned;
-    owned.kind = m.kind;
-    owned.address = m.address;
-    owned.pattern_index = m.pattern_index;
-    std::optional<Address> address = sessions_.feed(owned, session_id, time);
-    if (m.kind != MatchKind::failure) return std::nullopt;
+    std::optional<Address> address = sessions_.feed(m, session_id, time);
+    // The session table decides: a failure may wait for its host, and a later line that names
+    // the host (even one that is no failure itself) then counts it.
     if (!address) {
-        ++counters_.no_address;
+        if (m.kind == MatchKind::failure) ++counters_.no_address;
         return std::nullopt;
     }
     FailureOutcome outcome{};

@@ -15,8 +15,6 @@
 
 namespace banjo {
 
-inline constexpr std::size_t default_max_sessions = 10'000;
-
 struct JailCounters {
     std::uint64_t matches = 0;      // a failregex matched
     std::uint64_t failures = 0;     // a failure with a known address was counted
@@ -37,7 +35,8 @@ public:
     }
     const std::string& id_field() const noexcept { return filter_.id_field(); }
 
-    // Counts what match() found; only m.kind and m.address are read, so the message may be gone.
+    // Counts what match() found. The match's views must still be valid: copy them first if the
+    // message had to be given up to read the session id.
     std::optional<BanDecision> count(const FilterMatch& m, std::string_view session_id, Usec time);
 
     Jail& jail() noexcept { return jail_; }

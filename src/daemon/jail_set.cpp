@@ -37,6 +37,11 @@ bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) 
         if (!m) continue;
         std::string_view id = m->id;
         if (p.needs_journal_id(*m)) {
+            // Reading another field gives up the MESSAGE the match points into: keep its parts.
+            host_buffer_.assign(m->host);
+            user_buffer_.assign(m->user);
+            m->host = host_buffer_;
+            m->user = user_buffer_;
             auto value = reader.field(p.id_field().c_str());
             id = value ? *value : std::string_view{};
         }

@@ -2,6 +2,7 @@
 // banjod: the daemon's entry point. It parses the command line and hands over to the action.
 #include "config/config.hpp"
 #include "daemon/options.hpp"
+#include "daemon/daemon.hpp"
 #include "daemon/replay.hpp"
 
 #include <cstdio>
@@ -37,9 +38,10 @@ int main(int argc, char** argv) {
         case DaemonAction::version: std::printf("banjod %s\n", BANJO_VERSION); return 0;
         case DaemonAction::check_config: return check_config(options);
         case DaemonAction::replay: return run_replay(options);
-        case DaemonAction::run:
-            std::fprintf(stderr, "banjod: the live service is not built yet; use --replay or --check-config\n");
-            return 1;
+        case DaemonAction::run: {
+            Daemon daemon(options);
+            return daemon.run();
+        }
         }
     } catch (const ConfigError& e) {
         std::fprintf(stderr, "%s\n", e.what());

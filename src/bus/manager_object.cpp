@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "bus/manager_object.hpp"
+
+#include "bus/authorization.hpp"
+#include "bus/bus_errors.hpp"
+#include "daemon/daemon.hpp"
+
+namespace banjo {
+
+namespace {
+
+constexpr const char* manager_interface = "org.banjo1.Manager";
+
+std::uint64_t bus_usec(Usec t) { return t == infinite_usec ? UINT64_MAX : static_cast<std::uint64_t>(t.count()); }
+
+Usec from_bus_usec(std::uint64_t v) {
+    return v == UINT64_MAX || v > static_cast<std::uint64_t>(infinite_usec.count()) ? infinite_usec
+                                                                                     : Usec(static_cast<Usec::rep>(v));
+}
+
+}  // namespace
+
+std::string jail_object_path(const std::string& jail) {
+    // sd_bus_path_encode's escaping: [A-Za-z0-9] stay, everything else becomes _XX (hex).
+    static const char hex[] = "0123456789abcdef";
+    std::string out = std::string(manager_path) + "/jail/";
+    if (jail.empty()) return out + "_";
+    for (unsigned char c : jail) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            out += static_cast<char>(c);
+        } else {
+            out += '_';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+ManagerObject::ManagerObject(sdbus::IConnection& bus, Daemon& daemon)
+    : AdaptorInterfaces(bus, manager_path), daemon_(daemon) {
+    registerAdaptor();
+}
+
+ManagerObject::~ManagerObject() { unregisterAdaptor(); }
+
+void ManagerObject::announce_banned(const banjo::Ban& ban) {
+    emitBanned(ban.jail, ban.address.to_string(), bus_usec(ban.expires), ban.failures);
+    announce_counts_changed();
+}
+
+void ManagerObject::announce_unbanned(const banjo::Ban& ban, std::string_view reason) {
+    emitUnbanned(ban.jail, ban.address.to_string(), std::string(reason));
+    announce_counts_changed();
+}
+
+void ManagerObject::announce_jails_changed() { emitJailsChanged(); }
+
+void ManagerObject::announce_counts_changed() {
+    getObject().emitPropertiesChangedSignal(manager_interface, {"ActiveBans", "TotalBans"});
+}
+
+void ManagerObject::announce_backend_state_changed() {
+    getObject().emitPropertiesChangedSignal(manager_interface, {"BackendState"});
+}
+
+std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> ManagerObject::ListJails() {
+    return with_bus_errors([&] {
+        std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> out;
+        for (const JailSummary& j : daemon_.jails())
+            out.emplace_back(j.name, sdbus::ObjectPath(jail_object_path(j.name)), j.enabled, j.tracked, j.active_bans,
+                             j.total_bans);
+        return out;
+    });
+}
+
+sdbus::ObjectPath ManagerObject::GetJail(const std::string& name) {
+    return with_bus_errors([&] { return sdbus::ObjectPath(jail_object_path(daemon_.jail(name).name)); });
+}
+
+void ManagerObject::Ban(sdbus::Result<uint64_t>&& result, std::string jail, std::string address, uint64_t duration_usec) {
+    try {
+        require_authorized(getObject(), action_manage);
+        const Usec duration = duration_usec == 0 ? Usec(0) : from_bus_usec(duration_usec);
+        result.returnResults(bus_usec(daemon_.ban(jail, address, duration)));
+    } catch (...) {
+        result.returnError(to_bus_error(std::current_exception()));
+    }
+}
+
+void ManagerObject::Unban(sdbus::Result<uint32_t>&& result, std::string jail, std::string address) {
+    try {
+        require_authorized(getObject(), action_manage);
+        result.returnResults(daemon_.unban(jail, address));
+    } catch (...) {
+        result.returnError(to_bus_error(std::current_exception()));
+    }
+}
+
+std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ManagerObject::ListBans(
+    const std::string& jail) {
+    return with_bus_errors([&] {
+        std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> out;
+        for (const banjo::Ban& b : daemon_.bans(jail))
+            out.emplace_back(b.jail, b.address.to_string(), bus_usec(b.banned), bus_usec(b.expires), b.failures,
+                             std::string(to_string(b.origin)));
+        return out;
+    });
+}
+
+void ManagerObject::Reload(sdbus::Result<>&& result) {
+    try {
+        require_authorized(getObject(), action_reload);
+        daemon_.reload();
+        result.returnResults();
+    } catch (...) {
+        result.returnError(to_bus_error(std::current_exception()));
+    }
+}
+
+std::string ManagerObject::Version() { return BANJO_VERSION; }
+std::string ManagerObject::Backend() { return daemon_.backend_name(); }
+std::string ManagerObject::BackendState() { return daemon_.backend_state(); }
+std::string ManagerObject::JournalCursor() { return daemon_.journal_cursor(); }
+uint64_t ManagerObject::EntriesProcessed() { return daemon_.entries_processed(); }
+uint64_t ManagerObject::FailuresFound() { return daemon_.failures_found(); }
+uint32_t ManagerObject::ActiveBans() { return daemon_.active_bans(); }
+uint64_t ManagerObject::TotalBans() { return daemon_.total_bans(); }
+
+}  // namespace banjo

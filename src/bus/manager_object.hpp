@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// org.banjo1.Manager at /org/banjo1: the adaptor generated from dbus/org.banjo1.Manager.xml,
+// implemented by asking the Daemon. Handlers stay short: authorize, call, convert.
+#pragma once
+
+#include "core/ban_table.hpp"
+#include "org.banjo1.Manager.adaptor.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <string>
+#include <vector>
+
+namespace banjo {
+
+class Daemon;
+
+inline constexpr const char* bus_name = "org.banjo1";
+inline constexpr const char* manager_path = "/org/banjo1";
+
+// /org/banjo1/jail/NAME with NAME escaped as sd_bus_path_encode does.
+std::string jail_object_path(const std::string& jail);
+
+class ManagerObject final : public sdbus::AdaptorInterfaces<org::banjo1::Manager_adaptor> {
+public:
+    ManagerObject(sdbus::IConnection& bus, Daemon& daemon);
+    ~ManagerObject();
+
+    void announce_banned(const Ban& ban);
+    void announce_unbanned(const Ban& ban, std::string_view reason);
+    void announce_jails_changed();
+    void announce_counts_changed();          // ActiveBans, TotalBans
+    void announce_backend_state_changed();   // BackendState
+
+private:
+    std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> ListJails() override;
+    sdbus::ObjectPath GetJail(const std::string& name) override;
+    void Ban(sdbus::Result<uint64_t>&& result, std::string jail, std::string address, uint64_t duration_usec) override;
+    void Unban(sdbus::Result<uint32_t>&& result, std::string jail, std::string address) override;
+    std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBans(
+        const std::string& jail) override;
+    void Reload(sdbus::Result<>&& result) override;
+
+    std::string Version() override;
+    std::string Backend() override;
+    std::string BackendState() override;
+    std::string JournalCursor() override;
+    uint64_t EntriesProcessed() override;
+    uint64_t FailuresFound() override;
+    uint32_t ActiveBans() override;
+    uint64_t TotalBans() override;
+
+    Daemon& daemon_;
+};
+
+}  // namespace banjo

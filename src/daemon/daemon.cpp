@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daemon/daemon.hpp"
+
+#include "bus/manager_object.hpp"
+#include "daemon/ban_service.hpp"
+#include "daemon/host_addresses.hpp"
+#include "daemon/jail_set.hpp"
+#include "daemon/journal_follower.hpp"
+#include "daemon/journal_source.hpp"
+#include "daemon/operation_error.hpp"
+#include "firewall/dry_run_backend.hpp"
+#include "firewall/firewalld_backend.hpp"
+#include "lib/sd/event.hpp"
+#include "lib/sd/log.hpp"
+#include "lib/sd/notify.hpp"
+#include "state/state_store.hpp"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <algorithm>
+#include <csignal>
+#include <ctime>
+#include <syslog.h>
+
+namespace banjo {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Housekeeping: forget stale failure windows, refresh the status line.
+constexpr auto housekeeping_interval = 60s;
+// The expiry timer never sleeps longer than this, so a wall-clock step is noticed.
+constexpr auto longest_expiry_sleep = 60s;
+
+Usec realtime_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return Usec(static_cast<Usec::rep>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000);
+}
+
+Usec add_saturating(Usec a, Usec d) { return d == infinite_usec || a > infinite_usec - d ? infinite_usec : a + d; }
+
+LogSink journal_log_sink() {
+    return [](int priority, std::string_view message) { sd::log(priority, message); };
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+    Daemon& self;
+    DaemonOptions options;
+    Config config;
+    sd::Event loop = sd::Event::default_for_thread();
+    std::unique_ptr<sdbus::IConnection> bus;
+    std::optional<sd::BusAttachment> bus_attachment;
+    std::unique_ptr<Backend> backend;
+    std::optional<StateStore> store;
+    std::optional<BanService> bans;
+    std::unique_ptr<JailSet> jails;
+    std::unique_ptr<JournalFollower> follower;
+    std::unique_ptr<ManagerObject> manager;
+    sd::EventSource expiry_timer, housekeeping_timer, sigterm, sigint, sighup;
+    CidrSet self_addresses;
+
+    Impl(Daemon& d, DaemonOptions o) : self(d), options(std::move(o)) {}
+
+    std::size_t jail_index(const std::string& name) const {
+        for (std::size_t i = 0; i < jails->size(); ++i)
+            if ((*jails)[i].jail().name() == name) return i;
+        return SIZE_MAX;
+    }
+
+    const JailConfig* jail_config(const std::string& name) const {
+        for (const auto& j : config.jails)
+            if (j.settings.name == name) return &j;
+        return nullptr;
+    }
+
+    const JailConfig& require_jail(const std::string& name) const {
+        const JailConfig* j = jail_config(name);
+        if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
+        return *j;
+    }
+
+    static Address require_address(const std::string& text) {
+        auto a = Address::parse(text);
+        if (!a) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an IPv4 or IPv6 address");
+        return *a;
+    }
+
+    void make_backend() {
+        const std::string name = options.backend.value_or(config.backend);
+        if (name == "dry-run") {
+            backend = std::make_unique<DryRunBackend>(journal_log_sink());
+        } else {
+            FirewalldOptions fo;
+            fo.zone = config.firewalld.zone;
+            fo.allow_reload = config.firewalld.allow_reload;
+            fo.log = journal_log_sink();
+            backend = std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        }
+        backend->on_state_changed = [this](BackendState s) {
+            sd::log(s == BackendState::ready ? LOG_INFO : LOG_WARNING,
+                    "Firewall backend " + std::string(backend->name()) + " is " + std::string(to_string(s)) +
+                        (backend->state_detail().empty() ? "" : ": " + backend->state_detail()),
+                    {{"MESSAGE_ID", sd::message_id::backend_state},
+                     {"BANJO_BACKEND", std::string(backend->name())},
+                     {"BANJO_BACKEND_STATE", std::string(to_string(s))}});
+            if (manager) manager->announce_backend_state_changed();
+            update_status();
+        };
+    }
+
+    void configure_jail_ports() {
+        for (const auto& j : config.jails) {
+            bans->set_jail_ports(j.settings.name, j.settings.ports);
+            if (j.settings.enabled && !j.settings.ports.empty()) backend->prepare_jail(j.settings.name, j.settings.ports);
+        }
+    }
+
+    // Tells each jail about the bans in force and the history, so it neither bans twice nor
+    // forgets a repeat offender.
+    void seed_jails() {
+        for (std::size_t i = 0; i < jails->size(); ++i) {
+            Jail& jail = (*jails)[i].jail();
+            for (const auto& h : store->history(jail.name())) jail.set_previous_bans(h.address, h.bans);
+            for (const Ban& b : bans->table().list(jail.name())) jail.note_ban(b.address, b.expires, false);
+        }
+    }
+
+    void on_decision(std::size_t index, const BanDecision& d) {
+        JailPipeline& p = (*jails)[index];
+        const Usec now = realtime_now();
+        Ban b{p.jail().name(), d.address, now, add_saturating(now, d.bantime), d.failures, BanOrigin::filter};
+        bans->ban(b, true);
+        arm_expiry();
+    }
+
+    void arm_expiry() {
+        auto next = bans->table().next_expiry();
+        if (!next) {
+            expiry_timer.disarm();
+            return;
+        }
+        const Usec now = realtime_now();
+        Usec wait = *next > now ? *next - now : Usec(0);
+        expiry_timer.arm_in(std::min<Usec>(wait, Usec(longest_expiry_sleep)));
+    }
+
+    void on_expiry() {
+        if (bans->expire(realtime_now()) > 0) bans->flush();
+        arm_expiry();
+    }
+
+    std::string status_line() const {
+        return std::to_string(jails ? jails->size() : 0) + " jails, " + std::to_string(bans->table().size()) +
+               " active bans, " + std::to_string(follower ? follower->entries_processed() : 0) +
+               " journal entries read; firewall " + std::string(to_string(backend->state()));
+    }
+
+    void update_status() {
+        if (bans && backend) sd::notify_status(status_line());
+    }
+
+    void housekeeping() {
+        const Usec now = realtime_now();
+        for (std::size_t i = 0; i < jails->size(); ++i) (*jails)[i].jail().prune(now);
+        update_status();
+        housekeeping_timer.arm_in(housekeeping_interval);
+    }
+
+    Usec longest_findtime() const {
+        Usec longest{0};
+        for (const auto& j : config.jails)
+            if (j.settings.enabled) longest = std::max(longest, j.settings.findtime);
+        return longest;
+    }
+
+    void start() {
+        config = load_config(options.config_path);
+        self_addresses = host_addresses();
+        store.emplace(StateStore::open(options.state_dir));
+
+        bus = sdbus::createSystemBusConnection();
+        bus_attachment.emplace(sd::attach_bus(loop.get(), *bus, [this](const std::exception& e) {
+            sd::log(LOG_ERR, std::string("Lost the system bus: ") + e.what());
+            loop.exit(1);
+        }));
+        make_backend();
+        bans.emplace(*store, *backend);
+        configure_jail_ports();
+        const auto restored = bans->restore(realtime_now());
+
+        jails = std::make_unique<JailSet>(config, self_addresses);
+        seed_jails();
+
+        manager = std::make_unique<ManagerObject>(*bus, self);
+        bans->set_listener({[this](const Ban& b) { manager->announce_banned(b); },
+                            [this](const Ban& b, std::string_view reason) { manager->announce_unbanned(b, reason); }});
+
+        expiry_timer = loop.add_timer([this] { on_expiry(); });
+        housekeeping_timer = loop.add_timer([this] { housekeeping(); });
+        housekeeping_timer.arm_in(housekeeping_interval);
+        sigterm = loop.add_signal(SIGTERM, [this] { loop.exit(0); });
+        sigint = loop.add_signal(SIGINT, [this] { loop.exit(0); });
+        sighup = loop.add_signal(SIGHUP, [this] {
+            try {
+                reload();
+            } catch (const std::exception& e) {
+                sd::log(LOG_ERR, std::string("Reload refused: ") + e.what());
+            }
+        });
+        loop.enable_watchdog();
+
+        follower = std::make_unique<JournalFollower>(
+            loop, open_selected_journal(options),
+            [this](std::size_t i, const BanDecision& d) { on_decision(i, d); },
+            [this](const std::string& cursor) { bans->flush(cursor); });
+        const std::optional<std::string> cursor = store->cursor();
+        follower->start(*jails, cursor, realtime_now() - longest_findtime());
+        arm_expiry();
+
+        // Last: systemd (Type=dbus) and clients see the name only once everything answers.
+        bus->requestName(bus_name);
+        sd::log(LOG_INFO,
+                "banjod " BANJO_VERSION " started: " + std::to_string(jails->size()) + " jails, " +
+                    std::to_string(restored.size()) + " bans restored, " +
+                    (cursor ? "following the journal from the saved cursor" : "first start, reading from the longest findtime ago"),
+                {{"MESSAGE_ID", sd::message_id::started}});
+        sd::notify_ready(status_line());
+    }
+
+    void stop() {
+        sd::notify_stopping();
+        if (bans) bans->flush(follower && !follower->cursor().empty() ? std::optional<std::string_view>(follower->cursor())
+                                                                       : std::nullopt);
+    }
+
+    void reload() {
+        sd::notify_reloading();
+        Config fresh;
+        try {
+            fresh = load_config(options.config_path);
+        } catch (const ConfigError& e) {
+            sd::log(LOG_ERR, std::string("Configuration rejected, the running one stays: ") + e.what(),
+                    {{"MESSAGE_ID", sd::message_id::config_rejected}, {"BANJO_CONFIG_ERROR", e.what()}});
+            sd::notify_ready(status_line());
+            throw;
+        }
+        auto fresh_jails = std::make_unique<JailSet>(fresh, self_addresses);
+        // Jails that are gone, or no longer enabled, release their bans.
+        for (const auto& old : config.jails) {
+            bool kept = false;
+            for (const auto& j : fresh.jails) kept = kept || (j.settings.name == old.settings.name && j.settings.enabled);
+            if (!kept) bans->unban_jail(old.settings.name, "flushed");
+        }
+        config = std::move(fresh);
+        configure_jail_ports();
+        jails = std::move(fresh_jails);
+        seed_jails();
+        follower->set_jails(*jails);
+        bans->flush();
+        arm_expiry();
+        manager->announce_jails_changed();
+        sd::log(LOG_INFO, "Configuration reloaded: " + std::to_string(jails->size()) + " jails enabled");
+        sd::notify_ready(status_line());
+    }
+};
+
+Daemon::Daemon(DaemonOptions options) : impl_(std::make_unique<Impl>(*this, std::move(options))) {}
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+    impl_->start();
+    const int code = impl_->loop.loop();
+    impl_->stop();
+    return code;
+}
+
+std::vector<JailSummary> Daemon::jails() const {
+    std::vector<JailSummary> out;
+    for (const auto& j : impl_->config.jails) out.push_back(jail(j.settings.name));
+    return out;
+}
+
+JailSummary Daemon::jail(const std::string& name) const {
+    const JailConfig& jc = impl_->require_jail(name);
+    JailSummary s;
+    s.name = name;
+    s.enabled = jc.settings.enabled;
+    s.config = &jc;
+    s.active_bans = static_cast<std::uint32_t>(impl_->bans->table().count(name));
+    if (std::size_t i = impl_->jail_index(name); i != SIZE_MAX) {
+        const JailPipeline& p = (*impl_->jails)[i];
+        s.tracked = static_cast<std::uint32_t>(p.jail().tracked_addresses());
+        s.total_bans = p.jail().total_bans();
+        s.total_failures = p.jail().total_failures();
+    }
+    return s;
+}
+
+Usec Daemon::ban(const std::string& jail_name, const std::string& address_text, Usec duration) {
+    const JailConfig& jc = impl_->require_jail(jail_name);
+    const Address address = Impl::require_address(address_text);
+    const std::size_t index = impl_->jail_index(jail_name);
+    Jail* jail = index == SIZE_MAX ? nullptr : &(*impl_->jails)[index].jail();
+    if (jail ? jail->ignores(address) : jc.settings.ignore.contains(address))
+        throw OperationError(OperationErrorKind::ignored,
+                             address.to_string() + " is on the ignore list of jail " + jail_name + ": not banned");
+    if (duration == Usec(0)) duration = jc.settings.ban.duration_for(jail ? jail->previous_bans(address) : 0);
+    const Usec now = realtime_now();
+    Ban b{jail_name, address, now, add_saturating(now, duration), 0, BanOrigin::manual};
+    impl_->bans->ban(b, true);
+    if (jail) jail->note_ban(address, b.expires, true);
+    impl_->bans->flush();
+    impl_->arm_expiry();
+    return b.expires;
+}
+
+unsigned Daemon::unban(const std::string& jail_name, const std::string& address_text) {
+    const Address address = Impl::require_address(address_text);
+    std::vector<std::string> names;
+    if (jail_name.empty()) {
+        for (const auto& j : impl_->config.jails) names.push_back(j.settings.name);
+    } else {
+        names.push_back(impl_->require_jail(jail_name).settings.name);
+    }
+    unsigned removed = 0;
+    for (const auto& name : names) {
+        if (!impl_->bans->unban(name, address, "manual")) continue;
+        ++removed;
+        if (std::size_t i = impl_->jail_index(name); i != SIZE_MAX) (*impl_->jails)[i].jail().forget_ban(address);
+    }
+    impl_->bans->flush();
+    impl_->arm_expiry();
+    if (removed == 0)
+        throw OperationError(OperationErrorKind::not_banned,
+                             address.to_string() + " is not banned" + (jail_name.empty() ? "" : " in jail " + jail_name));
+    return removed;
+}
+
+std::vector<Ban> Daemon::bans(const std::string& jail_name) const {
+    if (!jail_name.empty()) impl_->require_jail(jail_name);
+    return impl_->bans->table().list(jail_name);
+}
+
+void Daemon::reload() { impl_->reload(); }
+
+std::string Daemon::backend_name() const { return std::string(impl_->backend->name()); }
+std::string Daemon::backend_state() const { return std::string(to_string(impl_->backend->state())); }
+std::string Daemon::journal_cursor() const { return impl_->follower ? impl_->follower->cursor() : std::string(); }
+std::uint64_t Daemon::entries_processed() const { return impl_->follower ? impl_->follower->entries_processed() : 0; }
+std::uint64_t Daemon::failures_found() const {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < impl_->jails->size(); ++i) n += (*impl_->jails)[i].counters().failures;
+    return n;
+}
+std::uint32_t Daemon::active_bans() const { return static_cast<std::uint32_t>(impl_->bans->table().size()); }
+std::uint64_t Daemon::total_bans() const { return impl_->bans->total_bans(); }
+
+}  // namespace banjo
