@@ -5,6 +5,8 @@
 // anchored at both ends by the engine, so the host can only come from where the pattern puts it,
 // never from text an attacker controls (a user name, a URL) that merely looks like an address.
 // match() does not allocate and never throws; one Filter is used by one thread.
+// A match describes one line; whether it counts, and against which host when the line names
+// none, is the SessionTable's call (src/core/session_table.hpp).
 #pragma once
 
 #include "core/address.hpp"
@@ -35,11 +37,14 @@ struct FilterModeSpec {
 // What a filter file says, before compilation (the config layer fills it).
 struct FilterSpec {
     std::string name;
+    std::string description;
     SourceLocation where;
     // journal-match: groups OR-ed; inside a group "FIELD=value" terms, AND across fields.
     std::vector<std::vector<std::string>> journal_match;
-    std::optional<Pattern> prefregex;   // must contain <F-CONTENT>..</F-CONTENT>
+    // Must contain <F-CONTENT>..</F-CONTENT>; failregex and ignoreregex then see only that part.
+    std::optional<Pattern> prefregex;
     std::vector<Pattern> failregex;
+    // Anchored like failregex, so attacker text cannot trigger one by merely containing it.
     std::vector<Pattern> ignoreregex;
     std::map<std::string, FilterModeSpec> modes;
     std::string default_mode;            // used when the jail names none; "" = common patterns only
@@ -49,7 +54,7 @@ struct FilterSpec {
 enum class MatchKind {
     failure,   // counts against the host
     info,      // <F-NOFAIL>: tells who the session's host is, counts nothing by itself
-    forget,    // <F-MLFFORGET>: the session is over, drop what is known about its id
+    forget,    // <F-NOFAIL> + <F-MLFFORGET>: as info, and the session is over: drop its id
 };
 
 // Views into the message passed to match(): valid until that message changes.
@@ -60,20 +65,31 @@ struct FilterMatch {
     std::optional<Address> address;      // host parsed as an address; nullopt for names
     std::string_view user;
     std::string_view id;                 // <F-ID> capture; empty when the pattern has none
+    // <F-MLFFORGET> matched: forget the session after this line. Always set for kind == forget;
+    // a failure can carry it too (a disconnect that is itself an attack).
+    bool ends_session = false;
+    // <F-MLFGAINED> matched (implies <F-NOFAIL>): the session logged in, which cancels failures
+    // still waiting for its host.
+    bool gained = false;
 };
 
 class Filter {
 public:
-    // Compiles the common patterns plus those of `mode` (and the modes it includes).
-    // Throws ConfigError at the offending pattern's location (bad regex, unknown tag, unknown
-    // mode, a failregex without a host tag that is not <F-NOFAIL>/<F-MLFFORGET>...).
+    // Compiles the common patterns plus those of `mode` (and the modes it includes); mode ""
+    // means spec.default_mode. Throws ConfigError at the offending pattern's location (bad
+    // regex, unknown tag, prefregex without <F-CONTENT>, a failregex with no host tag in a
+    // filter that has no session id to find the host by: no id-field and no <F-ID>), or at
+    // spec.where for an unknown mode.
     static Filter compile(const FilterSpec& spec, const std::string& mode);
+    // Compiles the common patterns and every mode, for --check-config. Throws as compile().
+    static void check(const FilterSpec& spec);
 
     Filter(Filter&&) noexcept;
     Filter& operator=(Filter&&) noexcept;
     ~Filter();
 
-    // nullopt: no failregex matched, or an ignoreregex did, or prefregex did not.
+    // nullopt: no failregex matched, or an ignoreregex did, or prefregex did not. The first
+    // failregex that matches decides. Cost: one PCRE2 JIT match per pattern tried, no allocation.
     std::optional<FilterMatch> match(std::string_view message) const noexcept;
 
     const std::string& name() const noexcept;

@@ -1,1 +1,96 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/session_table.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+
+namespace banjo {
+
+SessionTable::SessionTable(std::size_t max_sessions, Usec max_age) : max_sessions_(max_sessions), max_age_(max_age) {}
+
+void SessionTable::clear() noexcept {
+    index_.clear();
+    lru_.clear();
+}
+
+bool SessionTable::expired(const Session& s, Usec time) const noexcept {
+    // Journal time can step backwards (an entry written late); such a line is not "later".
+    return time > s.last && time - s.last > max_age_;
+}
+
+// The list is in order of last use, which is time order while time moves forward, so expired
+// sessions sit at its front: this costs O(1) per dropped session.
+void SessionTable::drop_expired(Usec time) {
+    while (!lru_.empty() && expired(lru_.front(), time)) erase(lru_.begin());
+}
+
+void SessionTable::erase(List::iterator it) {
+    index_.erase(std::string_view(it->id));
+    lru_.erase(it);
+}
+
+std::optional<Address> SessionTable::feed(const FilterMatch& match, std::string_view id, Usec time) {
+    if (id.empty() || max_sessions_ == 0) {
+        if (match.kind == MatchKind::failure) return match.address;
+        return std::nullopt;
+    }
+    drop_expired(time);
+
+    Session* s = nullptr;
+    List::iterator it = lru_.end();
+    if (auto found = index_.find(id); found != index_.end()) {
+        if (expired(*found->second, time)) {
+            erase(found->second);
+        } else {
+            it = found->second;
+            s = &*it;
+        }
+    }
+
+    std::optional<Address> host = match.address;
+    if (!host && s) host = s->host;
+
+    bool several_users = s && s->several_users;
+    std::size_t user_hash = 0;
+    bool has_user = !match.user.empty();
+    if (has_user) {
+        user_hash = std::hash<std::string_view>{}(match.user);
+        if (s && s->has_user && s->user_hash != user_hash) several_users = true;
+    }
+    bool pending = s && s->pending && !match.gained;
+
+    bool counts = match.kind == MatchKind::failure || pending || several_users;
+    std::optional<Address> result;
+    if (counts && host) {
+        result = host;
+        pending = false;
+    } else if (counts) {
+        pending = true;
+    }
+
+    if (match.ends_session) {
+        if (s) erase(it);
+        return result;
+    }
+    if (!s) {
+        if (lru_.size() >= max_sessions_) erase(lru_.begin());
+        lru_.push_back(Session{std::string(id), {}, time, 0, false, false, false});
+        it = std::prev(lru_.end());
+        index_.emplace(std::string_view(it->id), it);
+        s = &*it;
+    } else {
+        lru_.splice(lru_.end(), lru_, it);
+    }
+    if (match.address) s->host = match.address;
+    if (has_user && !s->has_user) {
+        s->has_user = true;
+        s->user_hash = user_hash;
+    }
+    s->several_users = several_users;
+    s->pending = pending;
+    s->last = std::max(s->last, time);
+    return result;
+}
+
+}  // namespace banjo
