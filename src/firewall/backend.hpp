@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The seam between the ban table and the firewall: the daemon says which addresses should be
+// banned for which jail, a Backend makes the firewall agree. Calls never block and never throw
+// for a firewall that is slow, absent or misconfigured; that shows in state() instead. Backends
+// keep the whole desired set themselves, so a firewall that loses its runtime state (a reload,
+// a restart) is brought back without the daemon's help. One thread: the event loop's.
+#pragma once
+
+#include "core/address.hpp"
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace banjo {
+
+enum class BackendState {
+    ready,        // bans reach the firewall
+    unavailable,  // the firewall is not there (yet): bans are kept and applied when it is
+    degraded,     // the firewall is there but cannot take (some) bans until someone acts
+};
+
+std::string_view to_string(BackendState state) noexcept;
+
+// Where a backend's messages go: a syslog priority (LOG_ERR, LOG_WARNING, LOG_INFO...) and the
+// text. default_log_sink() writes to the journal (stderr when there is none), through sd::log.
+using LogSink = std::function<void(int priority, std::string_view message)>;
+LogSink default_log_sink();
+
+// One ban as the firewall sees it. ports: what the jail blocks, each a service name ("ssh") or
+// "PORT[-PORT][/PROTOCOL]" ("22/tcp", "8000-8100/udp"; protocol tcp when absent). Empty = all
+// traffic from the address. A jail's ports are the same in every target that names it.
+struct BanTarget {
+    Address address;
+    std::string jail;
+    std::vector<std::string> ports;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+
+    virtual std::string_view name() const = 0;   // "firewalld", "dry-run": the Backend property
+    virtual BackendState state() const = 0;
+    // What the administrator must do, if anything ("run firewall-cmd --reload to ..."); else
+    // what the backend is waiting for. Empty when ready.
+    virtual std::string state_detail() const = 0;
+
+    // Idempotent; applied asynchronously and coalesced with other changes. The same address
+    // banned by two jails stays banned until both removed it.
+    virtual void add(const BanTarget& target) = 0;
+    virtual void remove(const BanTarget& target) = 0;
+
+    // Optional warm-up: lets the backend create what a jail's bans need before the first one
+    // (firewalld: per-jail ipsets, which only become usable after a firewalld reload).
+    // add() does the same for a jail it has not seen.
+    virtual void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) {
+        static_cast<void>(jail);
+        static_cast<void>(ports);
+    }
+
+    // Called on every change of state(), from the event loop.
+    std::function<void(BackendState)> on_state_changed;
+};
+
+}  // namespace banjo

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Bans through firewalld's D-Bus API (firewalld 1.3.3 on Debian 12). All-ports bans go to the
+// plain hash:ip ipsets banjo4/banjo6, bound as sources of one zone (default "drop"); a jail with
+// ports gets its own ipsets banjo-<jail>4/6 and one runtime rich rule per port and family in
+// firewalld's default zone. The backend keeps the wanted set itself and converges firewalld to
+// it: single addEntry/removeEntry calls for a few changes, one setEntries per ipset for a burst,
+// and everything again after a firewalld reload or restart (both wipe runtime entries).
+// Every call is asynchronous on the caller's connection, which the caller's sd-event loop
+// drives (sd::attach_bus); nothing here blocks. Missing ipsets are created in firewalld's
+// permanent configuration; activating them takes a reload, which banjo does only when allowed.
+#pragma once
+
+#include "firewall/backend.hpp"
+#include "firewall/ipset_mirror.hpp"
+#include "lib/sd/event.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sdbus {
+class IConnection;
+class IProxy;
+class Error;
+}  // namespace sdbus
+
+namespace banjo {
+
+struct FirewalldOptions {
+    std::string zone = "drop";     // banjo4/banjo6 are bound to it as sources
+    std::string rich_rule_zone;    // where port-limited jails' rules go; empty: firewalld's default zone
+    bool allow_reload = false;     // may reload firewalld to activate ipsets it created
+    std::size_t burst_threshold = 16;   // more pending changes in one ipset: one setEntries
+    LogSink log = default_log_sink();
+};
+
+class FirewalldBackend final : public Backend {
+public:
+    // Starts watching the bus for firewalld at once; bans may be added before it is there.
+    FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, FirewalldOptions options = {});
+    ~FirewalldBackend() override;
+    FirewalldBackend(const FirewalldBackend&) = delete;
+    FirewalldBackend& operator=(const FirewalldBackend&) = delete;
+
+    std::string_view name() const override { return "firewalld"; }
+    BackendState state() const override { return state_; }
+    std::string state_detail() const override { return detail_; }
+    void add(const BanTarget& target) override;
+    void remove(const BanTarget& target) override;
+    void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override;
+
+    // D-Bus calls made so far, for tests and metrics.
+    struct Counters {
+        std::uint64_t add_entry = 0, remove_entry = 0, set_entries = 0, get_entries = 0;
+        std::uint64_t reloads = 0, failed_calls = 0;
+    };
+    const Counters& counters() const { return counters_; }
+    // Nothing in flight and nothing scheduled: firewalld holds what the backend can give it.
+    bool idle() const;
+
+private:
+    enum class Phase { absent, starting, setting_up, running };
+    struct Ipset {
+        Ipset(Family f, bool s) : family(f), shared(s) {}
+        Family family;
+        bool shared;             // banjo4/banjo6, bound to the zone
+        bool active = false;     // exists in firewalld's runtime
+        bool fetch = true;       // ask getEntries before changing it (state unknown)
+        bool fetching = false;
+        IpsetMirror mirror;
+    };
+    struct RichRule {
+        std::string ipset;   // the rule can only be added once this ipset is active
+        std::string text;
+    };
+    struct JailRules {
+        std::vector<std::string> ports;
+        std::vector<RichRule> rules;
+        std::string problem;   // ports that are neither a service nor a port
+    };
+
+    Ipset& ipset_for(const BanTarget& target);
+    void lost_runtime_state(Phase next);
+    void on_name_owner(const std::string& new_owner);
+    void poll_firewalld_state();
+    // setup: which banjo ipsets exist (runtime, permanent), create the missing ones, bind
+    // banjo4/6 to the zone, add the jails' rich rules, then reload (if allowed) or report.
+    void setup();
+    void setup_ipsets();
+    void setup_bindings();
+    void setup_rules();
+    void setup_done();
+    void schedule_flush();
+    void flush();
+    void call_done(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code);
+    void retry_later();
+    void update_state();
+    void log(int priority, const std::string& message) const;
+    sdbus::IProxy& config_proxy(const std::string& path);
+
+    // A setup step runs its continuation once every call it started has replied.
+    void begin_step(void (FirewalldBackend::*then)());
+    void step_call() { ++step_pending_; }
+    void end_step() { step_reply(); }
+    void step_reply();
+    // Wraps a reply handler: drops replies from before the last reload/restart, and keeps
+    // exceptions out of sd-bus's C frames.
+    template <typename... Out, typename F>
+    auto reply(F f);
+
+    sdbus::IConnection& bus_;
+    sd::Event& loop_;
+    FirewalldOptions options_;
+    std::unique_ptr<sdbus::IProxy> dbus_, firewalld_;
+    std::map<std::string, std::unique_ptr<sdbus::IProxy>> config_proxies_;
+    std::unique_ptr<void, std::function<void(void*)>> owner_match_;   // sdbus::Slot
+    sd::EventSource flush_timer_, retry_timer_, poll_timer_;
+
+    std::map<std::string, Ipset> ipsets_;       // by ipset name
+    std::map<std::string, JailRules> jails_;    // port-limited jails only
+    std::vector<std::string> runtime_ipsets_, permanent_ipsets_;   // as setup found them
+    std::string zone_path_;                     // config object of options_.zone
+
+    Phase phase_ = Phase::absent;
+    std::uint64_t epoch_ = 0;    // bumped when firewalld's runtime state is lost: older replies are stale
+    unsigned inflight_ = 0;      // entry calls of this epoch not answered yet
+    bool setup_running_ = false, setup_again_ = false, setup_failed_ = false;
+    bool reloading_ = false, reloaded_ = false, failed_round_ = false;
+    std::string firewalld_state_;
+    unsigned step_pending_ = 0;
+    void (FirewalldBackend::*step_then_)() = nullptr;
+    std::string rule_zone_;
+    std::vector<std::string> setup_problems_;   // what the administrator must fix
+    std::string apply_problem_;                 // the last failed entry call, until one succeeds
+    std::chrono::seconds backoff_{1};
+    BackendState state_ = BackendState::unavailable;
+    std::string detail_;
+    Counters counters_;
+};
+
+}  // namespace banjo

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The names and rule texts banjo gives firewalld: ipset names per family and jail, rich rules
+// for port-limited jails, and the error code inside firewalld's one D-Bus exception. Pure
+// functions, no D-Bus.
+#pragma once
+
+#include "core/address.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace banjo {
+
+// "banjo4"/"banjo6" for all-ports bans (empty jail), "banjo-<jail>4"/"...6" for a port-limited
+// jail. firewalld allows [alnum _ - : .] and 32 characters; a jail name outside [A-Za-z0-9_-] or
+// too long is folded and suffixed with a stable hash, so distinct jails keep distinct sets.
+std::string firewalld_ipset_name(std::string_view jail, Family family);
+
+// The rich rule element for one entry of a jail's ports: `service name="ssh"` for a service,
+// `port port="22" protocol="tcp"` for "22/tcp" ("22" and "1000-2000" default to tcp).
+// nullopt if the text is neither (it could otherwise inject rule syntax).
+std::optional<std::string> firewalld_rule_element(std::string_view port);
+
+// rule family="ipv4" source ipset="banjo-sshd4" service name="ssh" drop
+std::string firewalld_rich_rule(Family family, std::string_view ipset, std::string_view element);
+
+// Every firewalld failure is the D-Bus error org.fedoraproject.FirewallD1.Exception with the
+// code before the first ':' of the message ("ALREADY_ENABLED: '...' already in 'banjo4'").
+std::string_view firewalld_error_code(std::string_view message) noexcept;
+
+}  // namespace banjo
