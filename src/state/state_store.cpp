@@ -114,7 +114,8 @@ void migrate(sqlite::Database& db, const std::string& path) {
 }  // namespace
 
 struct StateStore::Impl {
-    explicit Impl(sqlite::Database database) : db(std::move(database)) {}
+    Impl(sqlite::Database database, std::string path)
+        : db(std::move(database)), db_path(std::move(path)) {}
 
     // Declared first, destroyed last: the statements below borrow the connection.
     sqlite::Database db;
@@ -143,6 +144,7 @@ struct StateStore::Impl {
         "DELETE FROM history WHERE last_banned_usec < ?1 AND NOT EXISTS "
         "(SELECT 1 FROM bans WHERE bans.jail = history.jail AND bans.address = history.address)");
 
+    std::string db_path;
     bool batch_open = false;
 
     void run(sqlite::Statement& s) {
@@ -168,7 +170,7 @@ StateStore StateStore::open(const std::string& state_dir) {
     auto db = sqlite::Database::open(path);
     configure(db, path);
     migrate(db, path);
-    return StateStore(std::make_unique<Impl>(std::move(db)));
+    return StateStore(std::make_unique<Impl>(std::move(db), path));
 }
 
 StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -197,9 +199,19 @@ StateStore::Batch::~Batch() {
     }
 }
 
-void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
+void StateStore::Batch::check_live() const {
     if (!impl_)
         throw std::logic_error("StateStore::Batch used after commit");
+    // Some errors (SQLITE_FULL, SQLITE_IOERR) end the transaction at once. A caller that
+    // caught one and went on would otherwise write the rest of the batch in autocommit mode,
+    // one statement at a time: exactly the half batch this class exists to prevent.
+    if (!impl_->db.in_transaction())
+        throw std::runtime_error(impl_->db_path +
+                                 ": the batch was rolled back by an earlier error");
+}
+
+void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
+    check_live();
     auto address = ban.address.to_string();
     {
         Using use(impl_->put_ban);
@@ -221,8 +233,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
 }
 
 bool StateStore::Batch::remove_ban(std::string_view jail, const Address& address) {
-    if (!impl_)
-        throw std::logic_error("StateStore::Batch used after commit");
+    check_live();
     Using use(impl_->delete_ban);
     use->bind(1, jail);
     use->bind(2, address.to_string());
@@ -231,16 +242,14 @@ bool StateStore::Batch::remove_ban(std::string_view jail, const Address& address
 }
 
 void StateStore::Batch::set_cursor(std::string_view cursor) {
-    if (!impl_)
-        throw std::logic_error("StateStore::Batch used after commit");
+    check_live();
     Using use(impl_->put_cursor);
     use->bind(1, cursor);
     use->step();
 }
 
 void StateStore::Batch::commit() {
-    if (!impl_)
-        throw std::logic_error("StateStore::Batch committed twice");
+    check_live();
     impl_->run(impl_->commit);   // on failure the destructor rolls back
     impl_->batch_open = false;
     impl_ = nullptr;

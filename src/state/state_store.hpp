@@ -54,7 +54,9 @@ public:
 
     // One transaction. Nothing is visible to a later open until commit() returns; a Batch
     // destroyed without commit() (an exception on the way) rolls back. At most one at a time.
-    // Reads through the store while a Batch is open see its uncommitted changes.
+    // Reads through the store while a Batch is open see its uncommitted changes. A Batch
+    // must not outlive its store (moving the store is fine). After a write fails, the batch is
+    // dead: every further call throws, and nothing of it is saved.
     class Batch {
     public:
         Batch(Batch&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
@@ -72,6 +74,7 @@ public:
     private:
         friend class StateStore;
         explicit Batch(Impl* impl) : impl_(impl) {}
+        void check_live() const;
         Impl* impl_;
     };
     Batch begin();

@@ -23,7 +23,7 @@ Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)
 class TempDir {
 public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "banjo-state-XXXXXX").string();
+        auto pattern = (std::filesystem::temp_directory_path() / "banjo-state-XXXXXX").string();
         if (!mkdtemp(pattern.data()))
             throw std::runtime_error("mkdtemp failed");
         path_ = std::filesystem::canonical(pattern).string();   // messages name the resolved path
@@ -268,7 +268,8 @@ TEST_CASE("text an attacker or a careless config could supply is data, never SQL
     CHECK(std::count_if(bans.begin(), bans.end(), [&](auto& b) { return b.jail == huge; }) == 1);
     CHECK(std::count_if(bans.begin(), bans.end(),
                         [&](auto& b) { return b.jail == quoted && b.origin == quoted; }) == 1);
-    CHECK(std::count_if(bans.begin(), bans.end(), [&](auto& b) { return b.jail == with_nul; }) == 1);
+    CHECK(std::count_if(bans.begin(), bans.end(),
+                        [&](auto& b) { return b.jail == with_nul; }) == 1);
     CHECK(store.cursor() == quoted + huge);
     CHECK(store.history(huge).size() == 1);
 }

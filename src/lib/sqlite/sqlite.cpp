@@ -110,6 +110,10 @@ Database Database::open(const std::string& path) {
             what += db ? sqlite3_errmsg(db) : sqlite3_errstr(r);
         throw Error(r, what);
     }
+    // READWRITE quietly falls back to read-only for a write-protected file; say so now rather
+    // than at the first write.
+    if (sqlite3_db_readonly(db, "main") == 1)
+        throw Error(SQLITE_READONLY, path + ": sqlite3_open_v2: file is read-only");
     // Extended codes say which I/O failed (SQLITE_IOERR_FSYNC, ...); SQLITE_OPEN_EXRESCODE
     // would do the same but needs 3.37, newer than RHEL 9's SQLite.
     sqlite3_extended_result_codes(db, 1);
