@@ -70,7 +70,9 @@ CompiledPattern compile_pattern(const Pattern& p, std::string_view what) {
     }
 }
 
-// The mode's patterns after those of the modes it includes, each mode once.
+// The mode's own patterns, then those of the modes it includes (depth first, in include order),
+// each mode once. Own first: a mode refines what it includes (extra's "disconnected before
+// authentication" failure must be tried before normal's nofail line for the same text).
 void collect_mode(const FilterSpec& spec, const std::string& mode, std::set<std::string>& seen,
                   std::vector<const Pattern*>& fail, std::vector<const Pattern*>& ignore) {
     if (!seen.insert(mode).second) return;
@@ -81,9 +83,9 @@ void collect_mode(const FilterSpec& spec, const std::string& mode, std::set<std:
         throw ConfigError(spec.where, "filter '" + spec.name + "' has no mode '" + mode + "'" +
                                           (known.empty() ? " (it has no modes)" : " (modes: " + known + ")"));
     }
-    for (const auto& inc : it->second.include) collect_mode(spec, inc, seen, fail, ignore);
     for (const auto& p : it->second.failregex) fail.push_back(&p);
     for (const auto& p : it->second.ignoreregex) ignore.push_back(&p);
+    for (const auto& inc : it->second.include) collect_mode(spec, inc, seen, fail, ignore);
 }
 
 }  // namespace
