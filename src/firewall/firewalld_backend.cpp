@@ -296,6 +296,22 @@ void FirewalldBackend::setup() {
             zone_path_ = path;
             step_reply();
         }));
+    // Asked first rather than added blindly: firewalld logs a warning for every redundant add.
+    permanent_zone_of_.clear();
+    runtime_zone_of_.clear();
+    for (const auto& [name, ipset] : ipsets_) {
+        if (!ipset.shared)
+            continue;
+        auto source = "ipset:" + name;
+        step_call();
+        config_proxy(config_path).callMethodAsync("getZoneOfSource").onInterface(config_iface)
+            .withArguments(source)
+            .uponReplyInvoke(reply<std::string>([this, source](const sdbus::Error* error, std::string zone) {
+                if (!error)
+                    permanent_zone_of_[source] = zone;
+                step_reply();
+            }));
+    }
     if (options_.rich_rule_zone.empty()) {
         step_call();
         firewalld_->callMethodAsync("getDefaultZone").onInterface(main_iface).uponReplyInvoke(
@@ -316,6 +332,17 @@ void FirewalldBackend::setup_ipsets() {
     begin_step(&FirewalldBackend::setup_bindings);
     for (auto& [name, ipset] : ipsets_) {
         ipset.active = contains(runtime_ipsets_, name);
+        if (ipset.shared && ipset.active) {   // (firewalld logs INVALID_IPSET for an inactive one)
+            auto source = "ipset:" + name;
+            step_call();
+            firewalld_->callMethodAsync("getZoneOfSource").onInterface(zone_iface)
+                .withArguments(source)
+                .uponReplyInvoke(reply<std::string>([this, source](const sdbus::Error* error, std::string zone) {
+                    if (!error)
+                        runtime_zone_of_[source] = zone;
+                    step_reply();
+                }));
+        }
         if (contains(permanent_ipsets_, name) || setup_failed_)
             continue;
         std::map<std::string, std::string> options{{"family", ipset.family == Family::ipv4 ? "inet" : "inet6"}};
@@ -348,7 +375,15 @@ void FirewalldBackend::setup_bindings() {
         if (!ipset.shared || !contains(permanent_ipsets_, name))
             continue;
         auto source = "ipset:" + name;
-        if (!zone_path_.empty()) {
+        auto elsewhere = [&](const std::string& zone, const char* where) {
+            setup_problems_.push_back(source + " is bound to zone " + zone + " " + where + ", banjo expects zone " +
+                                      options_.zone + ": remove it there (firewall-cmd --permanent --zone=" + zone +
+                                      " --remove-source=" + source + "), then run firewall-cmd --reload");
+        };
+        auto permanent = permanent_zone_of_.find(source);
+        if (permanent != permanent_zone_of_.end() && !permanent->second.empty() && permanent->second != options_.zone)
+            elsewhere(permanent->second, "permanently");
+        else if (!zone_path_.empty() && (permanent == permanent_zone_of_.end() || permanent->second.empty())) {
             step_call();
             config_proxy(zone_path_).callMethodAsync("addSource").onInterface(config_zone_iface)
                 .withArguments(source)
@@ -361,16 +396,17 @@ void FirewalldBackend::setup_bindings() {
         }
         if (!ipset.active)
             continue;
+        auto runtime = runtime_zone_of_.find(source);
+        if (runtime != runtime_zone_of_.end() && !runtime->second.empty()) {
+            if (runtime->second != options_.zone)
+                elsewhere(runtime->second, "at runtime");
+            continue;
+        }
         step_call();
         firewalld_->callMethodAsync("addSource").onInterface(zone_iface)
             .withArguments(options_.zone, source)
             .uponReplyInvoke(reply<std::string>([this, source](const sdbus::Error* error, std::string) {
-                auto code = code_of(error);
-                if (code == "ZONE_CONFLICT")
-                    setup_problems_.push_back(source + " is bound to another zone than " + options_.zone +
-                                              ": remove it there (firewall-cmd --permanent --zone=ZONE --remove-source=" +
-                                              source + ") and run firewall-cmd --reload");
-                else if (error && code != "ZONE_ALREADY_SET")
+                if (error && code_of(error) != "ZONE_ALREADY_SET")
                     setup_problems_.push_back("binding " + source + " to zone " + options_.zone +
                                               " failed: " + describe(*error));
                 step_reply();
@@ -389,12 +425,22 @@ void FirewalldBackend::setup_rules() {
             if (rule_zone_.empty() || ipset == ipsets_.end() || !ipset->second.active)
                 continue;
             step_call();
-            firewalld_->callMethodAsync("addRichRule").onInterface(zone_iface)
-                .withArguments(rule_zone_, rule.text, 0)
-                .uponReplyInvoke(reply<std::string>([this, text = rule.text](const sdbus::Error* error, std::string) {
-                    if (error && code_of(error) != "ALREADY_ENABLED")
-                        setup_problems_.push_back("adding rich rule '" + text + "' failed: " + describe(*error));
-                    step_reply();
+            firewalld_->callMethodAsync("queryRichRule").onInterface(zone_iface)
+                .withArguments(rule_zone_, rule.text)
+                .uponReplyInvoke(reply<bool>([this, text = rule.text](const sdbus::Error* error, bool present) {
+                    if (error || present) {
+                        if (error)
+                            setup_problems_.push_back("querying rich rule '" + text + "' failed: " + describe(*error));
+                        step_reply();
+                        return;
+                    }
+                    firewalld_->callMethodAsync("addRichRule").onInterface(zone_iface)
+                        .withArguments(rule_zone_, text, 0)
+                        .uponReplyInvoke(reply<std::string>([this, text](const sdbus::Error* error, std::string) {
+                            if (error && code_of(error) != "ALREADY_ENABLED")
+                                setup_problems_.push_back("adding rich rule '" + text + "' failed: " + describe(*error));
+                            step_reply();
+                        }));
                 }));
         }
     }
@@ -567,8 +613,10 @@ void FirewalldBackend::update_state() {
     }
     }
     bool changed = state != state_;
+    // Unavailable while setting up after a reload is routine; absent or degraded is not.
+    bool worrying = state == BackendState::degraded || phase_ == Phase::absent;
     if (changed || (detail != detail_ && state == BackendState::degraded))
-        log(state == BackendState::ready ? LOG_INFO : LOG_WARNING,
+        log(worrying ? LOG_WARNING : LOG_INFO,
             "firewalld backend " + std::string(to_string(state)) + (detail.empty() ? "" : ": " + detail));
     state_ = state;
     detail_ = std::move(detail);

@@ -124,6 +124,7 @@ private:
     std::map<std::string, JailRules> jails_;    // port-limited jails only
     std::vector<std::string> runtime_ipsets_, permanent_ipsets_;   // as setup found them
     std::string zone_path_;                     // config object of options_.zone
+    std::map<std::string, std::string> permanent_zone_of_, runtime_zone_of_;   // "ipset:banjo4" -> zone
 
     Phase phase_ = Phase::absent;
     std::uint64_t epoch_ = 0;    // bumped when firewalld's runtime state is lost: older replies are stale
