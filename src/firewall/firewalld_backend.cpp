@@ -91,6 +91,18 @@ FirewalldBackend::FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, Fir
             log(LOG_ERR, std::string("firewalld backend: ") + e.what());
         }
     });
+    // Port-limited jails' rules live in the default zone: follow it when it moves.
+    firewalld_->uponSignal("DefaultZoneChanged").onInterface(main_iface).call([this](const std::string& zone) {
+        try {
+            if (!options_.rich_rule_zone.empty() || phase_ != Phase::running || zone == rule_zone_)
+                return;
+            log(LOG_INFO, "firewalld's default zone is now " + zone + ": moving the jails' rich rules there");
+            remove_rules(rule_zone_, jails_);
+            setup();
+        } catch (const std::exception& e) {
+            log(LOG_ERR, std::string("firewalld backend: ") + e.what());
+        }
+    });
     firewalld_->finishRegistration();
     // A restart shows only as a new owner of the name. Signal matches of proxies carry no
     // arg0 in sdbus-c++ 1.2, hence a raw match.
@@ -174,16 +186,24 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const std::vector<s
         log(LOG_ERR, entry.problem);
     }
     // Rules of the jail's old ports would keep blocking them until firewalld's next reload.
-    if (phase_ == Phase::running && !rule_zone_.empty()) {
-        for (const auto& rule : old_rules)
-            firewalld_->callMethodAsync("removeRichRule")
-                .onInterface(zone_iface)
-                .withArguments(rule_zone_, rule.text)
-                .uponReplyInvoke(reply<std::string>([](const sdbus::Error*, std::string) {}));
-    }
+    if (phase_ == Phase::running)
+        remove_rules(rule_zone_, {{jail, JailRules{{}, std::move(old_rules), {}}}});
     if (phase_ == Phase::running || phase_ == Phase::setting_up)
         setup();
     update_state();
+}
+
+void FirewalldBackend::remove_rules(const std::string& zone, const std::map<std::string, JailRules>& jails) {
+    if (zone.empty())
+        return;
+    for (const auto& [jail, rules] : jails)
+        for (const auto& rule : rules.rules)
+            firewalld_->callMethodAsync("removeRichRule").onInterface(zone_iface)
+                .withArguments(zone, rule.text)
+                .uponReplyInvoke(reply<std::string>([this, text = rule.text](const sdbus::Error* error, std::string) {
+                    if (error && code_of(error) != "NOT_ENABLED")
+                        log(LOG_WARNING, "removing rich rule '" + text + "' failed: " + describe(*error));
+                }));
 }
 
 void FirewalldBackend::lost_runtime_state(Phase next) {

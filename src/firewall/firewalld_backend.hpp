@@ -84,6 +84,7 @@ private:
     };
 
     Ipset& ipset_for(const BanTarget& target);
+    void remove_rules(const std::string& zone, const std::map<std::string, JailRules>& jails);
     void lost_runtime_state(Phase next);
     void on_name_owner(const std::string& new_owner);
     void poll_firewalld_state();

@@ -93,6 +93,7 @@ struct Firewalld {
         return present;
     }
     void reload() { call(fw_path, fw_iface, "reload", std::tie()); }
+    void set_default_zone(const std::string& zone) { call(fw_path, fw_iface, "setDefaultZone", std::tie(), zone); }
 };
 
 // banjod's arrangement: one loop, one bus connection attached to it.
@@ -299,6 +300,19 @@ TEST_CASE("a jail with ports gets its own ipsets and rich rules; allowed, banjo 
     }));
     CHECK(fw.has_rich_rule("public", R"(rule family="ipv4" source ipset="banjo-sshd4" service name="ssh" drop)"));
     CHECK(backend.counters().reloads == 1);
+
+    // The rules follow firewalld's default zone, and a jail's new ports replace its old ones.
+    const std::string ssh4 = R"(rule family="ipv4" source ipset="banjo-sshd4" service name="ssh" drop)";
+    const std::string port4 = R"(rule family="ipv4" source ipset="banjo-sshd4" port port="2222" protocol="tcp" drop)";
+    fw.set_default_zone("home");
+    REQUIRE(d.run_until([&] { return backend.idle() && fw.has_rich_rule("home", ssh4); }));
+    CHECK_FALSE(fw.has_rich_rule("public", ssh4));
+    backend.prepare_jail("sshd", {"ssh"});
+    REQUIRE(d.run_until([&] { return backend.idle() && !fw.has_rich_rule("home", port4); }));
+    CHECK(fw.has_rich_rule("home", ssh4));
+    fw.set_default_zone("public");
+    REQUIRE(d.run_until([&] { return backend.idle() && fw.has_rich_rule("public", ssh4); }));
+    CHECK(backend.state() == BackendState::ready);
 }
 
 TEST_CASE("with the shipped ipset XML firewalld comes up ready for banjo, nothing to create") {
