@@ -16,6 +16,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +44,15 @@ std::string sandbox(const std::string& command) {
         output.append(buffer, n);
     REQUIRE_MESSAGE(pclose(pipe) == 0, "sandbox.sh " << command << " failed");
     return output;
+}
+
+std::size_t occurrences(const std::string& path, const std::string& needle) {
+    std::ifstream file(path);
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++count;
+    return count;
 }
 
 bool has(const std::vector<std::string>& list, const std::string& item) {
@@ -202,6 +213,10 @@ TEST_CASE("a burst of 2000 bans is coalesced into a few setEntries calls") {
     FirewalldBackend backend(*d.bus, d.loop, quiet());
     REQUIRE(d.settle(backend, BackendState::ready));
     auto before = backend.counters();
+    const char* dir = std::getenv("BANJO_SANDBOX_DIR");
+    REQUIRE(dir != nullptr);
+    const std::string calls_file = std::string(dir) + "/burst-calls.txt";
+    sandbox("monitor-start " + calls_file);   // what reaches the bus, not what the backend thinks it sent
     auto start = std::chrono::steady_clock::now();
     for (unsigned i = 0; i < 500; ++i)
         backend.add(target(("198.51.100." + std::to_string(i % 250 + 1)).c_str(), i < 250 ? "a" : "b"));
@@ -221,6 +236,10 @@ TEST_CASE("a burst of 2000 bans is coalesced into a few setEntries calls") {
                                                  << add_calls << " addEntry calls");
     CHECK(set_calls >= 1);
     CHECK(set_calls + add_calls <= 40);
+    sandbox("monitor-stop");
+    CHECK(occurrences(calls_file, "Member=setEntries") == set_calls);
+    CHECK(occurrences(calls_file, "Member=addEntry") == add_calls);
+
     CHECK(fw.entries("banjo4").size() == 250);
     CHECK(fw.entries("banjo6").size() == 2000);
     CHECK(has(fw.entries("banjo6"), v6(1999)));

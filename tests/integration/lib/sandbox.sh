@@ -14,6 +14,7 @@
 # binary does to restart firewalld or look at nft):
 #   sandbox.sh firewalld-start [--empty|--with-banjo] | firewalld-stop | firewalld-kill
 #             | firewalld-wait | nft ARGS... | entries IPSET | call METHOD-ARGS...
+#             | monitor-start FILE | monitor-stop       # record calls to firewalld's ipset interface
 # Exported for the test: DBUS_SYSTEM_BUS_ADDRESS, BANJO_SANDBOX_DIR, BANJO_NETNS.
 # BANJO_SANDBOX_KEEP=1 keeps the directory (logs, firewalld config) after cleanup.
 #
@@ -246,6 +247,30 @@ sandbox_entries() {   # IPSET: its runtime entries, one per line
     done
 }
 
+# Records every call to firewalld's ipset interface (busctl monitor) into FILE, so a test can
+# count what a client really sent. One monitor at a time.
+sandbox_monitor_start() {   # FILE
+    busctl --system monitor \
+        --match="type='method_call',interface='org.fedoraproject.FirewallD1.ipset'" >"$1" 2>&1 &
+    sandbox_remember $! monitor
+    disown $!
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -q "Monitoring bus message stream" "$1" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    sandbox_log "busctl monitor did not start"
+    return 1
+}
+
+sandbox_monitor_stop() {
+    local pid start label
+    while read -r pid start label; do
+        [[ $label == monitor ]] && sandbox_stop_pid "$pid" "$start" TERM
+    done <"$BANJO_SANDBOX_DIR/pids"
+    return 0
+}
+
 sandbox_cleanup() {
     local status=$?
     [[ -n ${BANJO_SANDBOX_DIR:-} && -d $BANJO_SANDBOX_DIR ]] || return "$status"
@@ -290,6 +315,8 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     nft) sandbox_nft "$@" ;;
     entries) sandbox_entries "$@" ;;
     call) sandbox_call "$@" ;;
+    monitor-start) sandbox_monitor_start "$@" ;;
+    monitor-stop) sandbox_monitor_stop ;;
     *)
         sandbox_log "unknown command '$command'"
         exit 2
