@@ -309,3 +309,15 @@ TEST_CASE("the shipped sshd filter compiles in every mode") {
     CHECK_NOTHROW(Filter::check(s));
     for (const char* mode : {"normal", "ddos", "extra", "aggressive"}) CHECK(s.modes.count(mode));
 }
+
+TEST_CASE("a pattern that repeats a group still matches a 64 KiB line, and a 1 MiB one fails cleanly") {
+    // fail2ban filters often write "anything but ' from '" as a repeated lookahead group, which
+    // needs more JIT stack than PCRE2's default on long lines.
+    Filter f = one("Invalid user <F-USER>(?:(?! from ).)*</F-USER> from <HOST>");
+    std::string line = "Invalid user " + std::string(64 * 1024, 'a') + " from 198.51.100.4";
+    auto m = f.match(line);
+    REQUIRE(m);
+    CHECK(m->host == "198.51.100.4");
+    std::string huge = "Invalid user " + std::string(1024 * 1024, 'a') + " from 198.51.100.4";
+    CHECK_NOTHROW(f.match(huge));
+}

@@ -23,7 +23,7 @@ struct JitStackFree {
 };
 
 // PCRE2's default JIT stack is 32 KiB of machine stack, which a pattern with a repeated group
-// exhausts on a long hostile line; 1 MiB is reserved lazily and only grows when used.
+// can exhaust on a long hostile line. Only a pattern that ran out gets its own, bigger one.
 constexpr std::size_t jit_stack_start_bytes = 32 * 1024;
 constexpr std::size_t jit_stack_max_bytes = 1024 * 1024;
 
@@ -40,7 +40,7 @@ struct Regex::Impl {
     std::unique_ptr<pcre2_code, CodeFree> code;
     std::unique_ptr<pcre2_match_data, MatchDataFree> data;   // reused by every match()
     std::unique_ptr<pcre2_match_context, MatchContextFree> context;
-    std::unique_ptr<pcre2_jit_stack, JitStackFree> jit_stack;
+    std::unique_ptr<pcre2_jit_stack, JitStackFree> jit_stack;   // made on first need
     bool jit = false;
     bool matched = false;
 };
@@ -74,17 +74,25 @@ Regex Regex::compile(std::string_view pattern, const CompileOptions& options) {
     impl->data.reset(pcre2_match_data_create_from_pattern(impl->code.get(), nullptr));
     impl->context.reset(pcre2_match_context_create(nullptr));
     if (!impl->data || !impl->context) throw std::bad_alloc();
-    if (impl->jit) {
-        impl->jit_stack.reset(pcre2_jit_stack_create(jit_stack_start_bytes, jit_stack_max_bytes, nullptr));
-        if (impl->jit_stack) pcre2_jit_stack_assign(impl->context.get(), nullptr, impl->jit_stack.get());
-    }
     return Regex(std::move(impl));
 }
 
 bool Regex::match(std::string_view subject) const noexcept {
     Impl& m = *impl_;
-    int rc = pcre2_match(m.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                         m.data.get(), m.context.get());
+    auto run = [&] {
+        return pcre2_match(m.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                           m.data.get(), m.context.get());
+    };
+    int rc = run();
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !m.jit_stack) {
+        // The one allocation match() may make, once per pattern: a line long and odd enough to
+        // exhaust the default stack will come again, so the bigger stack stays.
+        m.jit_stack.reset(pcre2_jit_stack_create(jit_stack_start_bytes, jit_stack_max_bytes, nullptr));
+        if (m.jit_stack) {
+            pcre2_jit_stack_assign(m.context.get(), nullptr, m.jit_stack.get());
+            rc = run();
+        }
+    }
     // rc == 0 would mean the ovector was too small, impossible with match data sized from the
     // pattern; negative codes (no match, match limit, JIT stack limit) are all "no".
     m.matched = rc > 0;

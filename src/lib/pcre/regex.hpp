@@ -3,7 +3,8 @@
 // PCRE2 C API. Patterns work on bytes, not UTF-8 (journal MESSAGE fields may hold any bytes, and
 // an invalid sequence must neither fail a match nor let text slip past a `.*`). Compiled once,
 // JIT-compiled when the platform allows; match() reuses the match data made at compile time, so
-// it never allocates. A Regex is used by one thread at a time.
+// it does not allocate (except once in a pattern's life, for a bigger JIT stack, if a hostile
+// line ever exhausts the default one). A Regex is used by one thread at a time.
 #pragma once
 
 #include <cstddef>
