@@ -321,3 +321,15 @@ TEST_CASE("a pattern that repeats a group still matches a 64 KiB line, and a 1 M
     std::string huge = "Invalid user " + std::string(1024 * 1024, 'a') + " from 198.51.100.4";
     CHECK_NOTHROW(f.match(huge));
 }
+
+TEST_CASE("a ported pattern's raw (?P<host>...) group is read like <HOST>") {
+    auto m = one("from (?P<host>\\S+) as (?P<user>\\w+)").match("from 198.51.100.4 as root");
+    REQUIRE(m);
+    CHECK(m->address == Address::parse("198.51.100.4"));
+    CHECK(m->user == "root");
+}
+
+TEST_CASE("<CIDR> matches a prefix length after an address") {
+    CHECK(one("block <ADDR>/<CIDR>").match("block 198.51.100.0/24"));
+    CHECK_FALSE(one("block <ADDR>/<CIDR>").match("block 198.51.100.0/x"));
+}
