@@ -138,6 +138,7 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const std::vector<s
         setup();
     update_state();
 }
+
 void FirewalldBackend::lost_runtime_state(Phase next) {
     ++epoch_;
     phase_ = next;
@@ -192,6 +193,7 @@ void FirewalldBackend::poll_firewalld_state() {
             update_state();
         }));
 }
+
 void FirewalldBackend::schedule_flush() {
     if (phase_ == Phase::running && !flush_timer_.armed() && !retry_timer_.armed())
         flush_timer_.arm_in(std::chrono::microseconds(0));
@@ -331,4 +333,5 @@ void FirewalldBackend::update_state() {
     if (changed && on_state_changed)
         on_state_changed(state);
 }
+
 }  // namespace banjo

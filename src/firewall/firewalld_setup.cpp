@@ -24,6 +24,7 @@ void FirewalldBackend::remove_rules(const std::string& zone, const std::map<std:
                         log(LOG_WARNING, "removing rich rule '" + text + "' failed: " + describe(*error));
                 }));
 }
+
 void FirewalldBackend::begin_step(void (FirewalldBackend::*then)()) {
     step_then_ = then;
     step_pending_ = 1;   // the step's own guard, dropped by end_step()
@@ -39,6 +40,8 @@ void FirewalldBackend::step_reply() {
 }
 
 void FirewalldBackend::setup() {
+    if (reloading_)
+        return;   // the Reloaded signal starts it over
     if (setup_running_) {
         setup_again_ = true;
         return;
@@ -138,8 +141,9 @@ void FirewalldBackend::setup_ipsets() {
         config_proxy(config_path).callMethodAsync("addIPSet").onInterface(config_iface)
             .withArguments(name, settings)
             .uponReplyInvoke(reply<sdbus::ObjectPath>([this, name = name](const sdbus::Error* error, sdbus::ObjectPath) {
-                if (!error || code_of(error) == "NAME_CONFLICT") {
-                    log(LOG_NOTICE, "created ipset " + name + " in firewalld's permanent configuration");
+                if (!error || code_of(error) == "NAME_CONFLICT") {   // (created meanwhile by someone else)
+                    if (!error)
+                        log(LOG_NOTICE, "created ipset " + name + " in firewalld's permanent configuration");
                     permanent_ipsets_.push_back(name);
                 } else {
                     setup_problems_.push_back("creating ipset " + name + " failed: " + describe(*error));
@@ -236,9 +240,11 @@ void FirewalldBackend::setup_done() {
     for (const auto& [name, ipset] : ipsets_)
         if (!ipset.active && contains(permanent_ipsets_, name))
             missing += (missing.empty() ? "" : ", ") + name;
+    if (missing.empty())
+        reloaded_ = false;   // a later new jail may need (and get) one more reload
     if (!missing.empty() && !setup_failed_) {
         if (options_.allow_reload && !reloaded_) {
-            // Once per firewalld instance: a reload that does not bring them is not retried.
+            // Once until they are all there: a reload that does not bring them is not retried.
             reloading_ = reloaded_ = true;
             ++counters_.reloads;
             log(LOG_NOTICE, "reloading firewalld to activate the ipsets " + missing);
@@ -247,7 +253,9 @@ void FirewalldBackend::setup_done() {
                     reloading_ = false;   // on success the Reloaded signal has started over already
                     if (error) {
                         setup_problems_.push_back("reloading firewalld failed: " + describe(*error));
+                        phase_ = Phase::running;
                         update_state();
+                        schedule_flush();
                     }
                 }));
             update_state();
@@ -266,4 +274,5 @@ void FirewalldBackend::setup_done() {
     if (setup_again_)
         setup();
 }
+
 }  // namespace banjo

@@ -332,6 +332,16 @@ TEST_CASE("a jail with ports gets its own ipsets and rich rules; allowed, banjo 
     fw.set_default_zone("public");
     REQUIRE(d.run_until([&] { return backend.idle() && fw.has_rich_rule("public", ssh4); }));
     CHECK(backend.state() == BackendState::ready);
+
+    // A jail first seen later (a config reload) gets its ipsets the same way: one more reload.
+    backend.add(target("203.0.113.52", "nginx", {"http", "8080-8081/udp"}));
+    REQUIRE(d.run_until([&] { return backend.idle() && backend.state() == BackendState::ready; }, 60s));
+    CHECK(backend.counters().reloads == 2);
+    CHECK(fw.entries("banjo-nginx4") == std::vector<std::string>{"203.0.113.52"});
+    CHECK(fw.entries("banjo-sshd4") == std::vector<std::string>{"203.0.113.50"});
+    CHECK(fw.has_rich_rule("public",
+                           R"(rule family="ipv4" source ipset="banjo-nginx4" port port="8080-8081" protocol="udp" drop)"));
+    CHECK(fw.has_rich_rule("public", ssh4));
 }
 
 TEST_CASE("with the shipped ipset XML firewalld comes up ready for banjo, nothing to create") {
