@@ -26,8 +26,8 @@ public:
     ManagerObject(sdbus::IConnection& bus, Daemon& daemon);
     ~ManagerObject();
 
-    void announce_banned(const Ban& ban);
-    void announce_unbanned(const Ban& ban, std::string_view reason);
+    void announce_banned(const banjo::Ban& ban);
+    void announce_unbanned(const banjo::Ban& ban, std::string_view reason);
     void announce_jails_changed();
     void announce_counts_changed();          // ActiveBans, TotalBans
     void announce_backend_state_changed();   // BackendState

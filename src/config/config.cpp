@@ -47,7 +47,8 @@ Usec read_positive_span(const TomlSource& src, const toml::table& t, std::string
 
 CidrSet read_ignore(const TomlSource& src, const toml::table& t) {
     CidrSet set;
-    for (const auto& text : *src.get_strings(t, "ignore")) {
+    const std::vector<std::string> entries = *src.get_strings(t, "ignore");
+    for (const auto& text : entries) {
         auto cidr = Cidr::parse(text);
         if (!cidr)
             src.fail(*t.get("ignore"), "'ignore': \"" + text +
