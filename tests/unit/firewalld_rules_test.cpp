@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "firewall/firewalld_rules.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace banjo;
+
+TEST_CASE("all-ports bans use banjo4 and banjo6, port-limited jails their own ipsets") {
+    CHECK(firewalld_ipset_name("", Family::ipv4) == "banjo4");
+    CHECK(firewalld_ipset_name("", Family::ipv6) == "banjo6");
+    CHECK(firewalld_ipset_name("sshd", Family::ipv4) == "banjo-sshd4");
+    CHECK(firewalld_ipset_name("sshd", Family::ipv6) == "banjo-sshd6");
+}
+
+TEST_CASE("a jail name firewalld would refuse as an ipset name is folded, with a hash keeping it distinct") {
+    auto dotted = firewalld_ipset_name("nginx.http", Family::ipv4);
+    auto underscored = firewalld_ipset_name("nginx_http", Family::ipv4);
+    CHECK(underscored == "banjo-nginx_http4");
+    CHECK(dotted != underscored);
+    CHECK(dotted.rfind("banjo-nginx_http_", 0) == 0);
+    auto long_name = firewalld_ipset_name(std::string(60, 'j'), Family::ipv6);
+    CHECK(long_name.size() <= 32);
+    CHECK(long_name.back() == '6');
+    CHECK(firewalld_ipset_name("a\"b c", Family::ipv4).find_first_of("\" ") == std::string::npos);
+}
+
+TEST_CASE("ports become rich rule elements, and anything else is refused") {
+    CHECK(firewalld_rule_element("ssh") == "service name=\"ssh\"");
+    CHECK(firewalld_rule_element("22/tcp") == "port port=\"22\" protocol=\"tcp\"");
+    CHECK(firewalld_rule_element("22") == "port port=\"22\" protocol=\"tcp\"");
+    CHECK(firewalld_rule_element("8000-8100/udp") == "port port=\"8000-8100\" protocol=\"udp\"");
+    CHECK_FALSE(firewalld_rule_element("ssh\" accept"));   // would inject rule syntax
+    CHECK_FALSE(firewalld_rule_element("22/icmp"));
+    CHECK_FALSE(firewalld_rule_element("0"));
+    CHECK_FALSE(firewalld_rule_element("65536/tcp"));
+    CHECK_FALSE(firewalld_rule_element("022"));
+    CHECK_FALSE(firewalld_rule_element(""));
+}
+
+TEST_CASE("a rich rule names the family, the jail's ipset and drops") {
+    CHECK(firewalld_rich_rule(Family::ipv6, "banjo-sshd6", "service name=\"ssh\"") ==
+          "rule family=\"ipv6\" source ipset=\"banjo-sshd6\" service name=\"ssh\" drop");
+}
+
+TEST_CASE("the firewalld error code is the message's text before the first colon") {
+    CHECK(firewalld_error_code("ALREADY_ENABLED: '203.0.113.0/24' already is in 'bn'") == "ALREADY_ENABLED");
+    CHECK(firewalld_error_code("INVALID_IPSET: nosuch") == "INVALID_IPSET");
+    CHECK(firewalld_error_code("no colon") == "no colon");
+}
