@@ -29,21 +29,26 @@ bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) 
     if (routed_.empty()) return true;
     const Usec time(static_cast<Usec::rep>(reader.realtime_usec()));
     for (std::size_t i : routed_) {
-        // Read per jail: the id field of one jail's session invalidates the MESSAGE of the last.
-        auto message = reader.field("MESSAGE");
-        if (!message) return false;
         JailPipeline& p = *pipelines_[i];
+        // Read per jail: the id field of one jail's session invalidates the MESSAGE of the last.
+        bool id_found = false;
+        auto message = reader.message_with(p.id_field(), id_buffer_, id_found);
+        if (!message) return false;
         auto m = p.match(*message);
         if (!m) continue;
         std::string_view id = m->id;
         if (p.needs_journal_id(*m)) {
-            // Reading another field gives up the MESSAGE the match points into: keep its parts.
-            host_buffer_.assign(m->host);
-            user_buffer_.assign(m->user);
-            m->host = host_buffer_;
-            m->user = user_buffer_;
-            auto value = reader.field(p.id_field().c_str());
-            id = value ? *value : std::string_view{};
+            if (id_found) {
+                id = id_buffer_;
+            } else {
+                // Reading another field gives up the MESSAGE the match points into: keep its parts.
+                host_buffer_.assign(m->host);
+                user_buffer_.assign(m->user);
+                m->host = host_buffer_;
+                m->user = user_buffer_;
+                auto value = reader.field(p.id_field().c_str());
+                id = value ? *value : std::string_view{};
+            }
         }
         if (auto decision = p.count(*m, id, time)) on_ban(i, *decision);
     }

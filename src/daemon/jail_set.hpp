@@ -33,7 +33,7 @@ private:
     std::vector<std::unique_ptr<JailPipeline>> pipelines_;
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
-    std::string host_buffer_, user_buffer_;
+    std::string host_buffer_, user_buffer_, id_buffer_;
 };
 
 }  // namespace banjo

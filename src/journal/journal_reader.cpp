@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "journal/journal_reader.hpp"
 
+#include <algorithm>
+
 #include <systemd/sd-journal.h>
 
 #include <cerrno>
@@ -138,6 +140,27 @@ std::optional<std::string_view> JournalReader::field(const char* name) const {
     if (data->size() < prefix)
         return std::string_view();
     return data->substr(prefix);
+}
+
+std::optional<std::string_view> JournalReader::message_with(std::string_view companion, std::string& companion_value,
+                                                           bool& companion_found) const {
+    constexpr std::string_view message_prefix = "MESSAGE=";
+    companion_found = false;
+    journal_.restart_data();
+    while (auto data = journal_.enumerate_data()) {
+        if (data->starts_with(message_prefix)) {
+            std::string_view value = data->substr(message_prefix.size());
+            if (value.size() > data_threshold_bytes) value = value.substr(0, data_threshold_bytes);
+            return value;
+        }
+        if (!companion.empty() && !companion_found && data->size() > companion.size() &&
+            data->starts_with(companion) && (*data)[companion.size()] == '=') {
+            std::string_view value = data->substr(companion.size() + 1);
+            companion_value.assign(value.substr(0, std::min(value.size(), data_threshold_bytes)));
+            companion_found = true;
+        }
+    }
+    return std::nullopt;
 }
 
 int JournalReader::fd() const {

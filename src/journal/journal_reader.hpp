@@ -42,6 +42,13 @@ public:
     // The value of FIELD in the current entry (without "FIELD="), nullopt if absent.
     // Valid until the next field() call or next(). Values longer than the data threshold are cut.
     std::optional<std::string_view> field(const char* name) const;
+    // MESSAGE, and on the way `companion` (a session id such as _PID) copied into
+    // companion_value when the entry has it before MESSAGE. One walk over the entry's fields:
+    // sd_journal_get_data walks them from the start for every field, and MESSAGE is usually
+    // last, so a second lookup would cost as much again. companion_found says whether it was
+    // seen; if not, ask field() for it after you are done with MESSAGE.
+    std::optional<std::string_view> message_with(std::string_view companion, std::string& companion_value,
+                                                 bool& companion_found) const;
 
     // For the live loop: the fd to poll, its events, and what woke us. The first fd() call
     // starts watching the files and directories (inotify); process() sees nothing before it.

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/pcre/regex.hpp"
 
+#include <cctype>
+
+#include <array>
+
 #include <pcre2.h>
 
 #include <algorithm>
@@ -43,6 +47,13 @@ struct Regex::Impl {
     std::unique_ptr<pcre2_jit_stack, JitStackFree> jit_stack;   // made on first need
     bool jit = false;
     bool matched = false;
+    // For anchored patterns: the bytes a match can start with and the shortest subject that can
+    // match. A journal line is tried against a filter's patterns one after the other; most fail
+    // on their first byte, and answering that here skips the cost of entering the matcher.
+    bool anchored = false;
+    std::array<bool, 256> first_byte{};
+    bool first_byte_known = false;
+    std::size_t min_length = 0;
 };
 
 Regex::Regex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -71,6 +82,30 @@ Regex Regex::compile(std::string_view pattern, const CompileOptions& options) {
     // JIT is an optimisation: on a platform without it the interpreter gives the same answers.
     impl->jit = pcre2_jit_compile(impl->code.get(), PCRE2_JIT_COMPLETE) == 0;
 
+    impl->anchored = options.anchored;
+    auto learn_start = [](Impl& m) {
+        std::uint32_t min_length = 0;
+        if (pcre2_pattern_info(m.code.get(), PCRE2_INFO_MINLENGTH, &min_length) == 0) m.min_length = min_length;
+        std::uint32_t type = 0;
+        if (pcre2_pattern_info(m.code.get(), PCRE2_INFO_FIRSTCODETYPE, &type) != 0) return;
+        if (type == 1) {
+            std::uint32_t unit = 0;
+            if (pcre2_pattern_info(m.code.get(), PCRE2_INFO_FIRSTCODEUNIT, &unit) != 0 || unit > 255) return;
+            // PCRE2 does not say whether that unit is caseless ((?i) inside the pattern): allow
+            // both cases, a superset is always safe.
+            m.first_byte[unit] = true;
+            m.first_byte[static_cast<unsigned char>(std::tolower(static_cast<int>(unit)))] = true;
+            m.first_byte[static_cast<unsigned char>(std::toupper(static_cast<int>(unit)))] = true;
+            m.first_byte_known = true;
+            return;
+        }
+        const std::uint8_t* bitmap = nullptr;
+        if (pcre2_pattern_info(m.code.get(), PCRE2_INFO_FIRSTBITMAP, &bitmap) != 0 || !bitmap) return;
+        for (unsigned b = 0; b < 256; ++b) m.first_byte[b] = (bitmap[b / 8] >> (b % 8)) & 1;
+        m.first_byte_known = true;
+    };
+    learn_start(*impl);
+
     impl->data.reset(pcre2_match_data_create_from_pattern(impl->code.get(), nullptr));
     impl->context.reset(pcre2_match_context_create(nullptr));
     if (!impl->data || !impl->context) throw std::bad_alloc();
@@ -79,9 +114,18 @@ Regex Regex::compile(std::string_view pattern, const CompileOptions& options) {
 
 bool Regex::match(std::string_view subject) const noexcept {
     Impl& m = *impl_;
+    if (subject.size() < m.min_length ||
+        (m.anchored && m.first_byte_known && !subject.empty() &&
+         !m.first_byte[static_cast<unsigned char>(subject.front())])) {
+        m.matched = false;
+        return false;
+    }
     auto run = [&] {
-        return pcre2_match(m.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                           m.data.get(), m.context.get());
+        // pcre2_jit_match skips the argument checks pcre2_match repeats on every call.
+        return m.jit ? pcre2_jit_match(m.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                                       0, m.data.get(), m.context.get())
+                     : pcre2_match(m.code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                                   m.data.get(), m.context.get());
     };
     int rc = run();
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !m.jit_stack) {

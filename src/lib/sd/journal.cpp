@@ -141,4 +141,15 @@ int Journal::process() {
     return check(sd_journal_process(j_.get()), "sd_journal_process");
 }
 
+void Journal::restart_data() const { sd_journal_restart_data(j_.get()); }
+
+std::optional<std::string_view> Journal::enumerate_data() const {
+    const void* d = nullptr;
+    std::size_t l = 0;
+    int r = sd_journal_enumerate_available_data(j_.get(), &d, &l);
+    if (r > 0) return std::string_view(static_cast<const char*>(d), l);
+    if (r < 0) check(r, "sd_journal_enumerate_available_data");
+    return std::nullopt;
+}
+
 }  // namespace banjo::sd

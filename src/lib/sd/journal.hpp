@@ -45,6 +45,10 @@ public:
     // cannot be decoded (a corrupt or foreign-compressed object must not stop a reader).
     // Valid until the next data() call or move.
     std::optional<std::string_view> data(const char* field) const;
+    // The entry's fields one by one ("FIELD=value"), from the first after restart_data();
+    // nullopt at the end. Fields that cannot be decoded are skipped. Valid until the next call.
+    void restart_data() const;
+    std::optional<std::string_view> enumerate_data() const;
 
     int fd() const;                      // first call starts watching (inotify)
     int events() const;
