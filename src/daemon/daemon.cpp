@@ -192,9 +192,6 @@ struct Daemon::Impl {
         configure_jail_ports();
         const auto restored = bans->restore(realtime_now());
 
-        jails = std::make_unique<JailSet>(config, self_addresses);
-        seed_jails();
-
         manager = std::make_unique<ManagerObject>(*bus, self);
         bans->set_listener({[this](const Ban& b) { manager->announce_banned(b); },
                             [this](const Ban& b, std::string_view reason) { manager->announce_unbanned(b, reason); }});
@@ -213,12 +210,17 @@ struct Daemon::Impl {
         });
         loop.enable_watchdog();
 
+        jails = std::make_unique<JailSet>(config, self_addresses);
         follower = std::make_unique<JournalFollower>(
             loop, open_selected_journal(options),
             [this](std::size_t i, const BanDecision& d) { on_decision(i, d); },
             [this](const std::string& cursor) { bans->flush(cursor); });
         const std::optional<std::string> cursor = store->cursor();
-        follower->start(*jails, cursor, realtime_now() - longest_findtime());
+        // Failure windows first (what the journal before the cursor says), then what the store
+        // knows on top of it (bans in force, ban history), which wins where they overlap.
+        if (cursor) follower->warm_up(*jails, *cursor, longest_findtime());
+        seed_jails();
+        follower->start(*jails, realtime_now() - longest_findtime());
         arm_expiry();
 
         // Last: systemd (Type=dbus) and clients see the name only once everything answers.

@@ -3,6 +3,7 @@
 
 #include "lib/sd/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <syslog.h>
 
@@ -17,14 +18,43 @@ constexpr unsigned chunk_entries = 2000;
 JournalFollower::JournalFollower(sd::Event& loop, JournalReader reader, DecisionSink on_ban, ChunkDone on_chunk)
     : loop_(loop), reader_(std::move(reader)), on_ban_(std::move(on_ban)), on_chunk_(std::move(on_chunk)) {}
 
-void JournalFollower::start(JailSet& jails, const std::optional<std::string>& cursor, Usec first_start) {
+void JournalFollower::warm_up(JailSet& jails, const std::string& cursor, Usec span) {
     jails_ = &jails;
+    cursor_ = cursor;
     reader_.set_matches(jails.journal_matches());
-    if (!cursor || !reader_.seek_after_cursor(*cursor)) {
-        if (cursor) sd::log(LOG_WARNING, "The saved journal cursor is unusable; reading from the longest findtime ago");
-        reader_.seek_realtime(static_cast<std::uint64_t>(first_start.count() > 0 ? first_start.count() : 0));
+    auto saved_at = JournalReader::cursor_realtime_usec(cursor);
+    if (!saved_at) {
+        if (!reader_.seek_after_cursor(cursor)) {
+            sd::log(LOG_WARNING, "The saved journal cursor is unusable; reading from the end of the journal");
+            reader_.seek_tail();
+        }
+        warmed_ = true;
+        return;
     }
-    if (cursor) cursor_ = *cursor;
+    const auto from = static_cast<std::uint64_t>(std::max<Usec::rep>(0, static_cast<Usec::rep>(*saved_at) - span.count()));
+    reader_.seek_realtime(from);
+    const JailSet::BanSink ignore_decision = [](std::size_t, const BanDecision&) {};
+    std::uint64_t recounted = 0;
+    while (reader_.next()) {
+        if (reader_.realtime_usec() > *saved_at && !reader_.is_at(cursor)) {
+            // Past the saved entry without meeting it (vacuumed): this one is new.
+            pending_entry_ = true;
+            break;
+        }
+        jails.process_entry(reader_, ignore_decision);
+        ++recounted;
+        if (reader_.is_at(cursor)) break;
+    }
+    warmed_ = true;
+    sd::log(LOG_INFO, "Recounted " + std::to_string(recounted) + " journal entries before the saved cursor");
+}
+
+void JournalFollower::start(JailSet& jails, Usec first_start) {
+    jails_ = &jails;
+    if (!warmed_) {
+        reader_.set_matches(jails.journal_matches());
+        reader_.seek_realtime(static_cast<std::uint64_t>(std::max<Usec::rep>(0, first_start.count())));
+    }
     io_ = loop_.add_io(reader_.fd(), static_cast<std::uint32_t>(reader_.events()), [this](std::uint32_t) { wake(); });
     continue_ = loop_.add_timer([this] { drain(); });
     continue_.arm_in(std::chrono::microseconds(0));
@@ -53,7 +83,11 @@ void JournalFollower::drain() {
             more = true;
             break;
         }
-        if (!reader_.next()) break;
+        if (pending_entry_) {
+            pending_entry_ = false;
+        } else if (!reader_.next()) {
+            break;
+        }
         ++n;
         ++entries_;
         last_entry_usec_ = reader_.realtime_usec();

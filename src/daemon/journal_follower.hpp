@@ -18,14 +18,20 @@ namespace banjo {
 
 class JournalFollower {
 public:
-    using DecisionSink = std::function<void(std::size_t jail, const BanDecision&)>;
+    using DecisionSink = JailSet::BanSink;
     using ChunkDone = std::function<void(const std::string& cursor)>;
 
     JournalFollower(sd::Event& loop, JournalReader reader, DecisionSink on_ban, ChunkDone on_chunk);
 
-    // Starts reading through `jails` (which must outlive the follower or the next set_jails):
-    // after `cursor` when there is one, else from `first_start` (journal time).
-    void start(JailSet& jails, const std::optional<std::string>& cursor, Usec first_start);
+    // After a restart: reads the `span` (the longest findtime) of journal before `cursor` again
+    // through `jails`, counting failures but deciding nothing, so the failure windows are what
+    // they were when the cursor was saved; the bans decided back then are in the state store.
+    // Runs to completion before the service answers. Leaves the reader just after the cursor.
+    void warm_up(JailSet& jails, const std::string& cursor, Usec span);
+
+    // Starts following through `jails` (which must outlive the follower or the next set_jails):
+    // after warm_up() when it ran, else from `first_start` (journal time).
+    void start(JailSet& jails, Usec first_start);
     // A new set of jails (reload): new matches, reading on after the last entry processed.
     void set_jails(JailSet& jails);
 
@@ -48,6 +54,8 @@ private:
     std::string cursor_;
     std::uint64_t entries_ = 0;
     std::uint64_t last_entry_usec_ = 0;
+    bool warmed_ = false;
+    bool pending_entry_ = false;   // warm_up() stopped on an entry it did not process
 };
 
 }  // namespace banjo

@@ -4,8 +4,10 @@
 #include "daemon/options.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/replay.hpp"
+#include "lib/sd/log.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <stdexcept>
 
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
         case DaemonAction::check_config: return check_config(options);
         case DaemonAction::replay: return run_replay(options);
         case DaemonAction::run: {
+            // Started by hand (no journal stream from systemd): show the log on stderr too.
+            sd::set_echo_to_stderr(std::getenv("JOURNAL_STREAM") == nullptr);
             Daemon daemon(options);
             return daemon.run();
         }

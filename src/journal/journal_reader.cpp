@@ -13,11 +13,9 @@
 
 namespace banjo {
 
-namespace {
-
-// The cursor's realtime ("t=<hex usec>"). Cursors are opaque, but this one field is what the
-// journal itself falls back to, and it is all that is left of an entry that was vacuumed.
-std::optional<std::uint64_t> cursor_realtime_usec(std::string_view cursor) {
+// Cursors are opaque, but this one field is what the journal itself falls back to, and it is
+// all that is left of an entry that was vacuumed.
+std::optional<std::uint64_t> JournalReader::cursor_realtime_usec(std::string_view cursor) {
     while (!cursor.empty()) {
         auto end = cursor.find(';');
         auto item = cursor.substr(0, end);
@@ -35,7 +33,9 @@ std::optional<std::uint64_t> cursor_realtime_usec(std::string_view cursor) {
     return std::nullopt;
 }
 
-}  // namespace
+bool JournalReader::is_at(const std::string& cursor) const {
+    return journal_.test_cursor(cursor);
+}
 
 JournalReader::JournalReader(sd::Journal j) : journal_(std::move(j)) {
     journal_.set_data_threshold(data_threshold_bytes);

@@ -37,6 +37,10 @@ public:
     bool seek_after_cursor(const std::string& cursor);
 
     bool next();                            // false at the end
+    // Whether the current entry is the one `cursor` names.
+    bool is_at(const std::string& cursor) const;
+    // The realtime a cursor records ("t=" field), if it has one.
+    static std::optional<std::uint64_t> cursor_realtime_usec(std::string_view cursor);
     std::uint64_t realtime_usec() const;
     std::string cursor() const;
     // The value of FIELD in the current entry (without "FIELD="), nullopt if absent.
