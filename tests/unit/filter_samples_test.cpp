@@ -13,11 +13,15 @@
 //   stamp, or journalctl's "host ident[pid]: MESSAGE" without a time): the time and host are the
 //   syslog daemon's, and the identifier is split off by journald's own rule (the first word, when
 //   it ends in ':', is "ident" or "ident[pid]"; after a BSD time stamp, relays' "[ident]" too).
+//   Without a host, only a plain identifier counts ("dropbear[1252]:", "cyrus/imap:"): a line
+//   like dovecot's "Jan 29 13:54:06 auth-worker(22401): Info: ..." is dovecot's own log file.
 //   After a BSD time stamp and host, a first word without that ':' (proftpd's
 //   "proftpd[12345] host (...)") stays in MESSAGE, as journald keeps it.
 // - RFC 5424 ("<PRI>1 TIME HOST APP PROCID MSGID SD MESSAGE"): APP and PROCID, MESSAGE after SD.
 // - A block whose options set "test.prefix-line" (fail2ban's marker for lines given without
 //   their journal prefix): the line is MESSAGE, the prefix gives ident and pid.
+// - A kernel audit record as auditd writes it ("type=USER_AUTH msg=audit(T:ID): BODY"): journald
+//   reads these from the kernel itself and stores MESSAGE "USER_AUTH BODY", _PID from pid=.
 // - daemontools' multilog lines ("@4000... text"): the TAI64N label is multilog's, the rest is
 //   what the daemon wrote to stderr, which journald would store as MESSAGE.
 // - Anything else (web server access and error logs, exim's mainlog, mysqld's and mongod's own
@@ -299,6 +303,22 @@ bool host_word(const std::string& w) {
     return !w.empty() && w.find_first_of("[]:=\"'()") == std::string::npos;
 }
 
+// A word right after a time stamp names a syslog identifier only in the forms syslog(3)
+// callers use ("ident:", "ident[pid]:", "cyrus/imap[5]:"); anything else there ("auth-worker(5):",
+// "auth(user,ip)<id>:") is a daemon's own log-file prefix, kept in MESSAGE.
+bool plain_identifier(const std::string& w) {
+    std::string_view s(w);
+    if (s.back() == ':') s.remove_suffix(1);
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']') return true;
+    if (auto open = s.find('['); open != std::string_view::npos && s.back() == ']') {
+        if (!is_digits(s.substr(open + 1, s.size() - open - 2))) return false;
+        s = s.substr(0, open);
+    }
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/';
+    });
+}
+
 JournalView message_after(const std::string& line, const Word& ident_word, bool after_bsd_time) {
     auto id = syslog_identifier(ident_word.text, after_bsd_time);
     std::size_t at = ident_word.end + (ident_word.end < line.size() ? 1 : 0);
@@ -333,6 +353,22 @@ JournalView journal_view(const std::string& line, const Options& opts) {
         if (v.pid == "-") v.pid.clear();
         return v;
     }
+    // The kernel's audit records as auditd writes them ("type=NAME msg=audit(TIME:ID): BODY"):
+    // journald reads them from the audit netlink socket itself and stores "NAME BODY" (its
+    // process_audit_string), with _PID from the record. What auditd appends after a 0x1d byte
+    // (log_format = ENRICHED) is auditd's, not the kernel's.
+    if (line.rfind("type=", 0) == 0) {
+        auto head_end = line.find("): ");
+        auto space = line.find(' ');
+        if (head_end != std::string::npos && space != std::string::npos && line.compare(space, 11, " msg=audit(") == 0) {
+            std::string body = line.substr(head_end + 3);
+            body = body.substr(0, body.find('\x1d'));
+            std::string pid;
+            if (auto at = body.find("pid="); at != std::string::npos && (at == 0 || body[at - 1] == ' '))
+                pid = body.substr(at + 4, body.find(' ', at) - at - 4);
+            return {line.substr(5, space - 5) + " " + body, "audit", pid};
+        }
+    }
     // multilog: "@" and 24 hex digits of TAI64N.
     if (line.size() > 26 && line[0] == '@' && line[25] == ' ' &&
         std::all_of(line.begin() + 1, line.begin() + 25, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
@@ -344,7 +380,8 @@ JournalView journal_view(const std::string& line, const Options& opts) {
     else if (!w.empty() && iso_time(w[0].text)) first = 1;
     // [host] ident[pid]: after a time stamp; host ident[pid]: without one.
     const bool bsd = first == 3;
-    if (first > 0 && first < w.size() && syslog_identifier(w[first].text, bsd)) return message_after(line, w[first], bsd);
+    if (first > 0 && first < w.size() && syslog_identifier(w[first].text, bsd) && plain_identifier(w[first].text))
+        return message_after(line, w[first], bsd);
     if (first + 1 < w.size() && host_word(w[first].text) && syslog_identifier(w[first + 1].text, bsd) &&
         (first > 0 || w[first + 1].text.find('[') != std::string::npos))
         return message_after(line, w[first + 1], bsd);
