@@ -294,9 +294,9 @@ bool bsd_time(const std::vector<Word>& w) {
            w[2].text.size() == 8 && w[2].text[2] == ':' && w[2].text[5] == ':';
 }
 
-// "2005-06-21T16:47:48..." (an ISO 8601 syslog time stamp).
+// "2005-06-21T16:47:48..." (an ISO 8601 syslog time stamp; "...Z:" is a daemon's own).
 bool iso_time(const std::string& w) {
-    return w.size() >= 19 && is_digits(w.substr(0, 4)) && w[4] == '-' && w[7] == '-' && w[10] == 'T' && w[13] == ':';
+    return w.size() >= 19 && w.back() != ':' && is_digits(w.substr(0, 4)) && w[4] == '-' && w[7] == '-' && w[10] == 'T' && w[13] == ':';
 }
 
 bool host_word(const std::string& w) {
@@ -443,7 +443,7 @@ void run_samples(const FilterSpec& spec, const std::vector<Sample>& samples, con
     try {
         filter.emplace(Filter::compile(spec, mode));
     } catch (const ConfigError& e) {
-        FAIL_CHECK(spec.name << " [" << mode_label(mode) << "]: " << e.what());
+        FAIL_CHECK(spec.name << " [" << mode_label(mode) << "]: " << std::string(e.what()));
     }
     SessionTable sessions(default_max_sessions, default_session_max_age_usec);
     Usec now = std::chrono::seconds(1'000'000'000);
