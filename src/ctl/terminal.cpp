@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ctl/terminal.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <strings.h>
+#include <unistd.h>
+
+namespace banjo {
+
+namespace {
+
+// systemd's parse_boolean words; -1 for anything else.
+int boolean_word(const char* v) {
+    for (const char* t : {"1", "yes", "y", "true", "t", "on"})
+        if (strcasecmp(v, t) == 0) return 1;
+    for (const char* f : {"0", "no", "n", "false", "f", "off"})
+        if (strcasecmp(v, f) == 0) return 0;
+    return -1;
+}
+
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+    const unsigned char c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
+    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+        return 0;   // overlong, surrogate, past U+10FFFF
+    return n;
+}
+
+}  // namespace
+
+Terminal Terminal::for_stdout() {
+    if (const char* nc = std::getenv("NO_COLOR"); nc && *nc) return Terminal(false);
+    if (const char* sc = std::getenv("SYSTEMD_COLORS")) {
+        int b = boolean_word(sc);
+        if (b == 0) return Terminal(false);
+        if (b == 1 || std::strcmp(sc, "16") == 0 || std::strcmp(sc, "256") == 0 || std::strcmp(sc, "24bit") == 0)
+            return Terminal(true);
+    }
+    const char* term = std::getenv("TERM");
+    return Terminal(isatty(STDOUT_FILENO) == 1 && !(term && std::strcmp(term, "dumb") == 0));
+}
+
+std::string Terminal::paint(std::string_view text, Colour c) const {
+    if (!colour_ || c == Colour::none) return std::string(text);
+    const char* on = "";
+    switch (c) {
+    case Colour::none: break;
+    case Colour::bold: on = "\x1b[1m"; break;
+    case Colour::underline: on = "\x1b[4m"; break;
+    case Colour::green: on = "\x1b[0;1;32m"; break;
+    case Colour::red: on = "\x1b[0;1;31m"; break;
+    case Colour::yellow: on = "\x1b[0;1;33m"; break;
+    case Colour::grey: on = "\x1b[0;38;5;245m"; break;
+    }
+    return on + std::string(text) + "\x1b[0m";
+}
+
+std::string printable(std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    auto escape = [&](unsigned char c) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    };
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) {
+            escape(c);
+            ++i;
+        } else if (c < 0x80) {
+            out += static_cast<char>(c);
+            ++i;
+        } else if (std::size_t n = utf8_length(s, i); n == 0) {
+            escape(c);
+            ++i;
+        } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
+            // U+0080..U+009F: C1 controls; U+009B is a CSI on some terminals.
+            escape(c);
+            escape(static_cast<unsigned char>(s[i + 1]));
+            i += 2;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+std::size_t display_width(std::string_view s) {
+    std::size_t w = 0;
+    for (unsigned char c : s)
+        if ((c & 0xc0) != 0x80) ++w;
+    return w;
+}
+
+}  // namespace banjo

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// banjoctl test-filter: fail2ban-regex's successor, local (no D-Bus). Finds the filter as
+// banjod does, reads lines from a file, stdin or the journal, runs them through FilterRun and
+// reports per-pattern hits, matched, ignored and (with --show-missed) missed lines.
+#include "config/config.hpp"
+#include "config/filter_file.hpp"
+#include "core/config_error.hpp"
+#include "ctl/command.hpp"
+#include "ctl/exit_status.hpp"
+#include "ctl/filter_run.hpp"
+#include "ctl/json_writer.hpp"
+#include "ctl/syslog_line.hpp"
+#include "ctl/table.hpp"
+#include "ctl/time_text.hpp"
+#include "journal/journal_reader.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace banjo {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const OptionSpec mode_option{"--mode", "", "MODE", "filter mode (default: the filter's default-mode)"};
+const OptionSpec config_option{"--config", "", "FILE",
+                               "look for filter.d/ beside FILE (default " BANJO_SYSCONFDIR "/banjo.toml)"};
+const OptionSpec journal_option{"--journal", "", "", "read the journal instead of a file"};
+const OptionSpec journal_directory_option{"--journal-directory", "", "DIR", "read the journal files in DIR"};
+const OptionSpec journal_file_option{"--journal-file", "", "FILE", "read the journal file FILE (repeatable)", true};
+const OptionSpec show_missed_option{"--show-missed", "", "", "also print the lines no pattern matched"};
+
+struct LoadedFilter {
+    FilterSpec spec;
+    std::string path;
+};
+
+LoadedFilter load_filter(const std::string& name, const Invocation& inv) {
+    std::string path;
+    if (name.find('/') != std::string::npos || name.ends_with(".toml")) {
+        path = name;
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec)) throw CtlError(exit_failure, "no filter file " + name);
+    } else {
+        const fs::path config = inv.args.value("--config").value_or(default_config_path);
+        const fs::path dir = config.parent_path().empty() ? fs::path(".") : config.parent_path();
+        const std::vector<std::string> dirs{(dir / "filter.d").string(), shipped_filter_dir};
+        auto found = find_filter_file(name, dirs);
+        if (!found)
+            throw CtlError(exit_failure, "no filter '" + name + "' (looked for " + name + ".toml in " + dirs[0] + ", " +
+                                             dirs[1] + ")");
+        path = *found;
+    }
+    return {load_filter_file(path), path};
+}
+
+// The id a syslog prefix gives for the filter's id field, as journald would store it.
+std::string_view id_from_prefix(const std::string& id_field, const SyslogLine& s) {
+    if (id_field == "_PID" || id_field == "SYSLOG_PID") return s.pid;
+    if (id_field == "SYSLOG_IDENTIFIER" || id_field == "_COMM") return s.ident;
+    return {};
+}
+
+void read_lines(std::istream& in, FilterRun& run) {
+    const std::string& id_field = run.filter().id_field();
+    std::string line;
+    std::uint64_t number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        // Empty lines and '#' comments (fail2ban's sample files annotate lines so) are no log lines.
+        if (line.empty() || line[0] == '#') continue;
+        const SyslogLine s = split_syslog_line(line);
+        // Session ages run on a clock of 1 ms per line: a file's own time stamps lack the year.
+        run.feed(number, 0, line, s.message, id_from_prefix(id_field, s), Usec(static_cast<Usec::rep>(number) * 1000));
+    }
+}
+
+std::vector<std::vector<std::string>> match_groups(const std::vector<std::string>& terms) {
+    std::vector<std::vector<std::string>> groups(1);
+    for (const auto& t : terms) {
+        if (t == "+") {
+            if (groups.back().empty()) throw usage_error("'+' must stand between journal matches");
+            groups.emplace_back();
+            continue;
+        }
+        auto eq = t.find('=');
+        bool ok = eq != std::string::npos && eq > 0;
+        for (std::size_t i = 0; ok && i < eq; ++i)
+            ok = (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_';
+        if (!ok) throw usage_error("'" + t + "' is not a journal match FIELD=value");
+        groups.back().push_back(t);
+    }
+    if (groups.back().empty()) groups.pop_back();
+    return groups;
+}
+
+void read_journal(const Invocation& inv, const std::vector<std::vector<std::string>>& groups, FilterRun& run) {
+    JournalReader reader = [&] {
+        if (auto dir = inv.args.value("--journal-directory")) return JournalReader::open_directory(*dir);
+        if (inv.args.has("--journal-file")) return JournalReader::open_files(inv.args.values("--journal-file"));
+        return JournalReader::open_system();
+    }();
+    reader.set_matches(groups);
+    reader.seek_head();
+    const std::string& id_field = run.filter().id_field();
+    std::string id, message;
+    std::uint64_t number = 0;
+    while (reader.next()) {
+        bool found = false;
+        id.clear();
+        auto m = reader.message_with(id_field, id, found);
+        if (!m) continue;
+        message.assign(*m);
+        if (!id_field.empty() && !found)
+            if (auto v = reader.field(id_field.c_str())) id.assign(*v);
+        const std::uint64_t t = reader.realtime_usec();
+        run.feed(++number, t, message, message, id, Usec(static_cast<Usec::rep>(t)));
+    }
+}
+
+const char* kind_name(MatchKind k) {
+    return k == MatchKind::failure ? "failure" : k == MatchKind::info ? "info" : "forget";
+}
+
+// What happened to a matched line, in words.
+std::string outcome_text(const MatchedLine& m) {
+    if (m.counted) return "counts a failure against " + m.counted->to_string();
+    if (m.kind != MatchKind::failure) return m.gained ? "a login: no failure" : "no failure by itself";
+    if (!m.host.empty() && !m.address) return "not counted: '" + printable(m.host) + "' is not an address banjo accepts (host names are never resolved)";
+    if (!m.id.empty()) return "waits for the host of session " + printable(m.id);
+    return "not counted: no host and no session id";
+}
+
+void write_json(const Invocation& inv, const LoadedFilter& f, const FilterRun& run, const std::string& input,
+                double seconds) {
+    const FilterRunResult& r = run.result();
+    auto time_or_null = [](JsonWriter& j, std::uint64_t t) -> JsonWriter& { return t ? j.value(t) : j.null(); };
+    auto text_or_null = [](JsonWriter& j, const std::string& s) -> JsonWriter& { return s.empty() ? j.null() : j.value(s); };
+    JsonWriter json;
+    json.begin_object();
+    json.field("filter", run.filter().name());
+    json.field("filter_file", f.path);
+    json.field("mode", run.filter().mode());
+    json.field("input", input);
+    json.field("lines", r.lines);
+    json.field("matched", static_cast<std::uint64_t>(r.matched.size()));
+    json.field("failures", r.failures);
+    json.field("ignored", static_cast<std::uint64_t>(r.ignored.size()));
+    json.field("missed", r.missed_count);
+    json.field("seconds", seconds);
+    json.key("patterns").begin_array();
+    for (std::size_t i = 0; i < r.hits.size(); ++i) {
+        json.begin_object();
+        json.field("number", static_cast<std::uint64_t>(i + 1));
+        json.field("regex", run.filter().failregex_texts()[i]);
+        json.field("hits", r.hits[i]);
+        json.end_object();
+    }
+    json.end_array();
+    json.key("matches").begin_array();
+    for (const auto& m : r.matched) {
+        json.begin_object();
+        json.field("line", m.number);
+        time_or_null(json.key("time_usec"), m.time_usec);
+        json.field("text", m.text);
+        json.field("message", m.message);
+        json.field("pattern", static_cast<std::uint64_t>(m.pattern));
+        json.field("kind", kind_name(m.kind));
+        json.field("gained", m.gained);
+        json.field("ends_session", m.ends_session);
+        text_or_null(json.key("host"), m.host);
+        json.key("address");
+        m.address ? json.value(m.address->to_string()) : json.null();
+        text_or_null(json.key("user"), m.user);
+        text_or_null(json.key("id"), m.id);
+        json.key("counted");
+        m.counted ? json.value(m.counted->to_string()) : json.null();
+        json.end_object();
+    }
+    json.end_array();
+    auto others = [&](const char* key, const std::vector<OtherLine>& lines, bool with_pattern) {
+        json.key(key).begin_array();
+        for (const auto& l : lines) {
+            json.begin_object();
+            json.field("line", l.number);
+            time_or_null(json.key("time_usec"), l.time_usec);
+            json.field("text", l.text);
+            if (with_pattern) json.field("pattern", static_cast<std::uint64_t>(l.pattern));
+            json.end_object();
+        }
+        json.end_array();
+    };
+    others("ignored_lines", r.ignored, true);
+    others("missed_lines", r.missed, false);
+    json.end_object();
+    (void)inv;
+    print(json.finish());
+}
+
+void write_text(const Invocation& inv, const LoadedFilter& f, const FilterRun& run, const std::string& input,
+                double seconds) {
+    const FilterRunResult& r = run.result();
+    const Terminal& term = inv.term;
+    auto where = [](std::uint64_t number, std::uint64_t time_usec) {
+        return time_usec ? "entry " + std::to_string(number) + " (" + short_timestamp_text(time_usec) + ")"
+                         : "line " + std::to_string(number);
+    };
+    std::string out;
+    out += "Filter: " + term.paint(printable(run.filter().name()), Colour::bold) +
+           (run.filter().mode().empty() ? "" : ", mode " + printable(run.filter().mode())) + " (" + printable(f.path) + ")\n";
+    out += "Input:  " + printable(input) + "\n\n";
+
+    Table patterns({{"#", Align::right}, {"HITS", Align::right}, {"FAILREGEX"}});
+    for (std::size_t i = 0; i < r.hits.size(); ++i)
+        patterns.add_row({std::to_string(i + 1), Cell(std::to_string(r.hits[i]), r.hits[i] ? Colour::green : Colour::none),
+                          printable(run.filter().failregex_texts()[i])});
+    out += patterns.render(term, true);
+
+    if (!r.matched.empty()) out += "\n" + term.paint("Matched lines:", Colour::bold) + "\n";
+    for (const auto& m : r.matched) {
+        out += where(m.number, m.time_usec) + ": " +
+               term.paint(kind_name(m.kind), m.kind == MatchKind::failure ? Colour::red : Colour::none) + ", pattern " +
+               std::to_string(m.pattern);
+        if (!m.host.empty()) out += ", host " + term.paint(printable(m.host), Colour::bold);
+        if (!m.user.empty()) out += ", user " + printable(m.user);
+        if (m.ends_session) out += ", ends the session";
+        out += ": " + outcome_text(m) + "\n    " + printable(m.text) + "\n";
+    }
+    if (!r.ignored.empty()) out += "\n" + term.paint("Ignored lines (an ignoreregex matched):", Colour::bold) + "\n";
+    for (const auto& l : r.ignored)
+        out += where(l.number, l.time_usec) + ": pattern " + std::to_string(l.pattern) + "\n    " + printable(l.text) + "\n";
+    if (!r.missed.empty()) out += "\n" + term.paint("Missed lines:", Colour::bold) + "\n";
+    for (const auto& l : r.missed) out += where(l.number, l.time_usec) + ":\n    " + printable(l.text) + "\n";
+
+    char time_text[64];
+    if (seconds < 1.0) std::snprintf(time_text, sizeof time_text, "%.1f ms", seconds * 1000.0);
+    else std::snprintf(time_text, sizeof time_text, "%.2f s", seconds);
+    out += "\nLines: " + std::to_string(r.lines) + " read, " + std::to_string(r.matched.size()) + " matched (" +
+           std::to_string(r.failures) + " counted as failures), " + std::to_string(r.ignored.size()) + " ignored, " +
+           std::to_string(r.missed_count) + " missed" +
+           (r.missed_count && !inv.args.has("--show-missed") ? " (--show-missed prints them)" : "") + "; " +
+           time_text + ".\n";
+    print(out);
+}
+
+int run_test_filter(const Invocation& inv) {
+    const auto& pos = inv.args.positional();
+    const bool journal = inv.args.has("--journal") || inv.args.has("--journal-directory") ||
+                         inv.args.has("--journal-file");
+    if (pos.empty()) throw usage_error("test-filter needs a FILTER (see banjoctl test-filter --help)");
+    if (!journal && pos.size() > 2) throw usage_error("test-filter reads one FILE (or - for stdin); --journal reads the journal");
+    if (inv.args.has("--journal-directory") && inv.args.has("--journal-file"))
+        throw usage_error("--journal-directory and --journal-file exclude each other");
+    const std::vector<std::string> matches(pos.begin() + 1, pos.end());
+    const auto groups = journal ? match_groups(matches) : std::vector<std::vector<std::string>>{};
+
+    try {
+        const LoadedFilter f = load_filter(pos[0], inv);
+        FilterRun run(f.spec, inv.args.value("--mode").value_or(""), inv.args.has("--show-missed"));
+        const auto start = std::chrono::steady_clock::now();
+        std::string input;
+        if (journal) {
+            input = inv.args.value("--journal-directory").value_or(inv.args.has("--journal-file") ? "journal files" : "system journal");
+            read_journal(inv, groups.empty() ? f.spec.journal_match : groups, run);
+        } else if (pos.size() < 2 || pos[1] == "-") {
+            input = "-";
+            read_lines(std::cin, run);
+        } else {
+            input = pos[1];
+            std::ifstream in(input, std::ios::binary);
+            if (!in) throw CtlError(exit_failure, "cannot read " + input);
+            read_lines(in, run);
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (inv.json) write_json(inv, f, run, input, seconds);
+        else write_text(inv, f, run, input, seconds);
+    } catch (const ConfigError& e) {
+        throw CtlError(exit_failure, e.what());
+    } catch (const std::system_error& e) {   // the journal's C calls
+        throw CtlError(exit_failure, e.what());
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> test_filter_commands() {
+    return {{
+        "test-filter",
+        {"FILTER [FILE|-]", "FILTER --journal [MATCH...]"},
+        "Run a filter over log lines or the journal (no daemon needed)",
+        "Loads FILTER as banjod would: a name is looked up as NAME.toml in filter.d/ beside the\n"
+        "configuration, then in " BANJO_DATADIR "/filter.d; a path to a .toml file is read as is.\n"
+        "Reads FILE (or stdin for - or none) line by line, stripping a syslog prefix when there is\n"
+        "one, or with --journal the MESSAGE of each journal entry that matches the filter's\n"
+        "journal-match, or the MATCHes given (FIELD=value, groups separated by +). Prints hits per\n"
+        "failregex, each matched line with the host and user it gives and the address it counts\n"
+        "against, lines an ignoreregex discarded, missed lines with --show-missed, and the time\n"
+        "taken. Empty lines and lines starting with # are skipped. Exit status 0 whatever matched.",
+        {mode_option, config_option, journal_option, journal_directory_option, journal_file_option, show_missed_option},
+        run_test_filter,
+    }};
+}
+
+}  // namespace banjo
