@@ -10,9 +10,10 @@
 // SYSLOG_IDENTIFIER and _PID of an entry. A sample line is turned into those as journald itself
 // would have stored what the daemon wrote:
 // - A syslog line ("Mon DD HH:MM:SS [host] ident[pid]: MESSAGE", the same after an ISO 8601 time
-//   stamp, or journalctl's "host ident[pid]: MESSAGE" without a time): the time and host are the
-//   syslog daemon's, and the identifier is split off by journald's own rule (the first word, when
-//   it ends in ':', is "ident" or "ident[pid]"; after a BSD time stamp, relays' "[ident]" too).
+//   stamp or syslog-ng's "YYYY-MM-DD HH:MM:SS", or journalctl's "host ident[pid]: MESSAGE"
+//   without a time): the time and host are the syslog daemon's, and the identifier is split off
+//   by journald's own rule (the first word, when it ends in ':', is "ident" or "ident[pid]";
+//   after a BSD time stamp, relays' "[ident]" too).
 //   Without a host, only a plain identifier counts ("dropbear[1252]:", "cyrus/imap:"): a line
 //   like dovecot's "Jan 29 13:54:06 auth-worker(22401): Info: ..." is dovecot's own log file.
 //   After a BSD time stamp and host, a first word without that ':' (proftpd's
@@ -375,6 +376,12 @@ JournalView journal_view(const std::string& line, const Options& opts) {
         return {line.substr(26), "", ""};
 
     std::vector<Word> w = first_words(line, 6);
+    // syslog-ng's "YYYY-MM-DD HH:MM:SS host ident[pid]:". Daemons' own lines share the date
+    // format, so only the full form with a pid counts.
+    if (w.size() > 4 && w[0].text.size() == 10 && is_digits(w[0].text.substr(0, 4)) && w[0].text[4] == '-' &&
+        w[1].text.size() >= 8 && w[1].text[2] == ':' && host_word(w[2].text) && syslog_identifier(w[3].text) &&
+        w[3].text.find('[') != std::string::npos)
+        return message_after(line, w[3], false);
     std::size_t first = 0;
     if (bsd_time(w)) first = 3;
     else if (!w.empty() && iso_time(w[0].text)) first = 1;
