@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Running banjod for real in the integration sandbox (source sandbox.sh first): a config of
+# its own, a journal directory it follows, a state directory, the private bus.
+#
+#   banjod_prepare <<'TOML' ... TOML     # banjo.toml text; filter.d/ gets the shipped filters
+#   journal_failures COUNT ADDRESS...    # appends COUNT sshd failures per address, stamped now
+#   banjod_start [ARGS...]               # starts banjod, waits until org.banjo1 is on the bus
+#   banjod_stop [SIGNAL]                 # TERM (clean stop, waits for it) or KILL (a crash)
+#   wait_until SECONDS COMMAND...        # polls every 0.1 s; fails when the time is up
+#   manager METHOD [SIGNATURE ARGS...]   # busctl call to org.banjo1.Manager
+#   fail MESSAGE                         # prints and exits 1
+# Needs BANJOD (the binary) and BANJO_SOURCE_ROOT.
+
+BANJOD_LIB_DIR=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")")
+
+fail() {
+    echo "FAIL: $*" >&2
+    [[ -n ${BANJOD_DIR:-} && -f $BANJOD_DIR/banjod.log ]] && { echo "--- banjod log:" >&2; tail -n 40 "$BANJOD_DIR/banjod.log" >&2; }
+    exit 1
+}
+
+wait_until() {   # SECONDS COMMAND...
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.1
+    done
+}
+
+banjod_prepare() {
+    BANJOD_DIR=$BANJO_SANDBOX_DIR/banjod
+    mkdir -p "$BANJOD_DIR/etc/filter.d" "$BANJOD_DIR/journal" "$BANJOD_DIR/state"
+    cp "$BANJO_SOURCE_ROOT"/conf/filter.d/*.toml "$BANJOD_DIR/etc/filter.d/"
+    cat >"$BANJOD_DIR/etc/banjo.toml"
+    # The journal starts with one harmless entry, so banjod has files to follow.
+    local now
+    now=$(date +%s%6N)
+    printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=cron.service\nSYSLOG_IDENTIFIER=CRON\nMESSAGE=hello\n\n' \
+        "$now" "$now" | "$BANJOD_LIB_DIR/make-journal" - "$BANJOD_DIR/journal" live >/dev/null
+}
+
+BANJOD_PID_SEQ=1000
+journal_failures() {   # COUNT ADDRESS...
+    local count=$1 now i address
+    shift
+    now=$(date +%s%6N)
+    {
+        for ((i = 0; i < count; i++)); do
+            for address; do
+                BANJOD_PID_SEQ=$((BANJOD_PID_SEQ + 1))
+                # One boot: the monotonic clock must grow with the realtime one, or the journal
+                # orders later entries before earlier ones.
+                printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\nSYSLOG_IDENTIFIER=sshd\n_PID=%s\nMESSAGE=Failed password for invalid user admin from %s port 4242 ssh2\n\n' \
+                    "$now" "$now" "$((BANJOD_PID_SEQ + RANDOM))" "$address"
+                now=$((now + 1))
+            done
+        done
+    } | "$BANJOD_LIB_DIR/make-journal" - "$BANJOD_DIR/journal" live >/dev/null
+}
+
+banjod_on_bus() { busctl --system status org.banjo1 >/dev/null 2>&1; }
+
+banjod_start() {
+    "$BANJOD" --config "$BANJOD_DIR/etc/banjo.toml" --state-dir "$BANJOD_DIR/state" \
+        --journal-directory "$BANJOD_DIR/journal" "$@" >>"$BANJOD_DIR/banjod.log" 2>&1 &
+    BANJOD_PID=$!
+    sandbox_remember "$BANJOD_PID" banjod
+    wait_until 20 banjod_on_bus || fail "banjod did not appear on the bus"
+}
+
+banjod_stop() {   # [SIGNAL]
+    [[ -n ${BANJOD_PID:-} ]] || return 0
+    kill "-${1:-TERM}" "$BANJOD_PID" 2>/dev/null
+    wait "$BANJOD_PID" 2>/dev/null
+    BANJOD_PID=
+    wait_until 10 bash -c '! busctl --system status org.banjo1 >/dev/null 2>&1'
+}
+
+manager() {   # METHOD [SIGNATURE ARGS...]
+    busctl --system call org.banjo1 /org/banjo1 org.banjo1.Manager "$@"
+}
+
+manager_property() {   # NAME: the value alone
+    local out
+    out=$(busctl --system get-property org.banjo1 /org/banjo1 org.banjo1.Manager "$1") || return 1
+    out=${out#* }
+    out=${out#\"}
+    echo "${out%\"}"
+}
+
+# The addresses banjod lists as banned, one per line, sorted.
+banned_addresses() {   # [JAIL]
+    manager ListBans s "${1:-}" --json=short | /usr/bin/python3 -c '
+import json, sys
+for row in json.load(sys.stdin)["data"][0]:
+    print(row[1])' | sort
+}
+
+# firewalld's entries of both banjo ipsets, one per line, sorted.
+firewalld_addresses() {
+    { sandbox_entries banjo4; sandbox_entries banjo6; } | sort
+}
+
+has_entry() { firewalld_addresses | grep -qx "$1"; }
+lacks_entry() { ! firewalld_addresses | grep -qx "$1"; }
