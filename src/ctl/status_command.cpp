@@ -143,7 +143,8 @@ int status_jail(const Invocation& inv, const std::string& name) {
     // Right-aligned labels, as timedatectl and resolvectl print them.
     std::string out;
     auto row = [&](const std::string& label, const std::string& value) {
-        out += std::string(label.size() < 14 ? 14 - label.size() : 0, ' ') + label + ": " + value + "\n";
+        out += std::string(label.size() < 14 ? 14 - label.size() : 0, ' ') + label + (label.empty() ? "  " : ": ") +
+               value + "\n";
     };
     auto list_rows = [&](const std::string& label, const std::vector<std::string>& items) {
         if (items.empty()) return row(label, "(none)");

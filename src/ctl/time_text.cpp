@@ -40,7 +40,8 @@ std::optional<std::uint64_t> remaining_usec(std::uint64_t expires_usec, std::uin
 std::string remaining_text(std::uint64_t expires_usec, std::uint64_t now_usec) {
     auto left = remaining_usec(expires_usec, now_usec);
     if (!left) return "infinity";
-    const std::uint64_t whole_seconds = *left / 1'000'000 * 1'000'000;
+    // To the nearest second: a 90 s ban read back a few microseconds later still shows "1min 30s".
+    const std::uint64_t whole_seconds = (*left + 500'000) / 1'000'000 * 1'000'000;
     return format_timespan(Usec(static_cast<Usec::rep>(whole_seconds)));
 }
 

@@ -21,7 +21,7 @@ std::string timestamp_text(std::uint64_t usec);
 // "2024-05-02 14:03:11", the shorter form monitor prints at the start of each line.
 std::string short_timestamp_text(std::uint64_t usec);
 
-// From now until `expires_usec`, rounded down to whole seconds: "9min 58s"; "infinity" for
+// From now until `expires_usec`, to the nearest second: "9min 58s"; "infinity" for
 // never_usec; "0" once past.
 std::string remaining_text(std::uint64_t expires_usec, std::uint64_t now_usec);
 // The same in microseconds for --json; nullopt for never_usec.
