@@ -67,7 +67,9 @@ const Ban& BanService::ban(Ban b, bool counts_as_offence) {
     ++total_bans_;
     const Ban& in_table = *table_.find(b.jail, b.address);
     const std::string address = b.address.to_string();
-    sd::log(LOG_NOTICE, "Banned " + address + " in jail " + b.jail + " after " + std::to_string(b.failures) + " failures",
+    const std::string why = b.origin == BanOrigin::manual ? std::string(" by request")
+                                                           : " after " + std::to_string(b.failures) + " failures";
+    sd::log(LOG_NOTICE, "Banned " + address + " in jail " + b.jail + why,
             {{"MESSAGE_ID", sd::message_id::ban},
              {"BANJO_JAIL", b.jail},
              {"BANJO_ADDRESS", address},
