@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "bus/manager_object.hpp"
 
-#include "bus/authorization.hpp"
 #include "bus/bus_errors.hpp"
+#include "bus/bus_time.hpp"
 #include "daemon/daemon.hpp"
 
 namespace banjo {
@@ -10,13 +10,6 @@ namespace banjo {
 namespace {
 
 constexpr const char* manager_interface = "org.banjo1.Manager";
-
-std::uint64_t bus_usec(Usec t) { return t == infinite_usec ? UINT64_MAX : static_cast<std::uint64_t>(t.count()); }
-
-Usec from_bus_usec(std::uint64_t v) {
-    return v == UINT64_MAX || v > static_cast<std::uint64_t>(infinite_usec.count()) ? infinite_usec
-                                                                                     : Usec(static_cast<Usec::rep>(v));
-}
 
 }  // namespace
 
@@ -37,31 +30,27 @@ std::string jail_object_path(const std::string& jail) {
     return out;
 }
 
-ManagerObject::ManagerObject(sdbus::IConnection& bus, Daemon& daemon)
-    : AdaptorInterfaces(bus, manager_path), daemon_(daemon) {
+ManagerObject::ManagerObject(sdbus::IConnection& bus, Daemon& daemon, Authorizer& authorizer)
+    : AdaptorInterfaces(bus, manager_path), daemon_(daemon), authorizer_(authorizer) {
     registerAdaptor();
+    // Lets clients (Cockpit's proxies(), busctl tree) find the jail objects and follow them.
+    getObject().addObjectManager();
 }
 
 ManagerObject::~ManagerObject() { unregisterAdaptor(); }
 
 void ManagerObject::announce_banned(const banjo::Ban& ban) {
     emitBanned(ban.jail, ban.address.to_string(), bus_usec(ban.expires), ban.failures);
-    announce_counts_changed();
 }
 
 void ManagerObject::announce_unbanned(const banjo::Ban& ban, std::string_view reason) {
     emitUnbanned(ban.jail, ban.address.to_string(), std::string(reason));
-    announce_counts_changed();
 }
 
 void ManagerObject::announce_jails_changed() { emitJailsChanged(); }
 
-void ManagerObject::announce_counts_changed() {
-    getObject().emitPropertiesChangedSignal(manager_interface, {"ActiveBans", "TotalBans"});
-}
-
-void ManagerObject::announce_backend_state_changed() {
-    getObject().emitPropertiesChangedSignal(manager_interface, {"BackendState"});
+void ManagerObject::properties_changed(const std::vector<std::string>& names) {
+    getObject().emitPropertiesChangedSignal(manager_interface, names);
 }
 
 std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> ManagerObject::ListJails() {
@@ -79,22 +68,16 @@ sdbus::ObjectPath ManagerObject::GetJail(const std::string& name) {
 }
 
 void ManagerObject::Ban(sdbus::Result<uint64_t>&& result, std::string jail, std::string address, uint64_t duration_usec) {
-    try {
-        require_authorized(getObject(), action_manage);
-        const Usec duration = duration_usec == 0 ? Usec(0) : from_bus_usec(duration_usec);
-        result.returnResults(bus_usec(daemon_.ban(jail, address, duration)));
-    } catch (...) {
-        result.returnError(to_bus_error(std::current_exception()));
-    }
+    Daemon& d = daemon_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result), [&d, jail, address, duration_usec] {
+        return bus_usec(d.ban(jail, address, duration_usec == 0 ? Usec(0) : from_bus_usec(duration_usec)));
+    });
 }
 
 void ManagerObject::Unban(sdbus::Result<uint32_t>&& result, std::string jail, std::string address) {
-    try {
-        require_authorized(getObject(), action_manage);
-        result.returnResults(daemon_.unban(jail, address));
-    } catch (...) {
-        result.returnError(to_bus_error(std::current_exception()));
-    }
+    Daemon& d = daemon_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result),
+                   [&d, jail, address] { return d.unban(jail, address); });
 }
 
 std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ManagerObject::ListBans(
@@ -109,13 +92,8 @@ std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t
 }
 
 void ManagerObject::Reload(sdbus::Result<>&& result) {
-    try {
-        require_authorized(getObject(), action_reload);
-        daemon_.reload();
-        result.returnResults();
-    } catch (...) {
-        result.returnError(to_bus_error(std::current_exception()));
-    }
+    Daemon& d = daemon_;
+    run_authorized(authorizer_, getObject(), action_reload, std::move(result), [&d] { d.reload(); });
 }
 
 std::string ManagerObject::Version() { return BANJO_VERSION; }

@@ -3,6 +3,7 @@
 // implemented by asking the Daemon. Handlers stay short: authorize, call, convert.
 #pragma once
 
+#include "bus/authorizer.hpp"
 #include "core/ban_table.hpp"
 #include "org.banjo1.Manager.adaptor.h"
 
@@ -23,14 +24,13 @@ std::string jail_object_path(const std::string& jail);
 
 class ManagerObject final : public sdbus::AdaptorInterfaces<org::banjo1::Manager_adaptor> {
 public:
-    ManagerObject(sdbus::IConnection& bus, Daemon& daemon);
+    ManagerObject(sdbus::IConnection& bus, Daemon& daemon, Authorizer& authorizer);
     ~ManagerObject();
 
     void announce_banned(const banjo::Ban& ban);
     void announce_unbanned(const banjo::Ban& ban, std::string_view reason);
     void announce_jails_changed();
-    void announce_counts_changed();          // ActiveBans, TotalBans
-    void announce_backend_state_changed();   // BackendState
+    void properties_changed(const std::vector<std::string>& names);
 
 private:
     std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> ListJails() override;
@@ -51,6 +51,7 @@ private:
     uint64_t TotalBans() override;
 
     Daemon& daemon_;
+    Authorizer& authorizer_;
 };
 
 }  // namespace banjo

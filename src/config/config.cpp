@@ -231,6 +231,50 @@ std::vector<std::string> drop_in_files(const fs::path& dir) {
 
 }  // namespace
 
+std::string jail_fingerprint(const JailConfig& jail) {
+    const JailSettings& s = jail.settings;
+    std::string f;
+    // Fields end with '\x1f', lists with '\x1e': pattern text cannot fake a boundary that way.
+    auto add = [&](const std::string& text) { f += text + '\x1f'; };
+    auto add_list = [&](const std::vector<std::string>& list) {
+        for (const auto& item : list) add(item);
+        f += '\x1e';
+    };
+    auto add_patterns = [&](const std::vector<Pattern>& list) {
+        for (const auto& p : list) add(p.text);
+        f += '\x1e';
+    };
+    add(s.name);
+    add(s.enabled ? "on" : "off");
+    add(s.filter);
+    add(s.mode);
+    for (const auto& g : effective_journal_match(jail)) add_list(g);
+    f += '\x1e';
+    add(std::to_string(s.maxretry));
+    add(std::to_string(s.findtime.count()));
+    add(std::to_string(s.ban.bantime.count()));
+    add(s.ban.increment.enabled ? "inc" : "noinc");
+    add(std::to_string(s.ban.increment.factor));
+    add(std::to_string(s.ban.increment.max.count()));
+    for (const auto& c : s.ignore.entries()) add(c.to_string());
+    f += '\x1e';
+    add(s.ignore_self ? "self" : "noself");
+    add_list(s.ports);
+    const FilterSpec& fs = jail.filter;
+    add(fs.prefregex ? fs.prefregex->text : "");
+    add_patterns(fs.failregex);
+    add_patterns(fs.ignoreregex);
+    for (const auto& [name, mode] : fs.modes) {
+        add(name);
+        add_patterns(mode.failregex);
+        add_patterns(mode.ignoreregex);
+        add_list(mode.include);
+    }
+    add(fs.default_mode);
+    add(fs.id_field);
+    return f;
+}
+
 const std::vector<std::vector<std::string>>& effective_journal_match(const JailConfig& jail) {
     return jail.settings.journal_match.empty() ? jail.filter.journal_match : jail.settings.journal_match;
 }

@@ -41,6 +41,11 @@ struct Config {
 // then the shipped directory.
 Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override = {});
 
+// A text that differs exactly when two jails would judge the journal differently (settings,
+// filter patterns, modes): a reload keeps a jail whose fingerprint did not change, with its
+// failure counts.
+std::string jail_fingerprint(const JailConfig& jail);
+
 // The journal-match a jail uses: its own if set, else its filter's.
 const std::vector<std::vector<std::string>>& effective_journal_match(const JailConfig& jail);
 

@@ -22,7 +22,14 @@ StoredBan stored(const Ban& b) {
 BanService::BanService(StateStore& store, Backend& backend) : store_(store), backend_(backend) {}
 
 void BanService::set_jail_ports(const std::string& jail, std::vector<std::string> ports) {
+    auto it = ports_.find(jail);
+    if (it != ports_.end() && it->second == ports) return;
+    // The firewall files a ban by its ports: take the jail's bans out under the old ones
+    // before putting them back under the new.
+    const auto active = table_.list(jail);
+    for (const Ban& b : active) backend_.remove(target(b));
     ports_[jail] = std::move(ports);
+    for (const Ban& b : active) backend_.add(target(b));
 }
 
 BanTarget BanService::target(const Ban& b) const {

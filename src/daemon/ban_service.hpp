@@ -30,6 +30,7 @@ public:
 
     void set_listener(Listener l) { listener_ = std::move(l); }
     // The ports each jail blocks (empty: all traffic); the backend needs them with every ban.
+    // Changing them moves the jail's active bans in the firewall.
     void set_jail_ports(const std::string& jail, std::vector<std::string> ports);
 
     // Puts the stored bans back: expired ones are dropped (from the store, never applied),

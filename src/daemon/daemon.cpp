@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/daemon.hpp"
 
-#include "bus/manager_object.hpp"
+#include "bus/bus_service.hpp"
 #include "daemon/ban_service.hpp"
 #include "daemon/host_addresses.hpp"
 #include "daemon/jail_set.hpp"
@@ -59,16 +59,24 @@ struct Daemon::Impl {
     std::optional<BanService> bans;
     std::unique_ptr<JailSet> jails;
     std::unique_ptr<JournalFollower> follower;
-    std::unique_ptr<ManagerObject> manager;
+    std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, sigterm, sigint, sighup;
     CidrSet self_addresses;
 
     Impl(Daemon& d, DaemonOptions o) : self(d), options(std::move(o)) {}
 
-    std::size_t jail_index(const std::string& name) const {
-        for (std::size_t i = 0; i < jails->size(); ++i)
-            if ((*jails)[i].jail().name() == name) return i;
-        return SIZE_MAX;
+    std::size_t jail_index(const std::string& name) const { return jails ? jails->find(name) : SIZE_MAX; }
+
+    std::vector<std::string> jail_names() const {
+        std::vector<std::string> names;
+        for (const auto& j : config.jails) names.push_back(j.settings.name);
+        return names;
+    }
+
+    JailConfig* jail_config(const std::string& name) {
+        for (auto& j : config.jails)
+            if (j.settings.name == name) return &j;
+        return nullptr;
     }
 
     const JailConfig* jail_config(const std::string& name) const {
@@ -81,6 +89,26 @@ struct Daemon::Impl {
         const JailConfig* j = jail_config(name);
         if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
         return *j;
+    }
+
+    JailConfig& require_jail(const std::string& name) {
+        JailConfig* j = jail_config(name);
+        if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
+        return *j;
+    }
+
+    static Cidr require_cidr(const std::string& text) {
+        auto c = Cidr::parse(text);
+        if (!c) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an address or CIDR");
+        return *c;
+    }
+
+    // New jails from the current config, keeping the unchanged ones with their counts.
+    void rebuild_jails() {
+        auto fresh = std::make_unique<JailSet>(config, self_addresses, jails.get());
+        jails = std::move(fresh);
+        seed_jails();
+        follower->set_jails(*jails);
     }
 
     static Address require_address(const std::string& text) {
@@ -107,13 +135,14 @@ struct Daemon::Impl {
                     {{"MESSAGE_ID", sd::message_id::backend_state},
                      {"BANJO_BACKEND", std::string(backend->name())},
                      {"BANJO_BACKEND_STATE", std::string(to_string(s))}});
-            if (manager) manager->announce_backend_state_changed();
+            if (bus_service) bus_service->manager_changed({"BackendState"});
             update_status();
         };
     }
 
     void configure_jail_ports() {
         for (const auto& j : config.jails) {
+            // Bans already in the firewall under other ports move to the new ones.
             bans->set_jail_ports(j.settings.name, j.settings.ports);
             if (j.settings.enabled && !j.settings.ports.empty()) backend->prepare_jail(j.settings.name, j.settings.ports);
         }
@@ -192,9 +221,10 @@ struct Daemon::Impl {
         configure_jail_ports();
         const auto restored = bans->restore(realtime_now());
 
-        manager = std::make_unique<ManagerObject>(*bus, self);
-        bans->set_listener({[this](const Ban& b) { manager->announce_banned(b); },
-                            [this](const Ban& b, std::string_view reason) { manager->announce_unbanned(b, reason); }});
+        bus_service = std::make_unique<BusService>(*bus, loop, self);
+        bus_service->sync_jails(jail_names());
+        bans->set_listener({[this](const Ban& b) { bus_service->banned(b); },
+                            [this](const Ban& b, std::string_view reason) { bus_service->unbanned(b, reason); }});
 
         expiry_timer = loop.add_timer([this] { on_expiry(); });
         housekeeping_timer = loop.add_timer([this] { housekeeping(); });
@@ -250,7 +280,6 @@ struct Daemon::Impl {
             sd::notify_ready(status_line());
             throw;
         }
-        auto fresh_jails = std::make_unique<JailSet>(fresh, self_addresses);
         // Jails that are gone, or no longer enabled, release their bans.
         for (const auto& old : config.jails) {
             bool kept = false;
@@ -259,12 +288,11 @@ struct Daemon::Impl {
         }
         config = std::move(fresh);
         configure_jail_ports();
-        jails = std::move(fresh_jails);
-        seed_jails();
-        follower->set_jails(*jails);
+        rebuild_jails();
         bans->flush();
         arm_expiry();
-        manager->announce_jails_changed();
+        bus_service->sync_jails(jail_names());
+        bus_service->jails_changed();
         sd::log(LOG_INFO, "Configuration reloaded: " + std::to_string(jails->size()) + " jails enabled");
         sd::notify_ready(status_line());
     }
@@ -348,6 +376,43 @@ std::vector<Ban> Daemon::bans(const std::string& jail_name) const {
 }
 
 void Daemon::reload() { impl_->reload(); }
+
+void Daemon::set_enabled(const std::string& jail_name, bool enabled) {
+    JailConfig& jc = impl_->require_jail(jail_name);
+    if (jc.settings.enabled == enabled) return;
+    jc.settings.enabled = enabled;
+    if (!enabled) impl_->bans->unban_jail(jail_name, "flushed");
+    impl_->rebuild_jails();
+    impl_->bans->flush();
+    impl_->arm_expiry();
+    sd::log(LOG_INFO, "Jail " + jail_name + (enabled ? " enabled" : " disabled") + " until the next reload");
+    impl_->bus_service->jail_changed(jail_name, {"Enabled", "ActiveBans", "TrackedAddresses"});
+    impl_->bus_service->jails_changed();
+}
+
+void Daemon::add_ignore(const std::string& jail_name, const std::string& text) {
+    JailConfig& jc = impl_->require_jail(jail_name);
+    const Cidr cidr = Impl::require_cidr(text);
+    jc.settings.ignore.insert(cidr);
+    if (std::size_t i = impl_->jail_index(jail_name); i != SIZE_MAX) (*impl_->jails)[i].jail().add_ignore(cidr);
+    impl_->bus_service->jail_changed(jail_name, {"IgnoreList"});
+}
+
+void Daemon::remove_ignore(const std::string& jail_name, const std::string& text) {
+    JailConfig& jc = impl_->require_jail(jail_name);
+    const Cidr cidr = Impl::require_cidr(text);
+    if (!jc.settings.ignore.erase(cidr))
+        throw OperationError(OperationErrorKind::not_ignored,
+                             cidr.to_string() + " is not on the ignore list of jail " + jail_name);
+    if (std::size_t i = impl_->jail_index(jail_name); i != SIZE_MAX) (*impl_->jails)[i].jail().remove_ignore(cidr);
+    impl_->bus_service->jail_changed(jail_name, {"IgnoreList"});
+}
+
+std::vector<Cidr> Daemon::ignore_list(const std::string& jail_name) const {
+    // What the administrator configured (and changed at runtime); the host's own addresses,
+    // added for ignore-self, are not listed.
+    return impl_->require_jail(jail_name).settings.ignore.entries();
+}
 
 std::string Daemon::backend_name() const { return std::string(impl_->backend->name()); }
 std::string Daemon::backend_state() const { return std::string(to_string(impl_->backend->state())); }

@@ -46,6 +46,11 @@ public:
     unsigned unban(const std::string& jail, const std::string& address);
     std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail
     void reload();
+    // Until the next reload. Disabling lifts the jail's bans (reason "flushed").
+    void set_enabled(const std::string& jail, bool enabled);
+    void add_ignore(const std::string& jail, const std::string& cidr);
+    void remove_ignore(const std::string& jail, const std::string& cidr);
+    std::vector<Cidr> ignore_list(const std::string& jail) const;
 
     std::string backend_name() const;
     std::string backend_state() const;

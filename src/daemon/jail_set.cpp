@@ -14,14 +14,29 @@ std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
 
 }  // namespace
 
-JailSet::JailSet(const Config& config, const CidrSet& self) : router_(enabled_matches(config)) {
+JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous) : router_(enabled_matches(config)) {
     for (const auto& j : config.jails) {
         if (!j.settings.enabled) continue;
         JailSettings s = j.settings;
         if (s.ignore_self)
             for (const auto& c : self.entries()) s.ignore.insert(c);
-        pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.filter));
+        std::string fingerprint = jail_fingerprint(j);
+        std::size_t old = previous ? previous->find(s.name) : SIZE_MAX;
+        if (old != SIZE_MAX && previous->fingerprints_[old] == fingerprint) {
+            // Unchanged: keep its counts; ignore entries added at runtime last until a reload.
+            pipelines_.push_back(std::move(previous->pipelines_[old]));
+            pipelines_.back()->jail().set_ignore(std::move(s.ignore));
+        } else {
+            pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.filter));
+        }
+        fingerprints_.push_back(std::move(fingerprint));
     }
+}
+
+std::size_t JailSet::find(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < pipelines_.size(); ++i)
+        if (pipelines_[i] && pipelines_[i]->jail().name() == name) return i;
+    return SIZE_MAX;
 }
 
 bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) {

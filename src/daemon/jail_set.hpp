@@ -17,12 +17,15 @@ namespace banjo {
 
 class JailSet {
 public:
-    // `self` is added to the ignore list of jails with ignore-self.
-    JailSet(const Config& config, const CidrSet& self);
+    // `self` is added to the ignore list of jails with ignore-self. Jails of `previous` whose
+    // fingerprint is unchanged move over with their failure counts and ban history.
+    JailSet(const Config& config, const CidrSet& self, JailSet* previous = nullptr);
 
     std::size_t size() const noexcept { return pipelines_.size(); }
     JailPipeline& operator[](std::size_t i) noexcept { return *pipelines_[i]; }
     EntryRouter::Groups journal_matches() const { return router_.union_groups(); }
+    // The index of the enabled jail NAME, or SIZE_MAX.
+    std::size_t find(std::string_view name) const noexcept;
 
     // Runs the reader's current entry through every jail it belongs to; `on_ban` gets each
     // decision with the jail's index. Returns false when the entry has no MESSAGE.
@@ -31,6 +34,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<JailPipeline>> pipelines_;
+    std::vector<std::string> fingerprints_;
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
     std::string host_buffer_, user_buffer_, id_buffer_;

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "bus/bus_service.hpp"
+
+#include <chrono>
+
+namespace banjo {
+
+BusService::BusService(sdbus::IConnection& bus, sd::Event& loop, Daemon& daemon)
+    : bus_(bus), daemon_(daemon), authorizer_(bus), manager_(bus, daemon, authorizer_) {
+    flush_timer_ = loop.add_timer([this] { flush(); });
+}
+
+void BusService::sync_jails(const std::vector<std::string>& names) {
+    std::set<std::string> wanted(names.begin(), names.end());
+    for (auto it = jails_.begin(); it != jails_.end();) {
+        if (wanted.count(it->first)) {
+            ++it;
+            continue;
+        }
+        it->second->announce_removed();
+        jail_dirty_.erase(it->first);
+        it = jails_.erase(it);
+    }
+    for (const auto& name : names) {
+        if (jails_.count(name)) continue;
+        auto object = std::make_unique<JailObject>(bus_, daemon_, authorizer_, name);
+        object->announce_added();
+        jails_.emplace(name, std::move(object));
+    }
+}
+
+void BusService::banned(const Ban& ban) {
+    manager_.announce_banned(ban);
+    manager_changed({"ActiveBans", "TotalBans"});
+    jail_changed(ban.jail, {"ActiveBans", "TotalBans"});
+}
+
+void BusService::unbanned(const Ban& ban, std::string_view reason) {
+    manager_.announce_unbanned(ban, reason);
+    manager_changed({"ActiveBans"});
+    jail_changed(ban.jail, {"ActiveBans"});
+}
+
+void BusService::jails_changed() { manager_.announce_jails_changed(); }
+
+void BusService::manager_changed(std::vector<std::string> properties) {
+    manager_dirty_.insert(properties.begin(), properties.end());
+    schedule_flush();
+}
+
+void BusService::jail_changed(const std::string& jail, std::vector<std::string> properties) {
+    if (!jails_.count(jail)) return;
+    jail_dirty_[jail].insert(properties.begin(), properties.end());
+    schedule_flush();
+}
+
+void BusService::schedule_flush() {
+    if (!flush_timer_.armed()) flush_timer_.arm_in(std::chrono::microseconds(0));
+}
+
+void BusService::flush() {
+    try {
+        if (!manager_dirty_.empty())
+            manager_.properties_changed(std::vector<std::string>(manager_dirty_.begin(), manager_dirty_.end()));
+        for (const auto& [jail, names] : jail_dirty_) {
+            auto it = jails_.find(jail);
+            if (it != jails_.end()) it->second->properties_changed(std::vector<std::string>(names.begin(), names.end()));
+        }
+    } catch (const sdbus::Error&) {
+        // A signal that cannot be sent (bus gone) is not worth stopping for.
+    }
+    manager_dirty_.clear();
+    jail_dirty_.clear();
+}
+
+}  // namespace banjo
