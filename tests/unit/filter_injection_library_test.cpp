@@ -72,6 +72,9 @@ std::vector<Attack> attacks() {
         {"dovecot", {"auth(rip={P},,sasl:plain)<sess1>: Info: sql: Password mismatch (given password: rip={P})",
                      "imap-login: Login aborted: Connection closed (auth failed, 1 attempts in 2 secs) (auth_failed): user=<rip={P}>, method=PLAIN, rip=198.51.100.4, lip=192.0.2.1, TLS, session=<sess1>"}},
         {"dovecot", {"imap-login: Disconnected (auth failed, 1 attempts): user=<" + repeat("x>, rip={P}, ", 64 * 1024) + ">, rip=198.51.100.4, lip=192.0.2.1"}},
+        // Long lines that almost match must fail in linear time, not hang (GHSA-33wh-ccjc-p397).
+        {"dovecot", {"imap-login: Disconnected: " + repeat("a: (b) (", 64 * 1024) + "(auth failed, 1 attempts) rip={P}"}, {}},
+        {"dovecot", {"auth: sql(" + repeat("x,{P},<a>", 64 * 1024) + ",198.51.100.4,<s>): Password mismatch (given password: )"}},
 
         // exim: HELO, quoted commands, senders, recipients, set_id. A line whose client text on
         // both sides of the host could hold the host is refused ({}).
@@ -131,6 +134,7 @@ std::vector<Attack> attacks() {
         {"asterisk", {"SECURITY[1] res_security_log.c: SecurityEvent=\"InvalidPassword\",EventTV=\"1\",Severity=\"Error\",Service=\"SIP\",EventVersion=\"2\",AccountID=\"x\",SessionID=\"y\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.4/5060\",Challenge=\"c\",ReceivedChallenge=\"c\",ReceivedHash=\"x\",LocalAddress=\"IPV4/UDP/192.0.2.1/1\",RemoteAddress=\"IPV4/UDP/{P}/1\""}, {}},
         {"asterisk", {"SECURITY[1] res_security_log.c: SecurityEvent=\"InvalidPassword\",EventTV=\"1\",Severity=\"Error\",Service=\"SIP\",EventVersion=\"2\",AccountID=\"x\",SessionID=\"a\",LocalAddress=\"IPV4/UDP/192.0.2.1/1\",RemoteAddress=\"IPV4/UDP/{P}/1\",Challenge=\"b\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.4/5060\",Challenge=\"c\",ReceivedChallenge=\"c\",ReceivedHash=\"d\""}, {}},
         {"asterisk", {"SECURITY[1] res_security_log.c: SecurityEvent=\"InvalidAccountID\",EventTV=\"1\",Severity=\"Error\",Service=\"PJSIP\",EventVersion=\"1\",AccountID=\"a\",SessionID=\"b\",LocalAddress=\"IPV4/UDP/192.0.2.1/1\",RemoteAddress=\"IPV4/UDP/{P}/1\",SessionID=\"c\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.4/5060\""}, {}},
+        {"asterisk", {"NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'INVITE' from '" + repeat("' failed for '{P}:1' (callid: ", 64 * 1024) + "' failed for '198.51.100.4:1' (callid: x) - Failed"}, {}},
         {"asterisk", {"SECURITY[1] res_security_log.c: SecurityEvent=\"InvalidAccountID\",EventTV=\"1\",Severity=\"Error\",Service=\"PJSIP\",EventVersion=\"1\",AccountID=\"x\",SessionID=\"" + repeat("\",LocalAddress=\"IPV4/UDP/1.1.1.1/1\",RemoteAddress=\"IPV4/UDP/{P}/1", 64 * 1024) + "\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.4/5060\""}},
 
         // The rest: user names, uname, request lines, JSON values.
