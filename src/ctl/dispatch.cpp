@@ -35,6 +35,7 @@ int import_not_built(const Invocation&) {
 
 CommandSpec import_spec() {
     static const OptionSpec output_option{"--output", "", "DIR", "write the banjo configuration into DIR"};
+    static const OptionSpec all_option{"--all", "", "", "also convert jails fail2ban does not enable"};
     return {
         import_name,
         {"[DIR]"},
@@ -42,7 +43,7 @@ CommandSpec import_spec() {
         "Reads fail2ban's jail.conf, jail.local, jail.d/ and filter.d/ in DIR (default\n"
         "/etc/fail2ban) and writes the equivalent banjo.toml, jail.d/ and filter.d/ files into the\n"
         "--output directory, reporting what could not be carried over. Local, no daemon needed.",
-        {output_option},
+        {output_option, all_option},
         import_not_built,
     };
 }
