@@ -15,6 +15,7 @@
 #include "fail2ban/import_command.hpp"
 #endif
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -94,7 +95,7 @@ std::string command_help(const CommandSpec& c) {
 
 std::string main_help() {
     std::string out =
-        "Usage: banjoctl [OPTIONS...] COMMAND [ARGS...]\n"
+        "Usage: banjoctl [OPTIONS...] [COMMAND] [ARGS...]\n"
         "\n"
         "Control banjod, which bans hosts that attack this machine, over D-Bus (org.banjo1).\n"
         "\n"
@@ -115,7 +116,8 @@ std::string main_help() {
     out += option_help({json_option, help_option, {"--version", "", "", "show the version"}});
     out +=
         "\n"
-        "Each command has --help and --json; see banjoctl COMMAND --help.\n"
+        "Without a command, banjoctl runs status. Every command takes --help and --json;\n"
+        "see banjoctl COMMAND --help.\n"
         "Exit status: 0 success, 1 banjod refused or failed (or a local command failed),\n"
         "2 usage error, 3 banjod cannot be reached. See banjoctl(1).\n";
     return out;
@@ -156,9 +158,10 @@ int run(int argc, char** argv, bool& json) {
             break;
         } else throw usage_error("unknown option '" + a + "' (see banjoctl --help)");
     }
-    if (i >= args.size()) throw usage_error("no command given (see banjoctl --help)");
-    const std::string name = args[i];
-    const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+    // Without a command: status, as resolvectl and timedatectl do.
+    const std::string name = i < args.size() ? args[i] : "status";
+    const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(std::min(i + 1, args.size())),
+                                        args.end());
 
     const CommandSpec* spec = nullptr;
     for (const auto& c : command_table())
