@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fail2ban/jail_conversion.hpp"
+
+#include "core/cidr.hpp"
+#include "core/duration.hpp"
+#include "fail2ban/fail2ban_time.hpp"
+#include "fail2ban/journal_match.hpp"
+#include "fail2ban/toml_text.hpp"
+
+#include <netdb.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+namespace banjo {
+namespace {
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// fail2ban's boolean: 1, on, true, yes (any case); everything else is false.
+bool as_bool(const std::string& v) {
+    std::string l = lower(trim(v));
+    return l == "1" || l == "on" || l == "true" || l == "yes";
+}
+
+std::vector<std::string> words(std::string_view text, std::string_view separators) {
+    std::vector<std::string> out;
+    std::string w;
+    for (char c : text) {
+        if (separators.find(c) != std::string_view::npos || std::isspace(static_cast<unsigned char>(c))) {
+            if (!w.empty()) out.push_back(std::move(w));
+            w.clear();
+        } else {
+            w += c;
+        }
+    }
+    if (!w.empty()) out.push_back(std::move(w));
+    return out;
+}
+
+std::string one_line(std::string s) {
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    return s;
+}
+
+// The jail options fail2ban knows (its JailReader and FilterReader), and what becomes of the
+// ones banjo has no use for. Keys not listed here are helper variables, used through %(name)s.
+const std::map<std::string, std::string>& skipped_options() {
+    static const std::map<std::string, std::string> reasons = {
+        {"backend", "banjo always reads the journal"},
+        {"logpath", "banjo reads the journal, not log files"},
+        {"logencoding", "journal entries are read as they are stored"},
+        {"logtimezone", "the journal gives every entry its time"},
+        {"usedns", "banjo never resolves host names: a line naming a host instead of an address bans nothing"},
+        {"action", "banjo bans through firewalld (banjo.toml [firewalld]), not through fail2ban's actions"},
+        {"banaction", "banjo bans through firewalld (banjo.toml [firewalld]), not through fail2ban's actions"},
+        {"banaction_allports", "banjo bans through firewalld; a jail without ports blocks every port"},
+        {"chain", "an iptables chain; banjo bans through firewalld"},
+        {"ignorecommand", "banjo runs no command to decide whether to ignore an address"},
+        {"ignorecache", "banjo runs no ignore command, so there is nothing to cache"},
+        {"maxmatches", "banjo keeps no matched lines per ban"},
+        {"destemail", "used by fail2ban's mail actions; banjo sends no mail"},
+        {"sender", "used by fail2ban's mail actions; banjo sends no mail"},
+        {"mta", "used by fail2ban's mail actions; banjo sends no mail"},
+        {"bantime.rndtime", "banjo adds no random time to a ban"},
+        {"datepattern", "the journal gives every entry its time"},
+        {"maxlines", "banjo matches one journal entry at a time and correlates a session's entries by its id"},
+    };
+    return reasons;
+}
+
+// Handled by the conversion itself (or internal to fail2ban).
+const std::set<std::string>& used_options() {
+    static const std::set<std::string> keys = {
+        "enabled", "filter", "mode", "port", "protocol", "maxretry", "findtime", "bantime", "ignoreip", "ignoreself",
+        "bantime.increment", "bantime.factor", "bantime.maxtime", "bantime.multipliers", "bantime.formula",
+        "bantime.overalljails", "journalmatch", "failregex", "ignoreregex", "prefregex",
+        "fail2ban_version", "fail2ban_confpath", "fail2ban_agent",
+    };
+    return keys;
+}
+
+class Reader {
+public:
+    Reader(const IniConfig& cfg, std::string section, std::vector<ReportItem>& items)
+        : cfg_(cfg), section_(std::move(section)), items_(items) {}
+
+    bool own(const std::string& key) const {
+        if (section_ == "DEFAULT") return cfg_.defaults().count(key) > 0;
+        const IniOptions* o = cfg_.own_options(section_);
+        return o && o->count(key);
+    }
+    bool set(const std::string& key) const { return cfg_.raw(section_, key) != nullptr; }
+    SourceLocation where(const std::string& key) const {
+        const IniValue* v = cfg_.raw(section_, key);
+        return v ? v->where : SourceLocation{};
+    }
+    // The interpolated value; an error item (reported when `report`) and nullopt if it has none.
+    std::optional<std::string> get(const std::string& key, bool report = true) const {
+        try {
+            auto v = cfg_.get(section_, key);
+            if (v) return trim(*v);
+        } catch (const ConfigError& e) {
+            if (report) items_.push_back({ItemKind::error, e.message(), e.where()});
+        }
+        return std::nullopt;
+    }
+    void item(ItemKind kind, const std::string& key, std::string text) const {
+        items_.push_back({kind, std::move(text), where(key)});
+    }
+
+private:
+    const IniConfig& cfg_;
+    std::string section_;
+    std::vector<ReportItem>& items_;
+};
+
+// One banjo key's value as TOML, or nullopt with an item saying why.
+using Translation = std::optional<std::string>;
+
+Translation span(const Reader& r, const std::string& key, const std::string& banjo_key, bool is_bantime, bool report) {
+    auto text = r.get(key, report);
+    if (!text) return std::nullopt;
+    auto seconds = fail2ban_seconds(*text);
+    auto fail = [&](const std::string& why) -> Translation {
+        if (report) r.item(ItemKind::error, key, key + " = " + *text + ": " + why);
+        return std::nullopt;
+    };
+    if (!seconds) return fail("not a fail2ban time (seconds, or terms like 10m, 1h 30m, 1d)");
+    Usec usec;
+    if (is_bantime && *seconds < 0) {
+        usec = infinite_usec;
+    } else if (*seconds <= 0) {
+        return fail("banjo needs a time longer than 0");
+    } else if (*seconds > 1e12) {
+        return fail("too long");
+    } else {
+        usec = Usec(std::llround(*seconds * 1e6));
+    }
+    std::string out = format_timespan(usec);
+    if (report)
+        r.item(ItemKind::converted, key, key + " = " + *text + " -> " + banjo_key + " = \"" + out + "\"" +
+                                             (usec == infinite_usec ? " (a negative bantime bans for ever)" : ""));
+    return toml_string(out);
+}
+
+Translation maxretry(const Reader& r, bool report) {
+    auto text = r.get("maxretry", report);
+    if (!text) return std::nullopt;
+    char* end = nullptr;
+    long n = std::strtol(text->c_str(), &end, 10);
+    if (text->empty() || *end != '\0' || n < 1 || n > 1'000'000) {
+        if (report) r.item(ItemKind::error, "maxretry", "maxretry = " + *text + ": banjo needs a number from 1 to 1000000");
+        return std::nullopt;
+    }
+    if (report) r.item(ItemKind::converted, "maxretry", "maxretry = " + *text);
+    return std::to_string(n);
+}
+
+// A netmask written as an address ("255.255.255.0") as a prefix length, if it is contiguous.
+std::optional<unsigned> mask_length(const std::string& mask) {
+    auto a = Address::parse(mask);
+    if (!a || mask.find('.') == std::string::npos) return std::nullopt;
+    auto c = Cidr::parse(mask);
+    if (!c) return std::nullopt;
+    unsigned bits = 0;
+    bool ended = false;
+    std::string text = c->to_string();
+    unsigned octets[4];
+    if (std::sscanf(text.c_str(), "%u.%u.%u.%u", &octets[0], &octets[1], &octets[2], &octets[3]) != 4) return std::nullopt;
+    for (unsigned o : octets)
+        for (int b = 7; b >= 0; --b) {
+            bool one = (o >> b) & 1;
+            if (one && ended) return std::nullopt;
+            if (one) ++bits;
+            else ended = true;
+        }
+    return bits;
+}
+
+Translation ignore(const Reader& r, bool report) {
+    auto text = r.get("ignoreip", report);
+    if (!text) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& w : words(*text, ",")) {
+        std::optional<Cidr> c = Cidr::parse(w);
+        if (!c) {
+            auto slash = w.find('/');
+            if (slash != std::string::npos)
+                if (auto len = mask_length(w.substr(slash + 1)))
+                    c = Cidr::parse(w.substr(0, slash) + "/" + std::to_string(*len));
+        }
+        if (c) {
+            if (std::find(out.begin(), out.end(), c->to_string()) == out.end()) out.push_back(c->to_string());
+        } else if (report) {
+            r.item(ItemKind::skipped, "ignoreip", "ignoreip entry \"" + w + "\": " +
+                                                      (w.rfind("file:", 0) == 0 ? "address files are not read"
+                                                                                : "not an address or network; host names are not resolved"));
+        }
+    }
+    std::string list = toml_inline_list(out);
+    if (report) r.item(ItemKind::converted, "ignoreip", "ignoreip = " + one_line(*text) + " -> ignore = " + list);
+    return list;
+}
+
+Translation ignore_self(const Reader& r, bool report) {
+    auto text = r.get("ignoreself", report);
+    if (!text) return std::nullopt;
+    bool v = as_bool(*text);
+    if (report) r.item(ItemKind::converted, "ignoreself", "ignoreself = " + *text + " -> ignore-self = " + (v ? "true" : "false"));
+    return v ? "true" : "false";
+}
+
+// bantime.* -> [increment]. fail2ban's default formula makes the n-th repeat last
+// bantime * 2^n * factor; banjo's bantime * factor^n: doubling is banjo's factor 2.
+void increment(const Reader& r, std::map<std::string, std::string>& out, bool defaults) {
+    bool report_all = defaults;
+    bool any_own = false;
+    for (const char* k : {"bantime.increment", "bantime.factor", "bantime.maxtime", "bantime.multipliers",
+                          "bantime.formula", "bantime.overalljails"})
+        any_own = any_own || r.own(k);
+    if (!defaults && !any_own) return;
+    auto enabled_text = r.get("bantime.increment");
+    bool enabled = enabled_text && as_bool(*enabled_text);
+    out["enabled"] = enabled ? "true" : "false";
+    if (report_all || r.own("bantime.increment"))
+        r.item(ItemKind::converted, "bantime.increment",
+               "bantime.increment = " + (enabled_text ? *enabled_text : std::string("(not set: false)")) +
+                   " -> [increment] enabled = " + (enabled ? "true" : "false"));
+    if (!enabled) return;
+    out["factor"] = "2";
+    auto factor = r.get("bantime.factor");
+    std::string default_formula = "ban.Time * (1<<(ban.Count if ban.Count<20 else 20)) * banFactor";
+    auto formula = r.get("bantime.formula");
+    auto multipliers = r.get("bantime.multipliers");
+    if (multipliers && !multipliers->empty())
+        r.item(ItemKind::warning, "bantime.multipliers", "bantime.multipliers = " + *multipliers +
+                                                             ": banjo grows a ban by a constant factor; factor = 2 (doubling) used instead");
+    else if (formula && !formula->empty() && *formula != default_formula)
+        r.item(ItemKind::warning, "bantime.formula", "bantime.formula = " + *formula +
+                                                         ": banjo grows a ban by a constant factor; factor = 2 (doubling) used instead");
+    else
+        r.item(ItemKind::changed, "bantime.increment",
+               "fail2ban doubles a repeat offender's ban (its formula bantime * 2^n * bantime.factor): [increment] factor = 2");
+    if (factor && !factor->empty() && std::strtod(factor->c_str(), nullptr) != 1.0)
+        r.item(ItemKind::warning, "bantime.factor", "bantime.factor = " + *factor +
+                                                        ": fail2ban multiplies repeated bans by it on top of doubling; banjo has no such multiplier");
+    if (auto maxtime = span(r, "bantime.maxtime", "[increment] max", false, true)) {
+        out["max"] = *maxtime;
+    } else if (!r.set("bantime.maxtime")) {
+        out["max"] = "\"infinity\"";
+        r.item(ItemKind::changed, "bantime.increment", "bantime.maxtime not set: fail2ban sets no limit; [increment] max = \"infinity\"");
+    }
+    if (auto all = r.get("bantime.overalljails"); all && as_bool(*all))
+        r.item(ItemKind::warning, "bantime.overalljails", "bantime.overalljails = " + *all +
+                                                              ": banjo counts an address's earlier bans per jail");
+}
+
+bool is_number(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool firewalld_service(const std::string& name, const PortLookup& lookup) {
+    std::error_code ec;
+    for (const auto& dir : lookup.service_dirs)
+        if (std::filesystem::is_regular_file(std::filesystem::path(dir) / (name + ".xml"), ec)) return true;
+    return false;
+}
+
+// Reports the option keys a section sets that banjo has no use for.
+void report_skipped(const Reader& r, const IniOptions& own, bool defaults) {
+    std::vector<std::string> helpers;
+    for (const auto& [key, value] : own) {
+        if (used_options().count(key)) continue;
+        if (key.find('?') != std::string::npos) continue;
+        auto reason = skipped_options().find(key);
+        if (reason == skipped_options().end()) {
+            helpers.push_back(key);
+            continue;
+        }
+        if (key == "maxlines" || key == "datepattern") continue;   // reported with the filter
+        if (key == "logpath" && !defaults) continue;                // reported with the journal-match used
+        if (trim(value.text).empty()) continue;
+        std::string shown = one_line(value.text);
+        if (auto v = r.get(key, false)) shown = one_line(*v);
+        if (shown.size() > 100) shown = shown.substr(0, 97) + "...";
+        ItemKind kind = key == "usedns" && lower(shown) != "no" ? ItemKind::warning : ItemKind::skipped;
+        r.item(kind, key, key + " = " + shown + ": " + reason->second);
+    }
+    if (!helpers.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < helpers.size() && i < 12; ++i) list += (i ? ", " : "") + helpers[i];
+        if (helpers.size() > 12) list += ", ...";
+        r.item(ItemKind::skipped, helpers.front(),
+               std::to_string(helpers.size()) + (defaults ? " [DEFAULT]" : "") + " variable" +
+                   (helpers.size() > 1 ? "s" : "") + " fail2ban uses only through %(name)s (paths, action templates): " + list);
+    }
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, FilterArgs>> parse_filter_reference(std::string_view text) {
+    std::string t = trim(text);
+    auto open = t.find('[');
+    std::string name = trim(t.substr(0, open));
+    if (name.empty()) return std::nullopt;
+    FilterArgs args;
+    if (open == std::string::npos) return std::pair{name, args};
+    auto close = t.rfind(']');
+    if (close == std::string::npos || close < open) return std::nullopt;
+    std::string_view s = std::string_view(t).substr(open + 1, close - open - 1);
+    std::size_t i = 0;
+    auto space = [&] {
+        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    };
+    while (true) {
+        space();
+        if (i >= s.size()) break;
+        std::size_t k = i;
+        while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '-' || s[i] == '.')) ++i;
+        if (i == k || i >= s.size() || s[i] != '=') return std::nullopt;
+        std::string key(s.substr(k, i - k));
+        ++i;
+        std::string value;
+        if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
+            char q = s[i];
+            std::size_t end = s.find(q, i + 1);
+            if (end == std::string_view::npos) return std::nullopt;
+            value = std::string(s.substr(i + 1, end - i - 1));
+            i = end + 1;
+        } else {
+            std::size_t end = s.find_first_of(",]", i);
+            if (end == std::string_view::npos) end = s.size();
+            value = std::string(s.substr(i, end - i));
+            i = end;
+        }
+        args[key] = trim(value);
+        space();
+        if (i >= s.size()) break;
+        if (s[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (s[i] == ']') {   // "][" between option groups
+            ++i;
+            space();
+            if (i < s.size() && s[i] == '[') {
+                ++i;
+                continue;
+            }
+        }
+        return std::nullopt;
+    }
+    return std::pair{name, args};
+}
+
+std::vector<std::string> translate_ports(std::string_view value, std::string_view protocol, const PortLookup& lookup,
+                                         std::vector<ReportItem>& items, const SourceLocation& where) {
+    std::vector<std::string> out;
+    std::string proto = lower(trim(protocol));
+    if (proto.empty()) proto = "tcp";
+    if (proto != "tcp" && proto != "udp" && proto != "sctp" && proto != "dccp") {
+        items.push_back({ItemKind::warning, "protocol = " + proto + ": banjo knows tcp, udp, sctp and dccp; tcp used", where});
+        proto = "tcp";
+    }
+    const std::string suffix = proto == "tcp" ? "" : "/" + proto;
+    for (const auto& w : words(value, ",")) {
+        auto colon = w.find(':');
+        if (colon != std::string::npos) {
+            std::string a = w.substr(0, colon), b = w.substr(colon + 1);
+            if (is_number(a) && is_number(b)) {
+                if (std::stol(a) <= 1 && std::stol(b) >= 65535) return {};   // every port
+                out.push_back(a + "-" + b + suffix);
+                continue;
+            }
+        } else if (is_number(w)) {
+            out.push_back(w + suffix);
+            continue;
+        } else if (proto == "tcp" && firewalld_service(w, lookup)) {
+            out.push_back(w);
+            continue;
+        } else if (servent* s = ::getservbyname(w.c_str(), proto.c_str())) {
+            std::string number = std::to_string(ntohs(static_cast<std::uint16_t>(s->s_port)));
+            items.push_back({ItemKind::changed, "port " + w + " is no firewalld service: written as " + number + suffix +
+                                                    " (its number in /etc/services)", where});
+            out.push_back(number + suffix);
+            continue;
+        }
+        items.push_back({ItemKind::skipped, "port \"" + w + "\": neither a number, a range, a firewalld service nor a name "
+                                                             "in /etc/services", where});
+    }
+    return out;
+}
+
+DefaultsConversion convert_defaults(const IniConfig& cfg) {
+    DefaultsConversion d;
+    Reader r(cfg, "DEFAULT", d.items);
+    auto builtin = [&](const std::string& key, const std::string& banjo_key, const std::string& value, const std::string& text) {
+        d.settings.values[banjo_key] = value;
+        d.items.push_back({ItemKind::converted, key + " not set: fail2ban's built-in " + text + " -> " + banjo_key + " = " + value, {}});
+    };
+    if (r.set("maxretry")) {
+        if (auto v = maxretry(r, true)) d.settings.values["maxretry"] = *v;
+    } else {
+        builtin("maxretry", "maxretry", "3", "3");
+    }
+    if (r.set("findtime")) {
+        if (auto v = span(r, "findtime", "findtime", false, true)) d.settings.values["findtime"] = *v;
+    } else {
+        builtin("findtime", "findtime", "\"10min\"", "600 seconds");
+    }
+    if (r.set("bantime")) {
+        if (auto v = span(r, "bantime", "bantime", true, true)) d.settings.values["bantime"] = *v;
+    } else {
+        builtin("bantime", "bantime", "\"10min\"", "600 seconds");
+    }
+    if (r.set("ignoreip")) {
+        if (auto v = ignore(r, true)) d.settings.values["ignore"] = *v;
+    } else {
+        d.settings.values["ignore"] = "[]";
+        d.items.push_back({ItemKind::converted, "ignoreip not set -> ignore = [] (banjo's own default would ignore "
+                                                "127.0.0.0/8 and ::1; ignore-self covers them)", {}});
+    }
+    if (r.set("ignoreself")) {
+        if (auto v = ignore_self(r, true)) d.settings.values["ignore-self"] = *v;
+    } else {
+        d.settings.values["ignore-self"] = "true";
+    }
+    increment(r, d.settings.increment, true);
+    report_skipped(r, cfg.defaults(), true);
+    return d;
+}
+
+JailConversion convert_jail(const IniConfig& cfg, const std::string& name, const DefaultsConversion& defaults,
+                            const PortLookup& ports) {
+    JailConversion j;
+    j.report.name = name;
+    auto& items = j.report.items;
+    Reader r(cfg, name, items);
+    j.report.where = cfg.section_where(name);
+    const IniOptions* own = cfg.own_options(name);
+
+    auto enabled = r.get("enabled");
+    j.enabled = enabled && as_bool(*enabled);
+
+    auto filter = r.get("filter");
+    if (!filter || filter->empty()) {
+        items.push_back({ItemKind::error, "no filter: the jail sets none and [DEFAULT] neither", r.where("filter")});
+        j.failed = true;
+    } else if (auto ref = parse_filter_reference(*filter)) {
+        j.filter = ref->first;
+        j.filter_args = ref->second;
+        if (r.own("filter"))
+            items.push_back({ItemKind::converted, "filter = " + *filter, r.where("filter")});
+    } else {
+        items.push_back({ItemKind::error, "filter = " + *filter + ": not NAME or NAME[key=value, ...]", r.where("filter")});
+        j.failed = true;
+    }
+    // A jail may set the filter's options itself; fail2ban lets them replace the filter's.
+    for (const char* key : {"failregex", "ignoreregex", "prefregex", "maxlines", "datepattern"}) {
+        if (!r.own(key)) continue;
+        if (auto v = r.get(key)) {
+            j.filter_args[key] = *v;
+            items.push_back({ItemKind::changed, std::string(key) + " set in the jail: it replaces the filter's, in a filter "
+                                                                   "written for this jail", r.where(key)});
+        }
+    }
+    if (r.set("journalmatch")) {
+        if (auto v = r.get("journalmatch")) {
+            TranslatedJournalMatch jm = translate_journalmatch(*v);
+            if (!jm.error.empty()) {
+                items.push_back({ItemKind::error, jm.error, r.where("journalmatch")});
+                j.failed = true;
+            } else {
+                j.journal_match = jm.groups;
+                j.has_journal_match = true;
+                items.push_back({ItemKind::converted, "journalmatch = " + one_line(*v) + " -> journal-match = " +
+                                                          journal_match_text(jm.groups), r.where("journalmatch")});
+                for (const auto& w : jm.warnings) items.push_back({ItemKind::warning, w, r.where("journalmatch")});
+            }
+        }
+    }
+
+    // Each banjo key: written when the jail sets it or when it differs from [defaults].
+    auto settle = [&](const std::string& banjo_key, bool own_key, auto translate) {
+        Translation v = translate(own_key);
+        if (!v) return;
+        auto d = defaults.settings.values.find(banjo_key);
+        if (own_key || d == defaults.settings.values.end() || d->second != *v) j.settings.values[banjo_key] = *v;
+    };
+    settle("maxretry", r.own("maxretry"), [&](bool rep) { return r.set("maxretry") ? maxretry(r, rep) : std::nullopt; });
+    settle("findtime", r.own("findtime"), [&](bool rep) { return r.set("findtime") ? span(r, "findtime", "findtime", false, rep) : std::nullopt; });
+    settle("bantime", r.own("bantime"), [&](bool rep) { return r.set("bantime") ? span(r, "bantime", "bantime", true, rep) : std::nullopt; });
+    settle("ignore", r.own("ignoreip"), [&](bool rep) { return r.set("ignoreip") ? ignore(r, rep) : std::nullopt; });
+    settle("ignore-self", r.own("ignoreself"), [&](bool rep) { return r.set("ignoreself") ? ignore_self(r, rep) : std::nullopt; });
+    increment(r, j.settings.increment, false);
+
+    // Ports: the jail's port list, unless its ban action blocks every port anyway.
+    auto banaction = r.get("banaction", false).value_or("");
+    auto port = r.get("port");
+    if (banaction.find("allports") != std::string::npos) {
+        if (r.own("banaction") || r.own("port"))
+            items.push_back({ItemKind::changed, "banaction = " + banaction + " blocks every port: no ports written", r.where("banaction")});
+    } else if (port) {
+        std::vector<ReportItem> port_items;
+        auto list = translate_ports(*port, r.get("protocol", false).value_or("tcp"), ports, port_items, r.where("port"));
+        if (r.own("port") || r.own("protocol")) {
+            items.insert(items.end(), port_items.begin(), port_items.end());
+            items.push_back({ItemKind::converted, "port = " + one_line(*port) + " -> " +
+                                                      (list.empty() ? std::string("every port (no ports)") : "ports = " + toml_inline_list(list)),
+                             r.where("port")});
+        }
+        if (!list.empty()) j.settings.values["ports"] = toml_inline_list(list);
+    }
+    if (own) report_skipped(r, *own, false);
+    return j;
+}
+
+std::string jail_toml(const JailConversion& j, const std::string& banjo_filter, const std::string& mode, bool enabled) {
+    std::string t = "# Converted from fail2ban's jail " + j.report.name + " by banjoctl import-fail2ban.\n";
+    std::string table = "jail." + toml_key(j.report.name);
+    t += "[" + table + "]\n";
+    t += std::string("enabled = ") + (enabled ? "true" : "false") + "\n";
+    t += "filter = " + toml_string(banjo_filter) + "\n";
+    if (!mode.empty()) t += "mode = " + toml_string(mode) + "\n";
+    if (j.has_journal_match) {
+        t += "journal-match = [";
+        for (std::size_t g = 0; g < j.journal_match.size(); ++g) t += (g ? ", " : "") + toml_inline_list(j.journal_match[g]);
+        t += "]\n";
+    }
+    for (const char* key : {"maxretry", "findtime", "bantime", "ignore", "ignore-self", "ports"})
+        if (auto it = j.settings.values.find(key); it != j.settings.values.end()) t += std::string(key) + " = " + it->second + "\n";
+    if (!j.settings.increment.empty()) {
+        t += "\n[" + table + ".increment]\n";
+        for (const char* key : {"enabled", "factor", "max"})
+            if (auto it = j.settings.increment.find(key); it != j.settings.increment.end())
+                t += std::string(key) + " = " + it->second + "\n";
+    }
+    return t;
+}
+
+}  // namespace banjo

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// fail2ban jails -> banjo jails (src/fail2ban/jail_conversion.cpp), and a whole import of a
+// small fail2ban configuration (src/fail2ban/fail2ban_import.cpp) that banjo's loader accepts.
+#include "config/config.hpp"
+#include "fail2ban/fail2ban_import.hpp"
+#include "fail2ban/ini_file.hpp"
+#include "fail2ban/jail_conversion.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+using namespace banjo;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path dir;
+    TempDir() {
+        std::random_device rd;
+        dir = fs::temp_directory_path() / ("banjo-f2b-jail-test-" + std::to_string(rd()));
+        fs::create_directories(dir);
+    }
+    ~TempDir() { fs::remove_all(dir); }
+    void write(const std::string& name, const std::string& text) const {
+        fs::create_directories((dir / name).parent_path());
+        std::ofstream(dir / name) << text;
+    }
+    std::string read(const std::string& name) const {
+        std::ifstream in(dir / name);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+};
+
+IniConfig jails(const std::string& text) {
+    IniConfig cfg;
+    cfg.merge(parse_ini(text, "jail.conf"));
+    return cfg;
+}
+
+bool has_item(const std::vector<ReportItem>& items, ItemKind kind, const std::string& start) {
+    for (const auto& i : items)
+        if (i.kind == kind && i.text.rfind(start, 0) == 0) return true;
+    return false;
+}
+
+std::vector<std::string> ports(const std::string& value, const std::string& protocol, const PortLookup& lookup,
+                               std::vector<ReportItem>* items_out = nullptr) {
+    std::vector<ReportItem> items;
+    auto out = translate_ports(value, protocol, lookup, items, {});
+    if (items_out) *items_out = items;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("filter = NAME[key=value, ...] is read apart as fail2ban does, quotes and all") {
+    auto r = parse_filter_reference("sshd[mode=aggressive]");
+    REQUIRE(r);
+    CHECK(r->first == "sshd");
+    CHECK(r->second == FilterArgs{{"mode", "aggressive"}});
+    auto q = parse_filter_reference("apache-pass[knocking_url=\"/knock, knock/\", x='a]b' ]");
+    REQUIRE(q);
+    CHECK(q->second == FilterArgs{{"knocking_url", "/knock, knock/"}, {"x", "a]b"}});
+    CHECK(parse_filter_reference("postfix")->second.empty());
+    CHECK_FALSE(parse_filter_reference("sshd[mode]"));
+    CHECK_FALSE(parse_filter_reference("[mode=x]"));
+}
+
+TEST_CASE("ports: numbers and ranges as banjo writes them, and every port when the range is all") {
+    PortLookup none{{}};
+    CHECK(ports("1000:2000", "tcp", none) == std::vector<std::string>{"1000-2000"});
+    CHECK(ports("80,443 8080", "tcp", none) == std::vector<std::string>{"80", "443", "8080"});
+    CHECK(ports("500,4500", "udp", none) == std::vector<std::string>{"500/udp", "4500/udp"});
+    CHECK(ports("0:65535", "tcp", none).empty());
+}
+
+TEST_CASE("ports: a name stays when firewalld has that service, else becomes its /etc/services number") {
+    TempDir t;
+    t.write("services/ssh.xml", "<service/>");
+    PortLookup lookup{{(t.dir / "services").string()}};
+    CHECK(ports("ssh", "tcp", lookup) == std::vector<std::string>{"ssh"});
+    std::vector<ReportItem> items;
+    auto out = ports("no-such-port-name", "tcp", lookup, &items);
+    CHECK(out.empty());
+    CHECK(has_item(items, ItemKind::skipped, "port \"no-such-port-name\""));
+}
+
+TEST_CASE("ignoreip keeps addresses and networks, in canonical form, and skips host names") {
+    IniConfig cfg = jails("[DEFAULT]\nignoreip = 127.0.0.1/8 ::1, 192.0.2.0/255.255.255.0 gateway.example\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    CHECK(d.settings.values.at("ignore") == "['127.0.0.0/8', '::1', '192.0.2.0/24']");
+    CHECK(has_item(d.items, ItemKind::skipped, "ignoreip entry \"gateway.example\": not an address or network"));
+}
+
+TEST_CASE("a jail writes what it sets itself and what differs from [DEFAULT]") {
+    IniConfig cfg = jails("[DEFAULT]\nmaxretry = 5\nbantime = 10m\nport = 0:65535\nfilter = %(__name__)s[mode=%(mode)s]\n"
+                          "mode = normal\nbanaction = iptables-multiport\nlogpath = /var/log/x.log\nbackend = auto\n"
+                          "[web]\nenabled = true\nmaxretry = 5\nport = 8080\nbanaction = nftables\nknocking = x\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    JailConversion j = convert_jail(cfg, "web", d);
+    CHECK(j.enabled);
+    CHECK(j.filter == "web");
+    CHECK(j.filter_args == FilterArgs{{"mode", "normal"}});
+    CHECK(j.settings.values.at("maxretry") == "5");          // set in the jail
+    CHECK_FALSE(j.settings.values.count("bantime"));          // inherited and equal
+    CHECK(j.settings.values.at("ports") == "['8080']");
+    CHECK(has_item(j.report.items, ItemKind::skipped, "banaction = nftables: banjo bans through firewalld"));
+    CHECK(has_item(j.report.items, ItemKind::skipped, "1 variable fail2ban uses only through %(name)s"));
+    CHECK(has_item(d.items, ItemKind::skipped, "backend = auto: banjo always reads the journal"));
+    CHECK(has_item(d.items, ItemKind::skipped, "logpath = /var/log/x.log: banjo reads the journal"));
+}
+
+TEST_CASE("an allports ban action means every port, whatever the port list") {
+    IniConfig cfg = jails("[DEFAULT]\nfilter = x\n[all]\nport = ssh\nbanaction = iptables-allports\n");
+    JailConversion j = convert_jail(cfg, "all", convert_defaults(cfg));
+    CHECK_FALSE(j.settings.values.count("ports"));
+}
+
+TEST_CASE("bantime.increment becomes [increment]: doubling, capped at maxtime") {
+    IniConfig cfg = jails("[DEFAULT]\nfilter = x\nbantime.increment = true\nbantime.maxtime = 5w\n"
+                          "[strict]\nbantime.factor = 3\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    CHECK(d.settings.increment.at("enabled") == "true");
+    CHECK(d.settings.increment.at("factor") == "2");
+    CHECK(d.settings.increment.at("max") == "'5w'");
+    JailConversion j = convert_jail(cfg, "strict", d);
+    CHECK(has_item(j.report.items, ItemKind::warning, "bantime.factor = 3"));
+    IniConfig off = jails("[DEFAULT]\nfilter = x\n");
+    CHECK(convert_defaults(off).settings.increment.at("enabled") == "false");
+}
+
+TEST_CASE("the jail's own journalmatch and filter options travel with it") {
+    IniConfig cfg = jails("[DEFAULT]\nfilter = x\n[app]\njournalmatch = _SYSTEMD_UNIT=app.service\nfailregex = ^bad <HOST>$\n");
+    JailConversion j = convert_jail(cfg, "app", convert_defaults(cfg));
+    CHECK(j.has_journal_match);
+    CHECK(j.journal_match == std::vector<std::vector<std::string>>{{"_SYSTEMD_UNIT=app.service"}});
+    CHECK(j.filter_args.at("failregex") == "^bad <HOST>$");
+    std::string toml = jail_toml(j, "x.jail-app", "", true);
+    CHECK(toml.find("[jail.app]\nenabled = true\nfilter = 'x.jail-app'\njournal-match = [['_SYSTEMD_UNIT=app.service']]\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("an import writes what banjo's loader accepts and reports the rest") {
+    TempDir t;
+    t.write("f2b/jail.conf", "[DEFAULT]\nbantime = 1h\nfindtime = 10m\nmaxretry = 5\nfilter = %(__name__)s[mode=%(mode)s]\n"
+                             "mode = normal\nport = 0:65535\nbackend = auto\nenabled = false\n"
+                             "[svc]\nport = 2222\nlogpath = /var/log/svc.log\n"
+                             "[nomatch]\nfilter = plain\n"
+                             "[off]\n"
+                             "[bad.name]\nenabled = true\nfilter = svc\n");
+    t.write("f2b/jail.local", "[svc]\nenabled = true\nmode = extra\n[nomatch]\nenabled = true\n");
+    t.write("f2b/filter.d/common.conf", "[DEFAULT]\n__prefix_line = \\s*\\S+\\[\\d+\\]:\\s+\n");
+    t.write("f2b/filter.d/svc.conf",
+            "[INCLUDES]\nbefore = common.conf\n"
+            "[Definition]\nprefregex = ^<F-MLFID>%(__prefix_line)s</F-MLFID><F-CONTENT>.+</F-CONTENT>$\n"
+            "failregex = ^auth failed for .* from <HOST>$\n            <mdre-<mode>>\n"
+            "mdre-normal =\nmdre-extra = ^probe from <HOST>\n"
+            "            ^lines <HOST><SKIPLINES>more$\n"
+            "mode = normal\njournalmatch = _SYSTEMD_UNIT=svc.service + _COMM=svc\n");
+    t.write("f2b/filter.d/plain.conf", "[Definition]\nfailregex = ^bad <HOST>$\n");
+    ImportOptions o;
+    o.source = (t.dir / "f2b").string();
+    o.output = (t.dir / "out").string();
+    ImportResult r = convert_fail2ban_config(o);
+    REQUIRE(r.fatal.empty());
+    CHECK(r.wrote);
+    const ImportReport& rep = r.report;
+    CHECK(rep.not_enabled == std::vector<std::string>{"off"});
+    REQUIRE(rep.jails.size() == 3);
+    CHECK(rep.jails[0].name == "svc");
+    CHECK(rep.jails[0].status == OutcomeStatus::converted);
+    CHECK(rep.jails[0].mode == "extra");
+    CHECK(rep.jails[1].name == "nomatch");
+    CHECK(rep.jails[1].status == OutcomeStatus::disabled);   // no journal-match: never enabled blindly
+    CHECK(rep.jails[2].status == OutcomeStatus::failed);     // "bad.name" is no banjo jail name
+
+    std::string filter = t.read("out/filter.d/svc.toml");
+    CHECK(filter.find("id-field = '_PID'") != std::string::npos);
+    CHECK(filter.find("journal-match = [\n    ['_SYSTEMD_UNIT=svc.service'],\n    ['_COMM=svc'],\n]") != std::string::npos);
+    CHECK(filter.find("failregex = [\n    'auth failed for .* from <HOST>',\n]") != std::string::npos);
+    CHECK(filter.find("[modes.extra]\nfailregex = [\n    'probe from <HOST>.*',\n]") != std::string::npos);
+    REQUIRE(rep.filters.size() == 2);
+    CHECK(has_item(rep.filters[0].items, ItemKind::skipped, "failregex ^lines <HOST><SKIPLINES>more$"));
+    CHECK(rep.filters[0].patterns == 3);
+    CHECK(rep.filters[0].patterns_converted == 2);
+
+    Config cfg = load_config((t.dir / "out" / "banjo.toml").string(), {(t.dir / "out" / "filter.d").string()});
+    REQUIRE(cfg.jails.size() == 2);
+    CHECK(cfg.jails[1].settings.name == "svc");
+    CHECK(cfg.jails[1].settings.ports == std::vector<std::string>{"2222"});
+    CHECK(cfg.jails[1].settings.ban.bantime == std::chrono::hours(1));
+    CHECK_FALSE(cfg.jails[0].settings.enabled);
+}
+
+TEST_CASE("an unreadable fail2ban directory is fatal and writes nothing") {
+    TempDir t;
+    ImportOptions o;
+    o.source = (t.dir / "missing").string();
+    o.output = (t.dir / "out").string();
+    ImportResult r = convert_fail2ban_config(o);
+    CHECK(r.fatal.find("not a readable directory") != std::string::npos);
+    CHECK_FALSE(fs::exists(t.dir / "out"));
+    fs::create_directories(t.dir / "empty");
+    o.source = (t.dir / "empty").string();
+    CHECK(convert_fail2ban_config(o).fatal.find("no jail.conf or jail.local") != std::string::npos);
+}
