@@ -2,6 +2,7 @@
 #include "fail2ban/fail2ban_import.hpp"
 
 #include "config/config.hpp"
+#include "config/filter_file.hpp"
 #include "fail2ban/filter_conversion.hpp"
 #include "fail2ban/journal_match.hpp"
 #include "fail2ban/toml_text.hpp"
@@ -199,8 +200,7 @@ private:
             return fail("banjo jail names are 1-24 letters, digits, '-' or '_', starting with a letter or digit: rename the "
                         "jail in fail2ban's configuration (or by hand in the output)");
         if (j.failed) return fail("not converted: see the errors above");
-        if (j.filter == "recidive")
-            return fail("recidive bans what fail2ban's own log reports; banjo's [increment] lengthens repeat offenders' bans instead");
+        if (j.filter == "recidive") return recidive(std::move(j));
         std::string error;
         const Fail2banFilter* f = filter(j.filter, error);
         if (!f) return fail("filter " + j.filter + ": " + error);
@@ -239,7 +239,7 @@ private:
         std::replace(logpath.begin(), logpath.end(), '\n', ' ');
         if (jm.empty()) {
             enabled = false;
-            jr.items.push_back({ItemKind::error, "written with enabled = false: neither the jail nor its filter has a "
+            jr.items.push_back({ItemKind::warning, "written with enabled = false: neither the jail nor its filter has a "
                                                  "journalmatch, and a jail reading every journal entry would let any local user "
                                                  "log a line that bans an address of their choice; add journal-match to " +
                                                      jr.file + " and enable it", jr.where});
@@ -258,14 +258,50 @@ private:
         return jr;
     }
 
-    // The loader's complaint about banjo.toml + this jail + its filter, or nullopt.
-    std::optional<std::string> validate(const std::string& jail, const std::string& toml, const BanjoFilterFile& file) {
+    // fail2ban's recidive filter reads fail2ban's own log, which banjo does not write; banjo
+    // ships a recidive filter that reads banjo's ban log, and the jail is pointed at that one.
+    JailReport recidive(JailConversion j) {
+        JailReport& jr = j.report;
+        std::optional<std::string> shipped = find_filter_file("recidive", o_.shipped_filter_dirs);
+        std::string dirs;
+        for (const auto& d : o_.shipped_filter_dirs) dirs += (dirs.empty() ? "" : ", ") + d;
+        if (!shipped) {
+            jr.items.push_back({ItemKind::error, "fail2ban's recidive filter reads fail2ban's own log; banjo's recidive "
+                                                 "filter, which reads banjo's ban log, is not installed here (looked in " +
+                                                     dirs + ")", jr.where});
+            jr.status = OutcomeStatus::failed;
+            return jr;
+        }
+        jr.filter = "recidive";
+        jr.file = "jail.d/" + jr.name + ".toml";
+        jr.items.push_back({ItemKind::changed, "filter recidive: fail2ban's reads fail2ban's own log; the jail uses banjo's "
+                                               "shipped filter recidive (" + *shipped + "), which reads banjo's ban log, "
+                                               "and no filter is written for it", jr.where});
+        j.filter_args.clear();
+        if (!j.enabled) jr.items.push_back({ItemKind::skipped, "not enabled in fail2ban: written with enabled = false", jr.where});
+        jr.status = j.enabled ? OutcomeStatus::converted : OutcomeStatus::disabled;
+        std::string toml = jail_toml(j, "recidive", "", j.enabled);
+        if (auto why = validate(jr.name, toml, std::nullopt, fs::path(*shipped).parent_path().string())) {
+            jr.items.push_back({ItemKind::error, "banjo refuses the converted jail: " + *why, jr.where});
+            jr.status = OutcomeStatus::failed;
+            return jr;
+        }
+        jail_files_[jr.name] = toml;
+        return jr;
+    }
+
+    // The loader's complaint about banjo.toml + this jail + its filter (written, or found in
+    // `filter_dir`), or nullopt.
+    std::optional<std::string> validate(const std::string& jail, const std::string& toml,
+                                        const std::optional<BanjoFilterFile>& file, const std::string& filter_dir = {}) {
         StagingDir dir;
         write_file(dir.path() / "banjo.toml", defaults_toml_);
         write_file(dir.path() / "jail.d" / (jail + ".toml"), toml);
-        write_file(dir.path() / "filter.d" / (file.name + ".toml"), file.toml);
+        if (file) write_file(dir.path() / "filter.d" / (file->name + ".toml"), file->toml);
+        std::vector<std::string> dirs{(dir.path() / "filter.d").string()};
+        if (!filter_dir.empty()) dirs.push_back(filter_dir);
         try {
-            (void)load_config((dir.path() / "banjo.toml").string(), {(dir.path() / "filter.d").string()});
+            (void)load_config((dir.path() / "banjo.toml").string(), dirs);
         } catch (const ConfigError& e) {
             return replace_all(e.what(), dir.path().string(), o_.output);
         }
@@ -343,7 +379,9 @@ private:
         }
         try {
             fs::path out(o_.output);
-            Config cfg = load_config((out / "banjo.toml").string(), {(out / "filter.d").string()});
+            std::vector<std::string> dirs{(out / "filter.d").string()};
+            dirs.insert(dirs.end(), o_.shipped_filter_dirs.begin(), o_.shipped_filter_dirs.end());
+            Config cfg = load_config((out / "banjo.toml").string(), dirs);
             r.general.push_back({ItemKind::converted, "banjo's config loader accepts " + (out / "banjo.toml").string() + " (" +
                                                           std::to_string(cfg.jails.size()) + " jails)", {}});
         } catch (const ConfigError& e) {

@@ -211,3 +211,25 @@ TEST_CASE("an unreadable fail2ban directory is fatal and writes nothing") {
     o.source = (t.dir / "empty").string();
     CHECK(convert_fail2ban_config(o).fatal.find("no jail.conf or jail.local") != std::string::npos);
 }
+
+TEST_CASE("recidive uses banjo's own recidive filter, which reads banjo's ban log, not fail2ban's") {
+    TempDir t;
+    t.write("f2b/jail.conf", "[DEFAULT]\nfilter = %(__name__)s\nbanaction = iptables-multiport\n"
+                             "[recidive]\nenabled = true\nbanaction = iptables-allports\nbantime = 1w\nfindtime = 1d\n");
+    t.write("f2b/filter.d/recidive.conf", "[Definition]\nfailregex = ^NOTICE\\s+\\[\\S+\\]\\s+Ban\\s+<HOST>$\n");
+    ImportOptions o;
+    o.source = (t.dir / "f2b").string();
+    o.output = (t.dir / "out").string();
+    o.shipped_filter_dirs = {std::string(BANJO_SOURCE_ROOT) + "/conf/filter.d"};
+    ImportResult r = convert_fail2ban_config(o);
+    REQUIRE(r.report.jails.size() == 1);
+    CHECK(r.report.jails[0].status == OutcomeStatus::converted);
+    CHECK(r.report.jails[0].filter == "recidive");
+    CHECK_FALSE(fs::exists(t.dir / "out" / "filter.d" / "recidive.toml"));
+    CHECK(t.read("out/jail.d/recidive.toml").find("filter = 'recidive'\nfindtime = '1d'\nbantime = '1w'\n") != std::string::npos);
+
+    o.shipped_filter_dirs = {(t.dir / "nowhere").string()};
+    o.output = (t.dir / "out2").string();
+    ImportResult missing = convert_fail2ban_config(o);
+    CHECK(missing.report.jails[0].status == OutcomeStatus::failed);
+}
