@@ -9,6 +9,7 @@
 
 #include "fail2ban/fail2ban_filter.hpp"
 #include "fail2ban/import_report.hpp"
+#include "fail2ban/port_translation.hpp"
 
 #include <map>
 #include <optional>
@@ -39,23 +40,12 @@ struct JailConversion {
     bool failed = false;                  // see report.items
 };
 
-// Where firewalld keeps service definitions: a port name fail2ban took from /etc/services is
-// kept as it is when firewalld has a service of that name, else written as its number.
-struct PortLookup {
-    std::vector<std::string> service_dirs{"/etc/firewalld/services", "/usr/lib/firewalld/services"};
-};
-
 DefaultsConversion convert_defaults(const IniConfig& jails);
 JailConversion convert_jail(const IniConfig& jails, const std::string& name, const DefaultsConversion& defaults,
                             const PortLookup& ports = {});
 
 // fail2ban's `filter = NAME[key=value, key="quoted, value"]`; nullopt when it does not parse.
 std::optional<std::pair<std::string, FilterArgs>> parse_filter_reference(std::string_view text);
-
-// fail2ban's port list ("ssh", "http,https", "1000:2000", "0:65535") -> banjo's ports. An empty
-// result is every port. Items it cannot translate are reported through `items`.
-std::vector<std::string> translate_ports(std::string_view value, std::string_view protocol, const PortLookup& lookup,
-                                         std::vector<ReportItem>& items, const SourceLocation& where);
 
 // The TOML of [jail.NAME] (and its [jail.NAME.increment]) for a converted jail.
 std::string jail_toml(const JailConversion& jail, const std::string& banjo_filter, const std::string& mode, bool enabled);
