@@ -35,9 +35,22 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
     return out;
 }
 
+// The length of the valid UTF-8 sequence at s[i], or 0 (configuration text is not always UTF-8,
+// JSON must be).
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = byte(i);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    return n;
+}
+
 std::string json_string(const std::string& s) {
     std::string out = "\"";
-    for (unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -49,10 +62,15 @@ std::string json_string(const std::string& s) {
                     char buf[8];
                     std::snprintf(buf, sizeof buf, "\\u%04x", c);
                     out += buf;
+                } else if (std::size_t n = utf8_length(s, i)) {
+                    out += s.substr(i, n);
+                    i += n;
+                    continue;
                 } else {
-                    out += static_cast<char>(c);
+                    out += "\\ufffd";
                 }
         }
+        ++i;
     }
     return out + "\"";
 }
