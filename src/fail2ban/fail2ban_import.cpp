@@ -370,6 +370,8 @@ private:
     }
 
     void final_check(ImportReport& r) {
+        for (const auto& f : cache_.unreadable())
+            r.general.push_back({ItemKind::error, "cannot read " + f + ": skipped, as fail2ban skips it", {f, 0}});
         for (const auto& [name, error] : failed_filters_) {
             FilterReport fr;
             fr.name = name;

@@ -136,6 +136,7 @@ std::shared_ptr<const IniFile> IniFileCache::get(const std::string& path) {
             file = std::make_shared<const IniFile>(read_ini_file(path));
         } catch (const ConfigError& e) {
             if (e.where().line != 0) throw;   // a syntax error; an unreadable file is skipped
+            unreadable_.push_back(path);
         }
     }
     files_[path] = file;

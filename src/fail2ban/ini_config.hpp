@@ -33,9 +33,12 @@ public:
     // nullptr when the file does not exist or cannot be opened (fail2ban skips those too);
     // throws ConfigError on a syntax error.
     std::shared_ptr<const IniFile> get(const std::string& path);
+    // Files that exist but could not be opened, in the order they were met.
+    const std::vector<std::string>& unreadable() const noexcept { return unreadable_; }
 
 private:
     std::map<std::string, std::shared_ptr<const IniFile>> files_;
+    std::vector<std::string> unreadable_;
 };
 
 // The files fail2ban reads for one configuration name, in its order, those that exist:
