@@ -72,6 +72,7 @@ const Ban& BanService::ban(Ban b, bool counts_as_offence) {
     batch().add_ban(stored(b), counts_as_offence);
     backend_.add(target(b));
     ++total_bans_;
+    ++counts_[b.jail].bans;
     const Ban& in_table = *table_.find(b.jail, b.address);
     const std::string address = b.address.to_string();
     const std::string why = b.origin == BanOrigin::manual ? std::string(" by request")
@@ -88,6 +89,7 @@ const Ban& BanService::ban(Ban b, bool counts_as_offence) {
 }
 
 void BanService::announce_unban(const Ban& b, std::string_view reason) {
+    ++counts_[b.jail].unbans[std::string(reason)];
     const std::string address = b.address.to_string();
     sd::log(LOG_NOTICE, "Unbanned " + address + " in jail " + b.jail + " (" + std::string(reason) + ")",
             {{"MESSAGE_ID", sd::message_id::unban},

@@ -50,6 +50,12 @@ public:
 
     const BanTable& table() const noexcept { return table_; }
     std::uint64_t total_bans() const noexcept { return total_bans_; }
+    struct JailCounts {
+        std::uint64_t bans = 0;
+        std::map<std::string, std::uint64_t> unbans;   // by reason
+    };
+    // Since start, per jail (metrics).
+    const std::map<std::string, JailCounts, std::less<>>& counts() const noexcept { return counts_; }
 
 private:
     StateStore::Batch& batch();
@@ -63,6 +69,7 @@ private:
     std::map<std::string, std::vector<std::string>, std::less<>> ports_;
     std::optional<StateStore::Batch> batch_;
     std::uint64_t total_bans_ = 0;
+    std::map<std::string, JailCounts, std::less<>> counts_;
 };
 
 }  // namespace banjo

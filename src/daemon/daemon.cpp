@@ -11,8 +11,11 @@
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
 #include "lib/sd/event.hpp"
+#include "lib/sd/listen_fds.hpp"
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/prometheus_text.hpp"
 #include "state/state_store.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -61,6 +64,8 @@ struct Daemon::Impl {
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, sigterm, sigint, sighup;
+    std::unique_ptr<MetricsServer> metrics;
+    LatencyHistogram apply_latency;
     CidrSet self_addresses;
 
     Impl(Daemon& d, DaemonOptions o) : self(d), options(std::move(o)) {}
@@ -138,6 +143,7 @@ struct Daemon::Impl {
             if (bus_service) bus_service->manager_changed({"BackendState"});
             update_status();
         };
+        backend->on_applied = [this](std::chrono::microseconds d) { apply_latency.observe(d); };
     }
 
     void configure_jail_ports() {
@@ -199,6 +205,36 @@ struct Daemon::Impl {
         housekeeping_timer.arm_in(housekeeping_interval);
     }
 
+    std::string render_metrics() const {
+        MetricsSnapshot m;
+        m.version = BANJO_VERSION;
+        m.entries_processed = follower ? follower->entries_processed() : 0;
+        if (follower && follower->last_entry_usec() > 0)
+            m.journal_lag_seconds = static_cast<double>(realtime_now().count() - static_cast<Usec::rep>(follower->last_entry_usec())) / 1e6;
+        m.backend = std::string(backend->name());
+        m.backend_state = std::string(to_string(backend->state()));
+        for (const auto& j : config.jails) {
+            JailMetrics jm;
+            jm.name = j.settings.name;
+            jm.filter = j.settings.filter;
+            jm.enabled = j.settings.enabled;
+            jm.active_bans = bans->table().count(jm.name);
+            if (auto it = bans->counts().find(jm.name); it != bans->counts().end()) {
+                jm.bans = it->second.bans;
+                jm.unbans = it->second.unbans;
+            }
+            if (std::size_t i = jail_index(jm.name); i != SIZE_MAX) {
+                const JailPipeline& p = (*jails)[i];
+                jm.matches = p.counters().matches;
+                jm.failures = p.counters().failures;
+                jm.tracked_addresses = p.jail().tracked_addresses();
+            }
+            m.jails.push_back(std::move(jm));
+        }
+        m.apply_latency = &apply_latency;
+        return render_prometheus_text(m);
+    }
+
     Usec longest_findtime() const {
         Usec longest{0};
         for (const auto& j : config.jails)
@@ -252,6 +288,10 @@ struct Daemon::Impl {
         seed_jails();
         follower->start(*jails, realtime_now() - longest_findtime());
         arm_expiry();
+
+        // Only when systemd passed banjo-metrics.socket's socket: banjod opens no port itself.
+        if (auto fds = sd::listening_stream_sockets(); !fds.empty())
+            metrics = std::make_unique<MetricsServer>(loop, std::move(fds), [this] { return render_metrics(); });
 
         // Last: systemd (Type=dbus) and clients see the name only once everything answers.
         bus->requestName(bus_name);

@@ -8,6 +8,7 @@
 
 #include "core/address.hpp"
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,8 @@ public:
 
     // Called on every change of state(), from the event loop.
     std::function<void(BackendState)> on_state_changed;
+    // Called when the firewall confirmed a change, with how long that call took (metrics).
+    std::function<void(std::chrono::microseconds)> on_applied;
 };
 
 }  // namespace banjo

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "firewall/firewalld_backend.hpp"
 
+#include <chrono>
+
 #include "firewall/firewalld_dbus.hpp"
 
 namespace banjo {
@@ -226,12 +228,20 @@ void FirewalldBackend::flush() {
             continue;
         }
         auto batch = ipset.mirror.take(options_.burst_threshold);
+        const auto started = std::chrono::steady_clock::now();
+        auto observe = [this, started] {
+            if (on_applied)
+                on_applied(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
+        };
         if (batch.replace) {
             ++inflight_;
             ++counters_.set_entries;
             firewalld_->callMethodAsync("setEntries").onInterface(ipset_iface).withTimeout(slow_call_timeout)
                 .withArguments(name, batch.entries)
-                .uponReplyInvoke(reply<>([this, name = name](const sdbus::Error* error) { call_done(name, error, ""); }));
+                .uponReplyInvoke(reply<>([this, name = name, observe](const sdbus::Error* error) {
+                    if (!error) observe();
+                    call_done(name, error, "");
+                }));
         }
         // An add of an address firewalld already holds, or a remove of one it does not, is
         // what we wanted: firewalld calls it ALREADY_ENABLED / NOT_ENABLED.
@@ -239,7 +249,8 @@ void FirewalldBackend::flush() {
             ++inflight_;
             ++counters_.add_entry;
             firewalld_->callMethodAsync("addEntry").onInterface(ipset_iface).withArguments(name, address)
-                .uponReplyInvoke(reply<>([this, name = name](const sdbus::Error* error) {
+                .uponReplyInvoke(reply<>([this, name = name, observe](const sdbus::Error* error) {
+                    observe();
                     call_done(name, error, "ALREADY_ENABLED");
                 }));
         }
@@ -247,7 +258,8 @@ void FirewalldBackend::flush() {
             ++inflight_;
             ++counters_.remove_entry;
             firewalld_->callMethodAsync("removeEntry").onInterface(ipset_iface).withArguments(name, address)
-                .uponReplyInvoke(reply<>([this, name = name](const sdbus::Error* error) {
+                .uponReplyInvoke(reply<>([this, name = name, observe](const sdbus::Error* error) {
+                    observe();
                     call_done(name, error, "NOT_ENABLED");
                 }));
         }

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "metrics/prometheus_text.hpp"
+
+#include <cstdio>
+
+namespace banjo {
+
+namespace {
+
+// Label values are escaped as the format says: backslash, double quote and newline.
+std::string label(const std::string& value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string number(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+void header(std::string& out, const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+}  // namespace
+
+void LatencyHistogram::observe(std::chrono::microseconds d) noexcept {
+    const double seconds = static_cast<double>(d.count()) / 1e6;
+    std::size_t i = 0;
+    while (i < bounds_seconds.size() && seconds > bounds_seconds[i]) ++i;
+    ++counts_[i];
+    ++count_;
+    sum_seconds_ += seconds;
+}
+
+std::string render_prometheus_text(const MetricsSnapshot& m) {
+    std::string out;
+    header(out, "banjo_info", "gauge", "banjod's version.");
+    out += "banjo_info{version=\"" + label(m.version) + "\"} 1\n";
+    header(out, "banjo_journal_entries_processed_total", "counter", "Journal entries read since start.");
+    out += "banjo_journal_entries_processed_total " + std::to_string(m.entries_processed) + "\n";
+    header(out, "banjo_journal_lag_seconds", "gauge", "Wall clock minus the timestamp of the last journal entry read.");
+    out += "banjo_journal_lag_seconds " + number(m.journal_lag_seconds) + "\n";
+
+    header(out, "banjo_jail_enabled", "gauge", "1 when the jail reads the journal and bans.");
+    for (const auto& j : m.jails)
+        out += "banjo_jail_enabled{jail=\"" + label(j.name) + "\"} " + (j.enabled ? "1" : "0") + "\n";
+    header(out, "banjo_matches_total", "counter", "Journal entries a jail's filter matched.");
+    for (const auto& j : m.jails)
+        out += "banjo_matches_total{jail=\"" + label(j.name) + "\",filter=\"" + label(j.filter) + "\"} " +
+               std::to_string(j.matches) + "\n";
+    header(out, "banjo_failures_total", "counter", "Failures counted against an address.");
+    for (const auto& j : m.jails)
+        out += "banjo_failures_total{jail=\"" + label(j.name) + "\",filter=\"" + label(j.filter) + "\"} " +
+               std::to_string(j.failures) + "\n";
+    header(out, "banjo_bans_total", "counter", "Bans made since start.");
+    for (const auto& j : m.jails) out += "banjo_bans_total{jail=\"" + label(j.name) + "\"} " + std::to_string(j.bans) + "\n";
+    header(out, "banjo_unbans_total", "counter", "Bans ended since start, by reason.");
+    for (const auto& j : m.jails)
+        for (const char* reason : {"expired", "manual", "flushed"}) {
+            auto it = j.unbans.find(reason);
+            out += "banjo_unbans_total{jail=\"" + label(j.name) + "\",reason=\"" + reason + "\"} " +
+                   std::to_string(it == j.unbans.end() ? 0 : it->second) + "\n";
+        }
+    header(out, "banjo_active_bans", "gauge", "Bans in force now.");
+    for (const auto& j : m.jails)
+        out += "banjo_active_bans{jail=\"" + label(j.name) + "\"} " + std::to_string(j.active_bans) + "\n";
+    header(out, "banjo_tracked_addresses", "gauge", "Addresses with failures inside findtime.");
+    for (const auto& j : m.jails)
+        out += "banjo_tracked_addresses{jail=\"" + label(j.name) + "\"} " + std::to_string(j.tracked_addresses) + "\n";
+
+    header(out, "banjo_backend_state", "gauge", "1 for the firewall backend's current state.");
+    for (const char* state : {"ready", "unavailable", "degraded"})
+        out += "banjo_backend_state{backend=\"" + label(m.backend) + "\",state=\"" + state + "\"} " +
+               (m.backend_state == state ? "1" : "0") + "\n";
+
+    if (m.apply_latency) {
+        header(out, "banjo_backend_apply_seconds", "histogram", "Duration of the firewall calls that apply bans.");
+        std::uint64_t cumulative = 0;
+        const auto& counts = m.apply_latency->counts();
+        for (std::size_t i = 0; i < LatencyHistogram::bounds_seconds.size(); ++i) {
+            cumulative += counts[i];
+            out += "banjo_backend_apply_seconds_bucket{le=\"" + number(LatencyHistogram::bounds_seconds[i]) + "\"} " +
+                   std::to_string(cumulative) + "\n";
+        }
+        out += "banjo_backend_apply_seconds_bucket{le=\"+Inf\"} " + std::to_string(m.apply_latency->count()) + "\n";
+        out += "banjo_backend_apply_seconds_sum " + number(m.apply_latency->sum_seconds()) + "\n";
+        out += "banjo_backend_apply_seconds_count " + std::to_string(m.apply_latency->count()) + "\n";
+    }
+    return out;
+}
+
+}  // namespace banjo

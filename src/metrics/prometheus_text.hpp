@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// banjod's figures in the Prometheus text exposition format (version 0.0.4): a snapshot in,
+// the page a scraper GETs from /metrics out. Pure formatting, no I/O.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace banjo {
+
+// Durations of firewall calls, in fixed buckets (seconds: 1 ms .. 30 s, then +Inf).
+class LatencyHistogram {
+public:
+    static constexpr std::array<double, 10> bounds_seconds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5, 30};
+    void observe(std::chrono::microseconds d) noexcept;
+    const std::array<std::uint64_t, bounds_seconds.size() + 1>& counts() const noexcept { return counts_; }
+    std::uint64_t count() const noexcept { return count_; }
+    double sum_seconds() const noexcept { return sum_seconds_; }
+
+private:
+    std::array<std::uint64_t, bounds_seconds.size() + 1> counts_{};   // per bucket, not cumulative
+    std::uint64_t count_ = 0;
+    double sum_seconds_ = 0;
+};
+
+struct JailMetrics {
+    std::string name;
+    std::string filter;
+    bool enabled = false;
+    std::uint64_t matches = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t bans = 0;
+    std::map<std::string, std::uint64_t> unbans;   // by reason: expired, manual, flushed
+    std::uint64_t active_bans = 0;
+    std::uint64_t tracked_addresses = 0;
+};
+
+struct MetricsSnapshot {
+    std::string version;
+    std::uint64_t entries_processed = 0;
+    double journal_lag_seconds = 0;   // wall clock now minus the last entry's timestamp
+    std::string backend;
+    std::string backend_state;        // ready, unavailable, degraded
+    std::vector<JailMetrics> jails;
+    const LatencyHistogram* apply_latency = nullptr;
+};
+
+std::string render_prometheus_text(const MetricsSnapshot& m);
+
+}  // namespace banjo
