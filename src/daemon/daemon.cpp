@@ -361,10 +361,11 @@ JailSummary Daemon::jail(const std::string& name) const {
     s.enabled = jc.settings.enabled;
     s.config = &jc;
     s.active_bans = static_cast<std::uint32_t>(impl_->bans->table().count(name));
+    // Every ban of the jail since start, manual ones included.
+    if (auto it = impl_->bans->counts().find(name); it != impl_->bans->counts().end()) s.total_bans = it->second.bans;
     if (std::size_t i = impl_->jail_index(name); i != SIZE_MAX) {
         const JailPipeline& p = (*impl_->jails)[i];
         s.tracked = static_cast<std::uint32_t>(p.jail().tracked_addresses());
-        s.total_bans = p.jail().total_bans();
         s.total_failures = p.jail().total_failures();
     }
     return s;
