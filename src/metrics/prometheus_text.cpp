@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "metrics/prometheus_text.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace banjo {
 
@@ -21,10 +21,11 @@ std::string label(const std::string& value) {
     return out;
 }
 
+// The shortest text that reads back as the same double ("0.005", not "0.0050000000000000001").
 std::string number(double v) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
 }
 
 void header(std::string& out, const char* name, const char* type, const char* help) {
