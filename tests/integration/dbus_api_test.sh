@@ -3,9 +3,9 @@
 # The whole org.banjo1 API through busctl, against banjod banning through firewalld: every
 # method of the Manager and the Jail objects, every property, checked against what firewalld
 # holds; a caller that is not root may read everything and is refused every change.
-# Usage: dbus_api_test.sh BANJOD SOURCE_ROOT
+# Usage: dbus_api_test.sh BANJOD SOURCE_ROOT BANJOCTL
 set -u
-BANJOD=$1 BANJO_SOURCE_ROOT=$2
+BANJOD=$1 BANJO_SOURCE_ROOT=$2 BANJOCTL=$3
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
 sandbox_require || exit 77
@@ -136,6 +136,37 @@ denied "$J" org.banjo1.Jail RemoveIgnore s 127.0.0.0/8
 lacks_entry 198.51.100.70 || fail "a refused Ban went through"
 has_entry 198.51.100.64 || fail "a refused Unban went through"
 [[ $(jail_property Enabled) == 'b true' ]] || fail "a refused SetEnabled went through"
+
+echo "9. the same through banjoctl, checked in firewalld"
+"$BANJOCTL" ban sshd 203.0.113.80 1h >/dev/null || fail "banjoctl ban"
+wait_until 10 has_entry 203.0.113.80 || fail "banjoctl ban not in firewalld"
+"$BANJOCTL" bans sshd --json | /usr/bin/python3 -c '
+import json, sys
+bans = json.load(sys.stdin)["bans"]
+assert any(b["address"] == "203.0.113.80" and b["origin"] == "manual" for b in bans), bans' || fail "banjoctl bans --json"
+"$BANJOCTL" status sshd --json | /usr/bin/python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["name"] == "sshd" and s["enabled"] and s["maxretry"] == 4 and s["mode"] == "aggressive", s' || fail "banjoctl status sshd --json"
+"$BANJOCTL" unban sshd 203.0.113.80 >/dev/null || fail "banjoctl unban"
+wait_until 10 lacks_entry 203.0.113.80 || fail "banjoctl unban still in firewalld"
+"$BANJOCTL" unban sshd 203.0.113.80 >/dev/null 2>&1
+[[ $? -eq 1 ]] || fail "banjoctl unban of what is not banned must exit 1"
+"$BANJOCTL" ignore sshd add 203.0.113.81 >/dev/null || fail "banjoctl ignore add"
+journal_failures 4 203.0.113.81
+sleep 1
+lacks_entry 203.0.113.81 || fail "banjoctl ignore add did not take"
+"$BANJOCTL" ignore sshd remove 203.0.113.81 >/dev/null || fail "banjoctl ignore remove"
+manager Ban sst sshd 203.0.113.82 0 >/dev/null
+wait_until 10 has_entry 203.0.113.82 || fail "203.0.113.82"
+"$BANJOCTL" disable sshd >/dev/null || fail "banjoctl disable"
+wait_until 10 lacks_entry 203.0.113.82 || fail "banjoctl disable left the ban in firewalld"
+"$BANJOCTL" enable sshd >/dev/null || fail "banjoctl enable"
+"$BANJOCTL" reload >/dev/null || fail "banjoctl reload"
+"$BANJOCTL" status --json | /usr/bin/python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["backend"] == "firewalld" and s["backend_state"] == "ready", s' || fail "banjoctl status --json"
 
 banjod_stop TERM
 echo "PASS"
