@@ -8,10 +8,8 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2 BANJOCTL=$3
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_require || exit 77
 command -v setpriv >/dev/null || { echo "setpriv missing (util-linux)"; exit 77; }
-sandbox_start
-sandbox_firewalld_start --with-banjo
+sandbox_with_firewalld
 
 banjod_prepare <<'TOML'
 [defaults]

@@ -8,9 +8,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_require || exit 77
-sandbox_start
-sandbox_firewalld_start --with-banjo
+sandbox_with_firewalld
 
 banjod_prepare <<'TOML'
 [defaults]

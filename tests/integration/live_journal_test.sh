@@ -7,19 +7,8 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_require || exit 77
-sandbox_start
-sandbox_firewalld_start --with-banjo
-
-banjod_prepare <<'TOML'
-[defaults]
-bantime = "1h"
-maxretry = 3
-ignore-self = false
-
-[jail.sshd]
-filter = "sshd"
-TOML
+sandbox_with_firewalld
+banjod_prepare_sshd
 banjod_start
 journal_failures 3 198.51.100.30
 wait_until 10 has_entry 198.51.100.30 || fail "198.51.100.30 not banned"

@@ -8,19 +8,8 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_require || exit 77
-sandbox_start
-sandbox_firewalld_start --with-banjo
-
-banjod_prepare <<'TOML'
-[defaults]
-bantime = "1h"
-maxretry = 3
-ignore-self = false
-
-[jail.sshd]
-filter = "sshd"
-TOML
+sandbox_with_firewalld
+banjod_prepare_sshd
 banjod_start
 
 # 800 attackers, three failures each, interleaved: an attacker's failures lie 800 entries apart,

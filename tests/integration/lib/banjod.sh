@@ -3,7 +3,9 @@
 # Running banjod for real in the integration sandbox (source sandbox.sh first): a config of
 # its own, a journal directory it follows, a state directory, the private bus.
 #
+#   sandbox_with_firewalld               # sandbox_start + firewalld; exits 77 when it cannot run
 #   banjod_prepare <<'TOML' ... TOML     # banjo.toml text; filter.d/ gets the shipped filters
+#   banjod_prepare_sshd                  # the usual: one sshd jail, maxretry 3, bantime 1h
 #   journal_failures COUNT ADDRESS...    # appends COUNT sshd failures per address, stamped now
 #   banjod_start [ARGS...]               # starts banjod, waits until org.banjo1 is on the bus
 #   banjod_stop [SIGNAL]                 # TERM (clean stop, waits for it) or KILL (a crash)
@@ -27,6 +29,24 @@ wait_until() {   # SECONDS COMMAND...
         ((SECONDS < deadline)) || return 1
         sleep 0.1
     done
+}
+
+sandbox_with_firewalld() {
+    sandbox_require || exit 77
+    sandbox_start
+    sandbox_firewalld_start --with-banjo
+}
+
+banjod_prepare_sshd() {
+    banjod_prepare <<'TOML'
+[defaults]
+bantime = "1h"
+maxretry = 3
+ignore-self = false
+
+[jail.sshd]
+filter = "sshd"
+TOML
 }
 
 banjod_prepare() {
