@@ -106,6 +106,11 @@ public:
         for (const auto& m : runs)
             if (auto r = resolve_mode(m, c.moded)) results.push_back(std::move(*r));
         summarize();
+        if (!originals_.empty() && converted_.empty()) {
+            // A filter that kept none of its patterns would match nothing: no use writing it.
+            items_.add(ItemKind::error, "none of the filter's patterns could be converted");
+            results.clear();
+        }
 
         // Modes that share prefregex, session id and journal-match share a file.
         std::vector<std::vector<const ModeResult*>> groups;

@@ -233,3 +233,20 @@ TEST_CASE("recidive uses banjo's own recidive filter, which reads banjo's ban lo
     ImportResult missing = convert_fail2ban_config(o);
     CHECK(missing.report.jails[0].status == OutcomeStatus::failed);
 }
+
+TEST_CASE("a filter none of whose patterns converts is not written, and its jail fails") {
+    TempDir t;
+    t.write("f2b/jail.conf", "[DEFAULT]\nfilter = %(__name__)s\n[ldap]\nenabled = true\n");
+    t.write("f2b/filter.d/ldap.conf", "[Definition]\nfailregex = ^ACCEPT from <HOST><SKIPLINES>err=49$\n"
+                                      "journalmatch = _SYSTEMD_UNIT=slapd.service\n");
+    ImportOptions o;
+    o.source = (t.dir / "f2b").string();
+    o.output = (t.dir / "out").string();
+    ImportResult r = convert_fail2ban_config(o);
+    REQUIRE(r.report.filters.size() == 1);
+    CHECK(r.report.filters[0].status == OutcomeStatus::failed);
+    CHECK(has_item(r.report.filters[0].items, ItemKind::error, "none of the filter's patterns could be converted"));
+    CHECK(r.report.jails[0].status == OutcomeStatus::failed);
+    CHECK_FALSE(fs::exists(t.dir / "out" / "filter.d" / "ldap.toml"));
+    CHECK(r.wrote);   // banjo.toml all the same
+}
