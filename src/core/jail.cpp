@@ -5,7 +5,10 @@
 
 namespace banjo {
 
-Jail::Jail(JailSettings settings) : settings_(std::move(settings)) {}
+Jail::Jail(JailSettings settings)
+    : settings_(std::move(settings)),
+      windows_(0, AddressHash{settings_.hash_seed}),
+      records_(0, AddressHash{settings_.hash_seed}) {}
 
 bool Jail::ignores(const Address& address) const noexcept { return settings_.ignore.contains(address); }
 

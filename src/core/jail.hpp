@@ -34,6 +34,9 @@ struct JailSettings {
     bool ignore_self = true;
     std::vector<std::string> ports;   // empty: every port
     std::size_t max_tracked = default_max_tracked_addresses;
+    // Seed of the per-address hash tables: chosen at random by the daemon, so that an attacker
+    // who controls many addresses (an IPv6 /64) cannot aim them all at one bucket.
+    std::uint64_t hash_seed = 0;
 };
 
 struct BanDecision {

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/jail_set.hpp"
 
+#include <random>
+
 namespace banjo {
 
 namespace {
+
+std::uint64_t random_seed() {
+    std::random_device device;
+    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
 
 std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
     std::vector<EntryRouter::Groups> out;
@@ -27,6 +34,7 @@ JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous) :
             pipelines_.push_back(std::move(previous->pipelines_[old]));
             pipelines_.back()->jail().set_ignore(std::move(s.ignore));
         } else {
+            s.hash_seed = random_seed();
             pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.filter));
         }
         fingerprints_.push_back(std::move(fingerprint));
