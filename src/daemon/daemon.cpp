@@ -33,6 +33,9 @@ using namespace std::chrono_literals;
 
 // Housekeeping: forget stale failure windows, refresh the status line.
 constexpr auto housekeeping_interval = 60s;
+// Ban history (the increment policy's memory) of addresses not banned for this long is
+// forgotten: the table grows with every distinct attacker and needs a bound.
+constexpr auto history_retention = std::chrono::days(30);
 // The expiry timer never sleeps longer than this, so a wall-clock step is noticed.
 constexpr auto longest_expiry_sleep = 60s;
 
@@ -201,6 +204,11 @@ struct Daemon::Impl {
     void housekeeping() {
         const Usec now = realtime_now();
         for (std::size_t i = 0; i < jails->size(); ++i) (*jails)[i].jail().prune(now);
+        try {
+            store->forget_history_before(now - std::chrono::duration_cast<Usec>(history_retention));
+        } catch (const std::exception& e) {
+            sd::log(LOG_WARNING, std::string("Could not trim the ban history: ") + e.what());
+        }
         update_status();
         housekeeping_timer.arm_in(housekeeping_interval);
     }
