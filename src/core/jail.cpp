@@ -70,6 +70,10 @@ void Jail::prune(Usec now) {
     std::erase_if(windows_, [&](const auto& kv) { return kv.second.stale(now, settings_.findtime); });
 }
 
+void Jail::forget_history_before(Usec cutoff) {
+    std::erase_if(records_, [&](const auto& kv) { return kv.second.banned_until < cutoff; });
+}
+
 void Jail::make_room(Usec now) {
     prune(now);
     if (windows_.size() < settings_.max_tracked) return;

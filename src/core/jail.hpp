@@ -81,6 +81,9 @@ public:
     // Drops windows that can no longer reach maxretry by `now`; called on a timer by the daemon
     // and whenever the tracking limit is reached.
     void prune(Usec now);
+    // Forgets the ban history of addresses whose last ban ended before `cutoff`, as the store
+    // does: a bound on memory that grows with every distinct offender.
+    void forget_history_before(Usec cutoff);
 
 private:
     void make_room(Usec now);

@@ -203,9 +203,13 @@ struct Daemon::Impl {
 
     void housekeeping() {
         const Usec now = realtime_now();
-        for (std::size_t i = 0; i < jails->size(); ++i) (*jails)[i].jail().prune(now);
+        const Usec history_cutoff = now - std::chrono::duration_cast<Usec>(history_retention);
+        for (std::size_t i = 0; i < jails->size(); ++i) {
+            (*jails)[i].jail().prune(now);
+            (*jails)[i].jail().forget_history_before(history_cutoff);
+        }
         try {
-            store->forget_history_before(now - std::chrono::duration_cast<Usec>(history_retention));
+            store->forget_history_before(history_cutoff);
         } catch (const std::exception& e) {
             sd::log(LOG_WARNING, std::string("Could not trim the ban history: ") + e.what());
         }

@@ -121,3 +121,16 @@ TEST_CASE("pruning forgets addresses whose failures are all older than findtime"
     jail.prune(at(650));
     CHECK(jail.tracked_addresses() == 1);
 }
+
+TEST_CASE("a repeat offender is forgotten once its history is older than the retention") {
+    JailSettings s = sshd(1);
+    s.ban.increment = {true, 2.0, 24h};
+    Jail jail(s);
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(0)));
+    CHECK(jail.previous_bans(addr("198.51.100.4")) == 1);
+    jail.forget_history_before(at(10'000));
+    CHECK(jail.previous_bans(addr("198.51.100.4")) == 0);
+    auto again = jail.add_failure(addr("198.51.100.4"), at(20'000));
+    REQUIRE(again);
+    CHECK(again->bantime == Usec(10min));
+}
