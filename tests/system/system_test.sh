@@ -62,6 +62,36 @@ for tool in systemd-nspawn debootstrap sshpass ssh nsenter ip meson mount flock 
 done
 [[ -d /sys/fs/cgroup && -w /sys/fs/cgroup ]] || skip "/sys/fs/cgroup is not writable: systemd-nspawn cannot boot a container"
 
+# --- the build to install --------------------------------------------------------------------
+if [[ -d $ARG ]]; then
+    BUILD=$(readlink -f "$ARG")
+else
+    BUILD=$(dirname "$(readlink -f "$ARG")")
+    while [[ $BUILD != / && ! -f $BUILD/meson-private/coredata.dat ]]; do BUILD=$(dirname "$BUILD"); done
+fi
+[[ -f $BUILD/meson-private/coredata.dat ]] || { echo "FAIL: no meson build dir at or above $ARG" >&2; exit 1; }
+build_prefix() {
+    python3 -c 'import json, sys
+print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "prefix"))' \
+        "$1/meson-info/intro-buildoptions.json"
+}
+prefix=$(build_prefix "$BUILD") || { echo "FAIL: cannot read the prefix of $BUILD" >&2; exit 1; }
+if [[ $prefix != /usr ]]; then
+    # banjod has its data and config paths compiled in: a package has prefix /usr.
+    own=$BUILD/system-test
+    log "build $BUILD has prefix $prefix; building one with prefix /usr in $own"
+    exec 8>"$BUILD/system-test.lock"   # two runs on one build dir: one builds, the other waits
+    flock 8
+    if [[ ! -f $own/build.ninja ]]; then
+        meson setup "$own" "$SOURCE_ROOT" --prefix=/usr -Dtests=false >"$BUILD/system-test-setup.log" 2>&1 ||
+            { tail -20 "$BUILD/system-test-setup.log" >&2; echo "FAIL: meson setup $own" >&2; exit 1; }
+    fi
+    ninja -C "$own" >"$BUILD/system-test-build.log" 2>&1 ||
+        { tail -30 "$BUILD/system-test-build.log" >&2; echo "FAIL: building $own" >&2; exit 1; }
+    exec 8>&-
+    BUILD=$own
+fi
+
 # One system test at a time on a machine: they would share the addresses and the cache.
 mkdir -p "$CACHE"
 exec 9>"$CACHE/lock"
@@ -100,33 +130,6 @@ for old in /var/tmp/banjo-system-test.*; do
     if mountpoint -q "$old/root"; then umount "$old/root" 2>/dev/null || umount -l "$old/root" 2>/dev/null; fi
     mountpoint -q "$old/root" || rm -rf "$old"
 done
-
-# --- the build to install --------------------------------------------------------------------
-if [[ -d $ARG ]]; then
-    BUILD=$(readlink -f "$ARG")
-else
-    BUILD=$(dirname "$(readlink -f "$ARG")")
-    while [[ $BUILD != / && ! -f $BUILD/meson-private/coredata.dat ]]; do BUILD=$(dirname "$BUILD"); done
-fi
-[[ -f $BUILD/meson-private/coredata.dat ]] || { echo "FAIL: no meson build dir at or above $ARG" >&2; exit 1; }
-build_prefix() {
-    python3 -c 'import json, sys
-print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "prefix"))' \
-        "$1/meson-info/intro-buildoptions.json"
-}
-prefix=$(build_prefix "$BUILD") || { echo "FAIL: cannot read the prefix of $BUILD" >&2; exit 1; }
-if [[ $prefix != /usr ]]; then
-    # banjod has its data and config paths compiled in: a package has prefix /usr.
-    own=$BUILD/system-test
-    log "build $BUILD has prefix $prefix; building one with prefix /usr in $own"
-    if [[ ! -f $own/build.ninja ]]; then
-        meson setup "$own" "$SOURCE_ROOT" --prefix=/usr -Dtests=false >"$BUILD/system-test-setup.log" 2>&1 ||
-            { tail -20 "$BUILD/system-test-setup.log" >&2; echo "FAIL: meson setup $own" >&2; exit 1; }
-    fi
-    ninja -C "$own" >"$BUILD/system-test-build.log" 2>&1 ||
-        { tail -30 "$BUILD/system-test-build.log" >&2; echo "FAIL: building $own" >&2; exit 1; }
-    BUILD=$own
-fi
 
 # --- the host's network: refuse ranges it already uses ----------------------------------------
 if ip -o addr show | grep -qE " inet6? (198\.51\.100\.|2001:db8:b:)" ||
@@ -384,6 +387,15 @@ fi
 ct firewall-cmd --zone=drop --list-sources | grep -qw ipset:banjo4 || fail "ipset banjo4 is not a source of zone drop"
 log "banjo.service active, sshd jail enabled, backend ready (banjod $(property Version))"
 
+# What `systemctl status banjo` says (sd_notify STATUS=), against the D-Bus properties.
+# Reported, not asserted (yet).
+note_status() {   # ACTIVE_BANS
+    local want="* $1 active bans*firewall ${2:-ready}"
+    status_current() { [[ $(ct systemctl show -P StatusText banjo) == $want ]]; }
+    wait_until 5 status_current ||
+        log "NOTE: systemctl status says \"$(ct systemctl show -P StatusText banjo)\" while ActiveBans is $(property ActiveBans), BackendState $(property BackendState)"
+}
+
 # --- the attack ---------------------------------------------------------------------------------
 banned() { manager ListBans s sshd | grep -q "\"sshd\" \"$HOST4\""; }
 attack() {   # one ssh login with a wrong password; prints ssh's complaint
@@ -415,6 +427,7 @@ ct nft list ruleset | grep -q "$HOST4" || fail "$HOST4 is not in the container's
 tcp_open "$CT4" 22 && fail "the banned attacker's next TCP connection to $CT4:22 succeeded"
 tcp_open "$CT6" 22 || fail "IPv6 from the host (not banned) no longer reaches sshd"
 log "firewalld's banjo4 holds $HOST4; its next connection to port 22 fails, IPv6 still connects"
+note_status 1
 
 # --- the journal: the ban entry and its catalog text ---------------------------------------------
 entry=$(ct journalctl MESSAGE_ID=$BAN_MSGID BANJO_ADDRESS=$HOST4 -o export --no-pager)
@@ -458,6 +471,7 @@ wait_until 10 in_ipset || fail "$HOST4 not in banjo4 after restart"
 tcp_open "$CT4" 22 && fail "the attacker connects after systemctl restart"
 ct test -s /var/lib/banjo/banjo.db || fail "no state in /var/lib/banjo"
 log "systemctl restart: new banjod, ban restored from /var/lib/banjo, still blocked"
+note_status 1
 
 # --- unban over D-Bus ---------------------------------------------------------------------------
 [[ $(manager Unban ss "" "$HOST4") == "u 1" ]] || fail "Unban did not remove one ban"
