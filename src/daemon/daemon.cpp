@@ -66,7 +66,7 @@ struct Daemon::Impl {
     std::unique_ptr<JailSet> jails;
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<BusService> bus_service;
-    sd::EventSource expiry_timer, housekeeping_timer, sigterm, sigint, sighup;
+    sd::EventSource expiry_timer, housekeeping_timer, status_timer, sigterm, sigint, sighup;
     std::unique_ptr<MetricsServer> metrics;
     LatencyHistogram apply_latency;
     CidrSet self_addresses;
@@ -201,6 +201,11 @@ struct Daemon::Impl {
         if (bans && backend) sd::notify_status(status_line());
     }
 
+    // The status line follows bans within a second, once per burst rather than once per ban.
+    void status_changed() {
+        if (status_timer && !status_timer.armed()) status_timer.arm_in(std::chrono::seconds(1));
+    }
+
     void housekeeping() {
         const Usec now = realtime_now();
         const Usec history_cutoff = now - std::chrono::duration_cast<Usec>(history_retention);
@@ -271,11 +276,18 @@ struct Daemon::Impl {
 
         bus_service = std::make_unique<BusService>(*bus, loop, self);
         bus_service->sync_jails(jail_names());
-        bans->set_listener({[this](const Ban& b) { bus_service->banned(b); },
-                            [this](const Ban& b, std::string_view reason) { bus_service->unbanned(b, reason); }});
+        bans->set_listener({[this](const Ban& b) {
+                                bus_service->banned(b);
+                                status_changed();
+                            },
+                            [this](const Ban& b, std::string_view reason) {
+                                bus_service->unbanned(b, reason);
+                                status_changed();
+                            }});
 
         expiry_timer = loop.add_timer([this] { on_expiry(); });
         housekeeping_timer = loop.add_timer([this] { housekeeping(); });
+        status_timer = loop.add_timer([this] { update_status(); });
         housekeeping_timer.arm_in(housekeeping_interval);
         sigterm = loop.add_signal(SIGTERM, [this] { loop.exit(0); });
         sigint = loop.add_signal(SIGINT, [this] { loop.exit(0); });
@@ -292,7 +304,10 @@ struct Daemon::Impl {
         follower = std::make_unique<JournalFollower>(
             loop, open_selected_journal(options),
             [this](std::size_t i, const BanDecision& d) { on_decision(i, d); },
-            [this](const std::string& cursor) { bans->flush(cursor); });
+            [this](const std::string& cursor) {
+                bans->flush(cursor);
+                status_changed();
+            });
         const std::optional<std::string> cursor = store->cursor();
         // Failure windows first (what the journal before the cursor says), then what the store
         // knows on top of it (bans in force, ban history), which wins where they overlap.
