@@ -54,6 +54,8 @@ wait_until 15 lacks_entry 198.51.100.7 || fail "198.51.100.7 did not expire"
 grep -q '"198.51.100.7"' "$BANJOD_DIR/monitor.log" || fail "no signal for 198.51.100.7"
 grep -A3 'Member=Unbanned' "$BANJOD_DIR/monitor.log" | grep -q . || fail "no Unbanned signal seen"
 grep -q '"expired"' "$BANJOD_DIR/monitor.log" || fail "no Unbanned with reason expired"
+grep -A12 'Member=PropertiesChanged' "$BANJOD_DIR/monitor.log" | grep -q '"ActiveBans"' \
+    || fail "no PropertiesChanged for ActiveBans"
 
 echo "6. Ban through busctl, with the jail's policy and permanent"
 expires=$(manager Ban sst sshd 203.0.113.5 0) || fail "Ban failed"
