@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/config.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <random>
 
 using namespace banjo;
 using namespace std::chrono_literals;
@@ -15,12 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // A config directory of its own per test, removed afterwards.
-struct ConfigDir {
-    fs::path dir;
-    ConfigDir() {
-        std::random_device rd;
-        dir = fs::temp_directory_path() / ("banjo-config-test-" + std::to_string(rd()));
-        fs::create_directories(dir / "filter.d");
+struct ConfigDir : test::TempDir {
+    ConfigDir() : TempDir("banjo-config-test") {
         fs::create_directories(dir / "jail.d");
         write("filter.d/demo.toml",
               "journal-match = [[\"SYSLOG_IDENTIFIER=demo\"]]\n"
@@ -30,8 +25,6 @@ struct ConfigDir {
               "[modes.strict]\n"
               "failregex = ['odd request from <HOST>']\n");
     }
-    ~ConfigDir() { fs::remove_all(dir); }
-    void write(const std::string& name, const std::string& text) const { std::ofstream(dir / name) << text; }
     std::string main() const { return (dir / "banjo.toml").string(); }
     Config load() const { return load_config(main(), {(dir / "filter.d").string()}); }
 };

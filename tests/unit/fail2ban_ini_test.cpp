@@ -3,6 +3,7 @@
 // (src/fail2ban/ini_config.cpp): what Python's configparser and fail2ban's includes do.
 #include "fail2ban/ini_config.hpp"
 #include "fail2ban/ini_file.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,19 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::random_device rd;
-        dir = fs::temp_directory_path() / ("banjo-f2b-ini-test-" + std::to_string(rd()));
-        fs::create_directories(dir);
-    }
-    ~TempDir() { fs::remove_all(dir); }
-    std::string write(const std::string& name, const std::string& text) const {
-        fs::create_directories((dir / name).parent_path());
-        std::ofstream(dir / name) << text;
-        return (dir / name).string();
-    }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("banjo-f2b-ini-test") {}
 };
 
 IniConfig config_of(const std::string& text) {

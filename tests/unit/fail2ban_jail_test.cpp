@@ -5,6 +5,7 @@
 #include "fail2ban/fail2ban_import.hpp"
 #include "fail2ban/ini_file.hpp"
 #include "fail2ban/jail_conversion.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,24 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        std::random_device rd;
-        dir = fs::temp_directory_path() / ("banjo-f2b-jail-test-" + std::to_string(rd()));
-        fs::create_directories(dir);
-    }
-    ~TempDir() { fs::remove_all(dir); }
-    void write(const std::string& name, const std::string& text) const {
-        fs::create_directories((dir / name).parent_path());
-        std::ofstream(dir / name) << text;
-    }
-    std::string read(const std::string& name) const {
-        std::ifstream in(dir / name);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("banjo-f2b-jail-test") {}
 };
 
 IniConfig jails(const std::string& text) {
