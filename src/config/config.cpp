@@ -82,8 +82,9 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (t->get("ignore")) d.ignore = read_ignore(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (auto v = src.get_string(*t, "backend")) {
-        if (*v != "firewalld" && *v != "dry-run")
-            src.fail(*t->get("backend"), "'backend' must be \"firewalld\" or \"dry-run\", not \"" + *v + "\"");
+        if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
+            src.fail(*t->get("backend"),
+                     "'backend' must be \"firewalld\", \"nftables\" or \"dry-run\", not \"" + *v + "\"");
         backend = *v;
     }
     read_increment(src, *t, d.increment);

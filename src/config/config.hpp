@@ -31,7 +31,7 @@ struct JailConfig {
 struct Config {
     std::string path;                       // banjo.toml
     std::vector<std::string> files;         // every file read, in order
-    std::string backend = "firewalld";      // "firewalld" or "dry-run"
+    std::string backend = "firewalld";      // "firewalld", "nftables" or "dry-run"
     FirewalldSettings firewalld;
     std::vector<JailConfig> jails;          // in name order
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order

@@ -34,7 +34,7 @@ void BanService::set_jail_ports(const std::string& jail, std::vector<std::string
 
 BanTarget BanService::target(const Ban& b) const {
     auto it = ports_.find(b.jail);
-    return BanTarget{b.address, b.jail, it == ports_.end() ? std::vector<std::string>{} : it->second};
+    return BanTarget{b.address, b.jail, it == ports_.end() ? std::vector<std::string>{} : it->second, b.expires};
 }
 
 StateStore::Batch& BanService::batch() {

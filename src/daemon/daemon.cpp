@@ -10,6 +10,7 @@
 #include "daemon/operation_error.hpp"
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
+#include "firewall/nftables_backend.hpp"
 #include "lib/sd/event.hpp"
 #include "lib/sd/listen_fds.hpp"
 #include "lib/sd/log.hpp"
@@ -129,6 +130,11 @@ struct Daemon::Impl {
         const std::string name = options.backend.value_or(config.backend);
         if (name == "dry-run") {
             backend = std::make_unique<DryRunBackend>(journal_log_sink());
+        } else if (name == "nftables") {
+            NftablesOptions no;
+            no.log = journal_log_sink();
+            no.clock = realtime_now;
+            backend = std::make_unique<NftablesBackend>(loop, no);
         } else {
             FirewalldOptions fo;
             fo.zone = config.firewalld.zone;

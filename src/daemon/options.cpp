@@ -11,14 +11,15 @@ namespace banjo {
 const char* const daemon_usage =
     "Usage: banjod [OPTION]...\n"
     "Ban hosts that attack this machine: read the systemd journal, recognise failures with\n"
-    "filters, count them per address in jails, ban offenders through firewalld.\n"
+    "filters, count them per address in jails, ban offenders through firewalld or a table of\n"
+    "its own in nftables.\n"
     "\n"
     "  --config FILE            configuration (default " BANJO_SYSCONFDIR "/banjo.toml);\n"
     "                           jail.d/ and filter.d/ are looked up beside it\n"
     "  --state-dir DIR          bans, ban history, journal cursor (default /var/lib/banjo)\n"
     "  --journal-directory DIR  read the journal files in DIR instead of the system journal\n"
     "  --journal-file FILE      read FILE instead of the system journal (repeatable)\n"
-    "  --backend NAME           firewalld or dry-run, overriding the configuration\n"
+    "  --backend NAME           firewalld, nftables or dry-run, overriding the configuration\n"
     "  --replay                 read the selected journal from first to last entry, print every\n"
     "                           ban decision as one JSON object per line, a summary on stderr;\n"
     "                           no D-Bus, no firewall, no state written\n"
@@ -56,8 +57,8 @@ DaemonOptions parse_daemon_options(int argc, char** argv) {
         else if (arg == "--journal-file") o.journal_files.push_back(take_value());
         else if (arg == "--backend") {
             o.backend = take_value();
-            if (*o.backend != "firewalld" && *o.backend != "dry-run")
-                throw std::invalid_argument("--backend must be firewalld or dry-run, not '" + *o.backend + "'");
+            if (*o.backend != "firewalld" && *o.backend != "nftables" && *o.backend != "dry-run")
+                throw std::invalid_argument("--backend must be firewalld, nftables or dry-run, not '" + *o.backend + "'");
         } else if (arg == "--replay") set_action(DaemonAction::replay, arg);
         else if (arg == "--check-config") set_action(DaemonAction::check_config, arg);
         else if (arg == "--help" || arg == "-h") set_action(DaemonAction::help, arg);

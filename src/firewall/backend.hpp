@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/duration.hpp"
 
 #include <chrono>
 #include <functional>
@@ -32,17 +33,21 @@ LogSink default_log_sink();
 // One ban as the firewall sees it. ports: what the jail blocks, each a service name ("ssh") or
 // "PORT[-PORT][/PROTOCOL]" ("22/tcp", "8000-8100/udp"; protocol tcp when absent). Empty = all
 // traffic from the address. A jail's ports are the same in every target that names it.
+// expires: when the ban ends (wall clock), for backends whose firewall can end it by itself
+// while banjod is away (nftables element timeouts); adding a target again with another
+// expiry moves it.
 struct BanTarget {
     Address address;
     std::string jail;
     std::vector<std::string> ports;
+    Usec expires = infinite_usec;
 };
 
 class Backend {
 public:
     virtual ~Backend() = default;
 
-    virtual std::string_view name() const = 0;   // "firewalld", "dry-run": the Backend property
+    virtual std::string_view name() const = 0;   // "firewalld", "nftables", "dry-run": the Backend property
     virtual BackendState state() const = 0;
     // What the administrator must do, if anything ("run firewall-cmd --reload to ..."); else
     // what the backend is waiting for. Empty when ready.

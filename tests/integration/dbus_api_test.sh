@@ -9,7 +9,7 @@ BANJOD=$1 BANJO_SOURCE_ROOT=$2 BANJOCTL=$3
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
 command -v setpriv >/dev/null || { echo "setpriv missing (util-linux)"; exit 77; }
-sandbox_with_firewalld
+sandbox_with_backend
 
 banjod_prepare <<'TOML'
 [defaults]
@@ -34,7 +34,7 @@ jail_property() { busctl --system get-property org.banjo1 "$J" org.banjo1.Jail "
 
 echo "1. Manager: properties"
 [[ $(manager_property Version) =~ ^[0-9]+\.[0-9]+ ]] || fail "Version"
-[[ $(manager_property Backend) == firewalld ]] || fail "Backend"
+[[ $(manager_property Backend) == "$BANJO_TEST_BACKEND" ]] || fail "Backend"
 wait_until 20 bash -c '[[ $(busctl --system get-property org.banjo1 /org/banjo1 org.banjo1.Manager BackendState) == "s \"ready\"" ]]' || fail "BackendState"
 for p in JournalCursor EntriesProcessed FailuresFound ActiveBans TotalBans; do
     manager_property "$p" >/dev/null || fail "property $p"
@@ -162,9 +162,9 @@ wait_until 10 lacks_entry 203.0.113.82 || fail "banjoctl disable left the ban in
 "$BANJOCTL" enable sshd >/dev/null || fail "banjoctl enable"
 "$BANJOCTL" reload >/dev/null || fail "banjoctl reload"
 "$BANJOCTL" status --json | /usr/bin/python3 -c '
-import json, sys
+import json, os, sys
 s = json.load(sys.stdin)
-assert s["backend"] == "firewalld" and s["backend_state"] == "ready", s' || fail "banjoctl status --json"
+assert s["backend"] == os.environ["BANJO_TEST_BACKEND"] and s["backend_state"] == "ready", s' || fail "banjoctl status --json"
 
 banjod_stop TERM
 echo "PASS"

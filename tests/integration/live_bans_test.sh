@@ -8,7 +8,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_with_firewalld
+sandbox_with_backend
 
 banjod_prepare <<'TOML'
 [defaults]
@@ -31,7 +31,7 @@ banjod_start
 echo "1. three failures ban an address in firewalld"
 journal_failures 3 198.51.100.7
 wait_until 10 has_entry 198.51.100.7 || fail "198.51.100.7 not in firewalld"
-sandbox_nft list set inet firewalld banjo4 | grep -q 198.51.100.7 || fail "198.51.100.7 not in the nft set"
+sandbox_nft list set inet "$(sandbox_nft_table)" banjo4 | grep -q 198.51.100.7 || fail "198.51.100.7 not in the nft set"
 
 echo "2. two failures do not"
 journal_failures 2 198.51.100.8
@@ -83,7 +83,7 @@ echo "9. ListJails and the counters"
 manager ListJails | grep -q '"sshd" "/org/banjo1/jail/sshd" true' || fail "ListJails: $(manager ListJails)"
 [[ $(manager_property EntriesProcessed) -gt 0 ]] || fail "EntriesProcessed is 0"
 [[ $(manager_property FailuresFound) -ge 8 ]] || fail "FailuresFound: $(manager_property FailuresFound)"
-[[ $(manager_property Backend) == firewalld ]] || fail "Backend"
+[[ $(manager_property Backend) == "$BANJO_TEST_BACKEND" ]] || fail "Backend"
 [[ $(manager_property BackendState) == ready ]] || fail "BackendState"
 
 banjod_stop TERM

@@ -7,7 +7,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_with_firewalld
+sandbox_with_backend
 banjod_prepare_sshd
 banjod_start
 journal_failures 3 198.51.100.30

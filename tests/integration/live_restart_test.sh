@@ -8,7 +8,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_with_firewalld
+sandbox_with_backend
 banjod_prepare_sshd
 banjod_start
 
@@ -26,16 +26,16 @@ journal_failures 3 "${attackers[@]:400:400}"
 wait_until 30 bash -c '[[ $(busctl --system get-property org.banjo1 /org/banjo1 org.banjo1.Manager ActiveBans) == "u 400" ]]' \
     || fail "the first part of the burst did not ban 400"
 banjod_stop KILL
-echo "   killed with $(firewalld_addresses | wc -l) addresses in firewalld"
+echo "   killed with $(firewall_addresses | wc -l) addresses in firewalld"
 journal_failures 1 "${attackers[@]:0:400}"
 banjod_start
 all_banned() { [[ $(banned_addresses sshd | wc -l) -eq 800 ]]; }
 wait_until 60 all_banned || fail "after the restart $(banned_addresses sshd | wc -l) of 800 attackers are banned"
 diff <(banned_addresses sshd) "$BANJOD_DIR/expected" >/dev/null || fail "banned set differs from the attackers"
 [[ $(manager ListBans s sshd | grep -o '"198\.51\.[0-9.]*"' | sort | uniq -d | wc -l) -eq 0 ]] || fail "duplicate bans"
-all_applied() { [[ $(firewalld_addresses | wc -l) -eq 800 ]]; }
-wait_until 30 all_applied || fail "firewalld holds $(firewalld_addresses | wc -l) entries, not 800"
-diff <(firewalld_addresses) "$BANJOD_DIR/expected" >/dev/null || fail "firewalld's set differs"
+all_applied() { [[ $(firewall_addresses | wc -l) -eq 800 ]]; }
+wait_until 30 all_applied || fail "firewalld holds $(firewall_addresses | wc -l) entries, not 800"
+diff <(firewall_addresses) "$BANJOD_DIR/expected" >/dev/null || fail "firewalld's set differs"
 
 echo "2. a clean restart restores the bans, decides nothing new"
 total_before=$(manager_property TotalBans)
@@ -45,7 +45,7 @@ banjod_start
 manager ListBans s sshd | grep -q '"restored"' || fail "restored bans are not marked restored"
 sleep 2
 [[ $(manager_property TotalBans) -eq 0 ]] || fail "the restart decided $(manager_property TotalBans) new bans (before: $total_before)"
-[[ $(firewalld_addresses | wc -l) -eq 800 ]] || fail "firewalld lost entries over a clean restart"
+[[ $(firewall_addresses | wc -l) -eq 800 ]] || fail "firewalld lost entries over a clean restart"
 
 echo "3. a ban that ends while banjod is down is gone after the restart"
 manager Ban sst sshd 203.0.113.50 2000000 >/dev/null || fail "Ban"

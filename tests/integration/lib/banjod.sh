@@ -3,7 +3,9 @@
 # Running banjod for real in the integration sandbox (source sandbox.sh first): a config of
 # its own, a journal directory it follows, a state directory, the private bus.
 #
-#   sandbox_with_firewalld               # sandbox_start + firewalld; exits 77 when it cannot run
+#   sandbox_with_backend                 # sandbox_start + the firewall of $BANJO_TEST_BACKEND:
+#                                        # firewalld (default), or nftables (banjod then runs
+#                                        # inside the namespace); exits 77 when it cannot run
 #   banjod_prepare <<'TOML' ... TOML     # banjo.toml text; filter.d/ gets the shipped filters
 #   banjod_prepare_sshd                  # the usual: one sshd jail, maxretry 3, bantime 1h
 #   journal_failures COUNT ADDRESS...    # appends COUNT sshd failures per address, stamped now
@@ -35,6 +37,15 @@ sandbox_with_firewalld() {
     sandbox_require || exit 77
     sandbox_start
     sandbox_firewalld_start --with-banjo
+}
+
+sandbox_with_backend() {
+    if [[ $BANJO_TEST_BACKEND == nftables ]]; then
+        sandbox_require || exit 77
+        sandbox_start
+    else
+        sandbox_with_firewalld
+    fi
 }
 
 banjod_prepare_sshd() {
@@ -82,8 +93,18 @@ journal_failures() {   # COUNT ADDRESS...
 
 banjod_on_bus() { busctl --system status org.banjo1 >/dev/null 2>&1; }
 
+# The nftables backend writes the ruleset of the network namespace it runs in: the sandbox's,
+# never the host's. `ip netns exec` execs banjod itself, so $! is banjod's PID either way.
+banjod_command() {
+    if [[ $BANJO_TEST_BACKEND == nftables ]]; then
+        echo ip netns exec "$BANJO_NETNS" "$BANJOD" --backend nftables
+    else
+        echo "$BANJOD"
+    fi
+}
+
 banjod_start() {
-    "$BANJOD" --config "$BANJOD_DIR/etc/banjo.toml" --state-dir "$BANJOD_DIR/state" \
+    $(banjod_command) --config "$BANJOD_DIR/etc/banjo.toml" --state-dir "$BANJOD_DIR/state" \
         --journal-directory "$BANJOD_DIR/journal" "$@" >>"$BANJOD_DIR/banjod.log" 2>&1 &
     BANJOD_PID=$!
     sandbox_remember "$BANJOD_PID" banjod
@@ -118,10 +139,11 @@ for row in json.load(sys.stdin)["data"][0]:
     print(row[1])' | sort
 }
 
-# firewalld's entries of both banjo ipsets, one per line, sorted.
-firewalld_addresses() {
-    { sandbox_entries banjo4; sandbox_entries banjo6; } | sort
+# The firewall's entries of both all-ports ban sets (firewalld ipsets or nft sets), one per
+# line, sorted.
+firewall_addresses() {
+    { sandbox_set_entries banjo4; sandbox_set_entries banjo6; } | sort
 }
 
-has_entry() { firewalld_addresses | grep -qx "$1"; }
-lacks_entry() { ! firewalld_addresses | grep -qx "$1"; }
+has_entry() { sandbox_banned "$1"; }
+lacks_entry() { ! sandbox_banned "$1"; }

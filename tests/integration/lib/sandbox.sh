@@ -15,6 +15,12 @@
 #   sandbox.sh firewalld-start [--empty|--with-banjo] | firewalld-stop | firewalld-kill
 #             | firewalld-wait | nft ARGS... | entries IPSET | call METHOD-ARGS...
 #             | monitor-start FILE | monitor-stop       # record calls to firewalld's ipset interface
+#             | banned ADDRESS [JAIL] | set-entries SET
+# Backend-neutral questions (BANJO_TEST_BACKEND=firewalld, the default, or nftables):
+#   sandbox_set_entries SET              # the addresses a banjo set holds (firewalld ipset or
+#                                        # nft set in table inet banjo), one per line
+#   sandbox_banned ADDRESS [JAIL]        # is ADDRESS in the firewall's ban set (of port-limited JAIL)
+#   sandbox_wait_banned SECONDS ADDRESS [JAIL]   # until it is (polls; fails when the time is up)
 # Exported for the test: DBUS_SYSTEM_BUS_ADDRESS, BANJO_SANDBOX_DIR, BANJO_NETNS.
 # BANJO_SANDBOX_KEEP=1 keeps the directory (logs, firewalld config) after cleanup.
 #
@@ -247,6 +253,49 @@ sandbox_entries() {   # IPSET: its runtime entries, one per line
     done
 }
 
+BANJO_TEST_BACKEND=${BANJO_TEST_BACKEND:-firewalld}
+export BANJO_TEST_BACKEND
+
+# The elements of one set in table inet banjo, one address or network per line.
+sandbox_nft_set_entries() {   # SET
+    sandbox_nft -j list set inet banjo "$1" 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+for item in json.load(sys.stdin)["nftables"]:
+    for e in item.get("set", {}).get("elem", []):
+        v = e["elem"]["val"] if isinstance(e, dict) and "elem" in e else e
+        if isinstance(v, dict) and "prefix" in v:
+            v = "%s/%d" % (v["prefix"]["addr"], v["prefix"]["len"])
+        print(v)'
+}
+
+sandbox_nft_table() {   # the nft table that holds the ban sets
+    [[ $BANJO_TEST_BACKEND == nftables ]] && echo banjo || echo firewalld
+}
+
+sandbox_set_entries() {   # SET: banjo4, banjo6, banjo-JAIL4...
+    if [[ $BANJO_TEST_BACKEND == nftables ]]; then
+        sandbox_nft_set_entries "$1"
+    else
+        sandbox_entries "$1"
+    fi
+}
+
+sandbox_banned() {   # ADDRESS [JAIL]: JAIL names a port-limited jail's own sets
+    local set=banjo
+    [[ -n ${2:-} ]] && set=banjo-$2
+    [[ $1 == *:* ]] && set+=6 || set+=4
+    sandbox_set_entries "$set" | grep -qxF "$1"
+}
+
+sandbox_wait_banned() {   # SECONDS ADDRESS [JAIL]
+    local deadline=$((SECONDS + $1))
+    shift
+    until sandbox_banned "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.1
+    done
+}
+
 # Records every call to firewalld's ipset interface (busctl monitor) into FILE, so a test can
 # count what a client really sent. One monitor at a time.
 sandbox_monitor_start() {   # FILE
@@ -314,6 +363,8 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     firewalld-wait) sandbox_firewalld_wait "$@" ;;
     nft) sandbox_nft "$@" ;;
     entries) sandbox_entries "$@" ;;
+    set-entries) sandbox_set_entries "$@" ;;
+    banned) sandbox_banned "$@" ;;
     call) sandbox_call "$@" ;;
     monitor-start) sandbox_monitor_start "$@" ;;
     monitor-stop) sandbox_monitor_stop ;;

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Bans in a table of banjo's own, `inet banjo` (layout: nftables_ruleset.hpp), for hosts
+// without firewalld and for ban sets firewalld cannot hold. Sets, chains and rules are written
+// through libnftables; elements through nf_tables netlink directly, every change of one loop
+// iteration in one transaction, with a kernel timeout so a ban ends even while banjod is down.
+// The backend keeps what it wants and what the kernel holds (nftables_elements.hpp) and only
+// sends the difference: at start it dumps the sets and reconciles, never flushes. It listens
+// to nf_tables notifications: when another process deletes or changes the table (`nft flush
+// ruleset`, nftables.service restarting), it is rebuilt at once and the journal says who did
+// it. firewalld never touches a foreign table, so both can run side by side.
+// Needs CAP_NET_ADMIN; without it the state is degraded and bans wait. One thread.
+#pragma once
+
+#include "firewall/backend.hpp"
+#include "firewall/nftables_elements.hpp"
+#include "firewall/nftables_ruleset.hpp"
+#include "lib/sd/event.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace banjo {
+
+namespace nft {
+class NetlinkClient;
+class Monitor;
+class Ruleset;
+struct Event;
+}  // namespace nft
+
+struct NftablesOptions {
+    LogSink log = default_log_sink();
+    std::function<Usec()> clock;   // wall clock (realtime); default: the system's
+    // Transactions larger than this are split (each must fit one sendmsg).
+    std::size_t max_transaction_bytes = 8u << 20;
+};
+
+class NftablesBackend final : public Backend {
+public:
+    NftablesBackend(sd::Event& loop, NftablesOptions options = {});
+    ~NftablesBackend() override;
+    NftablesBackend(const NftablesBackend&) = delete;
+    NftablesBackend& operator=(const NftablesBackend&) = delete;
+
+    std::string_view name() const override { return "nftables"; }
+    BackendState state() const override { return state_; }
+    std::string state_detail() const override { return detail_; }
+    void add(const BanTarget& target) override;
+    void remove(const BanTarget& target) override;
+    void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override;
+
+    struct Counters {
+        std::uint64_t transactions = 0, failed_transactions = 0;
+        std::uint64_t elements_added = 0, elements_removed = 0;
+        std::uint64_t schema_writes = 0, dumps = 0;
+        std::uint64_t restores = 0;   // times another process changed the table and banjo rebuilt it
+    };
+    const Counters& counters() const { return counters_; }
+    // Nothing scheduled: the kernel holds what the backend wants (or it is waiting to retry).
+    bool idle() const;
+
+private:
+    struct Set {
+        NftablesSet spec;
+        SetPlan plan;
+        bool in_kernel = false;
+    };
+
+    Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports);
+    void schedule_flush();
+    void flush();
+    bool connect();
+    void write_schema();
+    void read_kernel();
+    void apply_changes();
+    void on_monitor();
+    void on_event(const nft::Event& e);
+    void failed(BackendState state, const std::string& detail);
+    void update_state(BackendState state, std::string detail);
+    void log(int priority, const std::string& message) const;
+    Usec now() const;
+
+    sd::Event& loop_;
+    NftablesOptions options_;
+    std::unique_ptr<nft::NetlinkClient> netlink_;
+    std::unique_ptr<nft::Ruleset> ruleset_;
+    std::unique_ptr<nft::Monitor> monitor_;
+    sd::EventSource monitor_source_, flush_timer_, retry_timer_;
+
+    std::map<std::string, Set> sets_;                        // by set name
+    std::map<std::string, std::string> jail_problems_;       // jail -> ports nft cannot match
+    bool schema_dirty_ = true;    // sets/rules to (re)write
+    bool kernel_unknown_ = true;  // dump the sets before the next diff
+    bool touched_ = false;        // events on our table seen since the last NEWGEN
+    std::string changed_by_;      // who changed the table, until the rebuild is logged
+    std::chrono::seconds backoff_{1};
+    BackendState state_ = BackendState::unavailable;
+    std::string detail_ = "connecting to nf_tables";
+    Counters counters_;
+};
+
+}  // namespace banjo

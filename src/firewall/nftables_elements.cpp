@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "firewall/nftables_elements.hpp"
+
+#include <algorithm>
+
+namespace banjo {
+
+namespace {
+
+std::size_t key_bytes(Family f) { return f == Family::ipv4 ? 4 : 16; }
+
+std::vector<std::uint8_t> key_of(const Address& a) {
+    const auto& b = a.bytes();
+    return {b.begin(), b.begin() + static_cast<std::ptrdiff_t>(key_bytes(a.family()))};
+}
+
+// key + 2^(bits - prefix_len); false when that overflows past the last address.
+bool end_key(const Cidr& c, std::vector<std::uint8_t>& key) {
+    key = key_of(c.network);
+    if (c.prefix_len == 0) return false;
+    std::size_t bit = c.prefix_len - 1;   // the lowest bit of the prefix gets the carry
+    for (std::size_t i = bit / 8 + 1; i-- > 0;) {
+        const unsigned add = i == bit / 8 ? (1u << (7 - bit % 8)) : 1u;
+        const unsigned sum = key[i] + add;
+        key[i] = static_cast<std::uint8_t>(sum);
+        if (sum < 256) return true;
+    }
+    return false;
+}
+
+Address address_of(Family family, const std::vector<std::uint8_t>& key) {
+    std::array<std::uint8_t, 16> bytes{};
+    std::copy_n(key.begin(), std::min(key.size(), bytes.size()), bytes.begin());
+    return family == Family::ipv4 ? Address::ipv4((std::uint32_t(bytes[0]) << 24) | (std::uint32_t(bytes[1]) << 16) |
+                                                  (std::uint32_t(bytes[2]) << 8) | bytes[3])
+                                  : Address::ipv6(bytes);
+}
+
+// The network [start, end) spans, if it is exactly one.
+std::optional<Cidr> network_of(Family family, const std::vector<std::uint8_t>& start,
+                               const std::vector<std::uint8_t>* end) {
+    const std::size_t bits = key_bytes(family) * 8;
+    // Longest first: single addresses, the usual case, are found at once.
+    for (std::size_t len = bits + 1; len-- > 0;) {
+        auto c = Cidr::make(address_of(family, start), static_cast<unsigned>(len));
+        if (!c || key_of(c->network) != start) continue;
+        std::vector<std::uint8_t> e;
+        const bool has_end = end_key(*c, e);
+        if (!end && !has_end) return c;
+        if (end && has_end && e == *end) return c;
+    }
+    return std::nullopt;
+}
+
+Usec expiry_of(const nft::SetElement& e, Usec now) {
+    if (!e.timeout_ms) return infinite_usec;
+    return now + Usec(static_cast<std::int64_t>(e.expires_ms.value_or(0)) * 1000);
+}
+
+// The kernel's end for a ban ending at `expires`, as set by take_changes.
+Usec kernel_expiry(Usec expires, Usec now) {
+    if (expires == infinite_usec || expires - now > longest_kernel_timeout) return infinite_usec;
+    return expires + expiry_slack;
+}
+
+bool same_expiry(Usec a, Usec b) {
+    if (a == infinite_usec || b == infinite_usec) return a == b;
+    return (a > b ? a - b : b - a) <= expiry_tolerance;
+}
+
+}  // namespace
+
+std::vector<nft::SetElement> interval_elements(const Cidr& network, std::optional<std::uint64_t> timeout_ms) {
+    std::vector<nft::SetElement> out;
+    out.push_back(nft::SetElement{key_of(network.network), false, timeout_ms, std::nullopt});
+    std::vector<std::uint8_t> end;
+    if (end_key(network, end)) out.push_back(nft::SetElement{std::move(end), true, timeout_ms, std::nullopt});
+    return out;
+}
+
+KernelContents read_interval_elements(Family family, const std::vector<nft::SetElement>& elements, Usec now) {
+    std::vector<const nft::SetElement*> sorted;
+    for (const auto& e : elements)
+        if (e.key.size() == key_bytes(family)) sorted.push_back(&e);
+    // Adjacent networks share a key: the end of one sorts before the start of the next.
+    std::sort(sorted.begin(), sorted.end(), [](const nft::SetElement* a, const nft::SetElement* b) {
+        if (a->key != b->key) return a->key < b->key;
+        return a->interval_end && !b->interval_end;
+    });
+    KernelContents out;
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        const nft::SetElement& start = *sorted[i];
+        if (start.interval_end) continue;   // an end without its start (nft writes one at 0)
+        const nft::SetElement* end = i + 1 < sorted.size() && sorted[i + 1]->interval_end ? sorted[i + 1] : nullptr;
+        if (end) ++i;
+        if (auto c = network_of(family, start.key, end ? &end->key : nullptr)) {
+            out.networks[*c] = expiry_of(start, now);
+            continue;
+        }
+        std::vector<nft::SetElement> raw{start};
+        if (end) raw.push_back(*end);
+        for (auto& e : raw) e.timeout_ms.reset(), e.expires_ms.reset();
+        out.strays.push_back(std::move(raw));
+    }
+    return out;
+}
+
+void SetPlan::want(const Cidr& network, const std::string& owner, Usec expires) {
+    wanted_[network][owner] = expires;
+    dirty_.insert(network);
+}
+
+void SetPlan::unwant(const Cidr& network, const std::string& owner) {
+    auto it = wanted_.find(network);
+    if (it == wanted_.end()) return;
+    it->second.erase(owner);
+    if (it->second.empty()) wanted_.erase(it);
+    dirty_.insert(network);
+}
+
+void SetPlan::kernel_holds(KernelContents contents) {
+    kernel_ = std::move(contents.networks);
+    strays_ = std::move(contents.strays);
+    for (const auto& [c, e] : kernel_) dirty_.insert(c);
+    for (const auto& [c, owners] : wanted_) dirty_.insert(c);
+}
+
+void SetPlan::kernel_lost() { kernel_holds({}); }
+
+SetPlan::Changes SetPlan::take_changes(Usec now) {
+    Changes out;
+    auto remove = [&](const Cidr& c) {
+        auto e = interval_elements(c, std::nullopt);
+        out.remove.insert(out.remove.end(), e.begin(), e.end());
+        ++out.removed;
+    };
+    auto add = [&](const Cidr& c, Usec kernel_end) {
+        std::optional<std::uint64_t> timeout_ms;
+        if (kernel_end != infinite_usec)
+            timeout_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(1, (kernel_end - now).count() / 1000 + 1));
+        auto e = interval_elements(c, timeout_ms);
+        out.add.insert(out.add.end(), e.begin(), e.end());
+        ++out.added;
+        kernel_[c] = kernel_end;
+    };
+    for (auto& stray : strays_) out.remove.insert(out.remove.end(), stray.begin(), stray.end());
+    out.removed += strays_.size();
+    strays_.clear();
+    for (const Cidr& c : dirty_) {
+        std::optional<Usec> wanted;
+        if (auto w = wanted_.find(c); w != wanted_.end())
+            for (const auto& [owner, expires] : w->second) wanted = std::max(wanted.value_or(Usec::min()), expires);
+        std::optional<Usec> held;
+        if (auto k = kernel_.find(c); k != kernel_.end()) {
+            // Past its end the kernel treats an element as gone: deleting it would fail.
+            if (k->second > now) held = k->second;
+            else kernel_.erase(k);
+        }
+        if (wanted && *wanted <= now) wanted.reset();   // expired bans are not written
+        if (!wanted) {
+            if (held) {
+                remove(c);
+                kernel_.erase(c);
+            }
+            continue;
+        }
+        const Usec kernel_end = kernel_expiry(*wanted, now);
+        if (held && same_expiry(*held, kernel_end)) continue;
+        if (held) remove(c);
+        add(c, kernel_end);
+    }
+    dirty_.clear();
+    return out;
+}
+
+}  // namespace banjo

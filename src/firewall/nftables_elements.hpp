@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One nftables set as banjo wants it and as the kernel holds it, and the difference between
+// the two. Elements are networks (a single address is a /32 or /128), so a prefix ban is one
+// element of the interval set. The kernel copy of a ban carries a timeout that ends
+// `expiry_slack` after the ban: while banjod runs it lifts the ban itself (and says so), the
+// kernel only when banjod is not there to. Pure: no I/O, times passed in.
+#pragma once
+
+#include "core/cidr.hpp"
+#include "core/duration.hpp"
+#include "lib/nft/set_messages.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace banjo {
+
+inline constexpr Usec expiry_slack{2'000'000};
+// Two expiries closer than this are the same (a dump reports milliseconds left, not the end).
+inline constexpr Usec expiry_tolerance{1'000'000};
+// Longer timeouts are given to the kernel as none at all (permanent).
+inline constexpr Usec longest_kernel_timeout{Usec(std::chrono::hours(24 * 365 * 10))};
+
+// The interval set elements that hold `network` (its start, and the end flag past it unless
+// it runs to the last address), each with the timeout given.
+std::vector<nft::SetElement> interval_elements(const Cidr& network, std::optional<std::uint64_t> timeout_ms);
+
+// What a set dump says, back as networks. Ranges that are not one network (someone else's
+// elements) come back as their raw elements, to be deleted as they are.
+struct KernelContents {
+    std::map<Cidr, Usec> networks;   // with their kernel expiry (infinite_usec: no timeout)
+    std::vector<std::vector<nft::SetElement>> strays;
+};
+KernelContents read_interval_elements(Family family, const std::vector<nft::SetElement>& elements, Usec now);
+
+class SetPlan {
+public:
+    // `owner` is a jail: a network stays as long as one owner wants it, until the latest expiry.
+    void want(const Cidr& network, const std::string& owner, Usec expires);
+    void unwant(const Cidr& network, const std::string& owner);
+    // The kernel's contents as a dump showed them: every element is compared at the next diff.
+    void kernel_holds(KernelContents contents);
+    // The set was (re)created empty.
+    void kernel_lost();
+
+    bool dirty() const noexcept { return !dirty_.empty() || !strays_.empty(); }
+    std::size_t wanted() const noexcept { return wanted_.size(); }
+    std::size_t in_kernel() const noexcept { return kernel_.size(); }
+
+    struct Changes {
+        std::vector<nft::SetElement> remove, add;
+        std::size_t removed = 0, added = 0;   // networks (elements come in pairs)
+    };
+    // What to send to make the kernel agree; assumes it will be applied (on failure, dump again
+    // and call kernel_holds).
+    Changes take_changes(Usec now);
+
+private:
+    std::map<Cidr, std::map<std::string, Usec>> wanted_;
+    std::map<Cidr, Usec> kernel_;
+    std::set<Cidr> dirty_;
+    std::vector<std::vector<nft::SetElement>> strays_;
+};
+
+}  // namespace banjo

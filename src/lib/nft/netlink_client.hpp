@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Talks nf_tables netlink on a socket of its own: applies element batches and dumps sets.
+// Both are synchronous and short: the kernel handles a batch inside sendmsg and has every
+// answer queued when it returns, and a dump of even 100k elements takes tens of ms. Errors
+// of the socket throw std::system_error; the kernel's verdict on a batch is returned.
+#pragma once
+
+#include "lib/mnl/netlink_socket.hpp"
+#include "lib/nft/set_messages.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace banjo::nft {
+
+class NetlinkClient {
+public:
+    NetlinkClient();
+
+    std::uint32_t take_seq(std::uint32_t count = 1) noexcept;
+
+    // 0 when the kernel took the whole batch, else the errno of the first message it refused
+    // (the transaction is then rolled back).
+    int apply(Batch& batch);
+
+    // nullopt: the set (or its table) does not exist.
+    std::optional<std::vector<SetElement>> set_elements(int family, const std::string& table, const std::string& set);
+    std::optional<std::vector<SetInfo>> sets(int family, const std::string& table);
+
+private:
+    // Sends a dump request and calls `each` per message; nullopt when the kernel said ENOENT.
+    std::optional<bool> dump(const std::vector<char>& request, std::uint32_t seq,
+                             const std::function<void(const struct nlmsghdr*)>& each);
+
+    mnl::NetlinkSocket socket_;
+    std::uint32_t seq_;
+    std::vector<char> receive_buffer_;
+};
+
+}  // namespace banjo::nft
