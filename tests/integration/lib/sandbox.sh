@@ -21,6 +21,8 @@
 #                                        # nft set in table inet banjo), one per line
 #   sandbox_banned ADDRESS [JAIL]        # is ADDRESS in the firewall's ban set (of port-limited JAIL)
 #   sandbox_wait_banned SECONDS ADDRESS [JAIL]   # until it is (polls; fails when the time is up)
+# Real packets: an attacker namespace joined to the sandbox's by a veth pair (addresses below):
+#   sandbox_attacker_start; sandbox_listen PORT; sandbox_can_connect ADDRESS PORT
 # Exported for the test: DBUS_SYSTEM_BUS_ADDRESS, BANJO_SANDBOX_DIR, BANJO_NETNS.
 # BANJO_SANDBOX_KEEP=1 keeps the directory (logs, firewalld config) after cleanup.
 #
@@ -296,6 +298,60 @@ sandbox_wait_banned() {   # SECONDS ADDRESS [JAIL]
     done
 }
 
+# Another namespace of the sandbox's, deleted at cleanup.
+sandbox_netns_add() {   # NAME
+    ip netns add "$1" || return 1
+    echo "$1" >>"$BANJO_SANDBOX_DIR/netns-extra"
+}
+
+# The attacker: namespace $BANJO_NETNS-att, 203.0.113.66/24 and 2001:db8:66::66/64, joined by a
+# veth pair to the sandbox namespace's 203.0.113.1 and 2001:db8:66::1 (interface bj-in).
+# Neither end is ever in the host's namespace.
+sandbox_attacker_start() {
+    BANJO_ATTACKER_NETNS=$BANJO_NETNS-att
+    export BANJO_ATTACKER_NETNS
+    sandbox_netns_add "$BANJO_ATTACKER_NETNS" || return 1
+    ip -n "$BANJO_NETNS" link add bj-in type veth peer name bj-att netns "$BANJO_ATTACKER_NETNS" || return 1
+    ip -n "$BANJO_NETNS" addr add 203.0.113.1/24 dev bj-in
+    ip -n "$BANJO_NETNS" addr add 2001:db8:66::1/64 dev bj-in nodad
+    ip -n "$BANJO_ATTACKER_NETNS" addr add 203.0.113.66/24 dev bj-att
+    ip -n "$BANJO_ATTACKER_NETNS" addr add 2001:db8:66::66/64 dev bj-att nodad
+    ip -n "$BANJO_ATTACKER_NETNS" link set lo up
+    ip -n "$BANJO_ATTACKER_NETNS" link set bj-att up
+    ip -n "$BANJO_NETNS" link set bj-in up
+    ip -n "$BANJO_ATTACKER_NETNS" route add default via 203.0.113.1
+    ip -n "$BANJO_ATTACKER_NETNS" -6 route add default via 2001:db8:66::1
+}
+
+# A TCP listener on every address of namespace NS (default: the sandbox's), IPv4 and IPv6,
+# that accepts and closes; waits until it listens.
+sandbox_listen() {   # PORT [NS]
+    local ns=${2:-$BANJO_NETNS} i
+    ip netns exec "$ns" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", int(sys.argv[1])))
+s.listen(64)
+while True:
+    c, _ = s.accept()
+    c.close()' "$1" </dev/null >/dev/null 2>&1 &
+    sandbox_remember $! listener
+    disown $!
+    for ((i = 0; i < 100; i++)); do
+        ip netns exec "$ns" ss -ltnH "sport = :$1" | grep -q . && return 0
+        sleep 0.05
+    done
+    sandbox_log "listener on port $1 did not start"
+    return 1
+}
+
+# Does a TCP connection from the attacker to ADDRESS:PORT succeed (within 3 s)?
+sandbox_can_connect() {   # ADDRESS PORT
+    ip netns exec "$BANJO_ATTACKER_NETNS" timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
 # Records every call to firewalld's ipset interface (busctl monitor) into FILE, so a test can
 # count what a client really sent. One monitor at a time.
 sandbox_monitor_start() {   # FILE
@@ -330,6 +386,10 @@ sandbox_cleanup() {
         read -r pid start label <<<"${lines[i]}"
         sandbox_stop_pid "$pid" "$start" TERM
     done
+    if [[ -s $BANJO_SANDBOX_DIR/netns-extra ]]; then
+        local extra
+        while read -r extra; do ip netns delete "$extra" 2>/dev/null; done <"$BANJO_SANDBOX_DIR/netns-extra"
+    fi
     if [[ -s $BANJO_SANDBOX_DIR/netns ]]; then
         ip netns delete "$(cat "$BANJO_SANDBOX_DIR/netns")" 2>/dev/null
     fi
