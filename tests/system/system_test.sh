@@ -8,6 +8,8 @@
 # text, systemctl reload (and a reload with a broken config), systemctl restart keeping the ban,
 # Unban over D-Bus restoring the connection, polkit (the real polkitd) for callers that are not
 # root, bus activation and banjo-metrics.socket, the watchdog, and no crash or restart throughout.
+# Then once more with backend = "nftables" and firewalld masked: the attack is banned in table
+# inet banjo and blocked, and the ban holds while banjo is stopped and after a restart.
 #
 # Usage: system_test.sh BANJOD|BUILD_DIR SOURCE_ROOT
 #   BANJOD: the banjod of a meson build dir (the build dir is found above it). The build must
@@ -537,6 +539,50 @@ sleep 7
 [[ $(ct systemctl show -P WatchdogTimestampMonotonic banjo) -gt $(ct systemctl show -P ExecMainStartTimestampMonotonic banjo) ]] ||
     fail "systemd saw no watchdog ping from banjod"
 log "watchdog: banjod pings systemd (WatchdogSec=3s for 7 s)"
+
+# --- backend = "nftables", no firewalld: the same attack, banned in table inet banjo ---------------
+# The booted container is reused: firewalld stopped and masked (its table goes with it), the
+# configuration switched, banjo restarted.
+nftables_pass() {
+    ct systemctl stop banjo || fail "systemctl stop banjo"
+    ct systemctl mask --now firewalld >/dev/null 2>&1 || fail "systemctl mask --now firewalld"
+    [[ $(ct systemctl is-active firewalld) != active ]] || fail "firewalld still running"
+    ct nft list tables | grep -q firewalld && fail "firewalld's table outlived firewalld"
+    sed -i 's/^backend = .*/backend = "nftables"/' "$ROOT/etc/banjo/banjo.toml"
+    grep -q '^backend = "nftables"' "$ROOT/etc/banjo/banjo.toml" || fail "switching banjo.toml to nftables"
+    ct systemctl start banjo || fail "systemctl start banjo with backend nftables"
+    [[ $(property Backend) == 's "nftables"' ]] || fail "Backend is $(property Backend), not nftables"
+    wait_until 20 backend_is ready ||
+        fail "nftables backend $(property BackendState): $(ct journalctl -u banjo -p warning -o cat --no-pager | tail -3)"
+    tcp_open "$CT4" 22 || fail "no firewall, no ban, yet $CT4:22 is unreachable"
+
+    banned && fail "$HOST4 is banned before the second attack"
+    for ((n = 1; n <= MAXRETRY; n++)); do
+        out=$(attack)
+        [[ $out == *"Permission denied"* ]] || fail "login attempt $n (nftables) was not refused by sshd: $out"
+    done
+    wait_until 10 banned || fail "$HOST4 not banned with backend nftables: $(manager ListBans s sshd)"
+    in_nft_set() { ct nft list set inet banjo banjo4 | grep -q "$HOST4 timeout"; }
+    wait_until 10 in_nft_set || fail "$HOST4 not in set inet banjo banjo4: $(ct nft list table inet banjo)"
+    tcp_open "$CT4" 22 && fail "the banned attacker connects with backend nftables"
+    tcp_open "$CT6" 22 || fail "IPv6 from the host (not banned) no longer reaches sshd (nftables)"
+    log "nftables: banned after $MAXRETRY failed logins, $HOST4 in inet banjo banjo4 (with its timeout), port 22 closed to it"
+
+    ct systemctl stop banjo || fail "systemctl stop banjo (nftables)"
+    in_nft_set || fail "the ban left the kernel when banjod stopped"
+    tcp_open "$CT4" 22 && fail "the attacker connects while banjod is stopped"
+    ct systemctl restart banjo || fail "systemctl restart banjo (nftables)"
+    wait_until 20 backend_is ready || fail "BackendState $(property BackendState) after restart (nftables)"
+    [[ $(manager ListBans s sshd) == *"\"sshd\" \"$HOST4\" "*'"restored"'* ]] || fail "the ban was not restored (nftables)"
+    in_nft_set || fail "$HOST4 not in banjo4 after systemctl restart banjo"
+    tcp_open "$CT4" 22 && fail "the attacker connects after systemctl restart banjo (nftables)"
+    log "nftables: the ban stays in the kernel while banjod is stopped and after systemctl restart banjo"
+
+    [[ $(manager Unban ss "" "$HOST4") == "u 1" ]] || fail "Unban (nftables)"
+    wait_until 10 tcp_open "$CT4" 22 || fail "no connection after Unban (nftables)"
+    log "nftables: Unban opens port 22 again"
+}
+nftables_pass
 
 # --- banjod's health under the unit's hardening over the whole run -------------------------------
 journal=$(ct journalctl -u banjo -o cat --no-pager)
