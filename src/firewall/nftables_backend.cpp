@@ -161,7 +161,8 @@ void NftablesBackend::flush() {
 void NftablesBackend::write_schema() {
     const auto existing = netlink_->sets(nft::family_inet, nftables_table).value_or(std::vector<nft::SetInfo>{});
     std::set<std::string> existing_names;
-    for (const auto& s : existing) existing_names.insert(s.name);
+    for (const auto& s : existing)
+        if (!s.anonymous) existing_names.insert(s.name);
     std::vector<NftablesSet> specs;
     for (const auto& [name, set] : sets_) specs.push_back(set.spec);
     std::vector<std::string> stale;
@@ -239,13 +240,16 @@ void NftablesBackend::apply_changes() {
             on_applied(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
     }
     if (!changed_by_.empty()) {
-        if (added + removed > 0) {
+        // A rebuild after a change by a known process always counts (a flushed chain changes
+        // no element); after lost notifications only if something was missing.
+        if (change_seen_ || added + removed > 0) {
             ++counters_.restores;
             log(LOG_WARNING, "nftables: table inet banjo was changed by " + changed_by_ + "; put it back (" +
                                  std::to_string(added) + " bans re-added, " + std::to_string(removed) +
                                  " foreign elements removed)");
         }
         changed_by_.clear();
+        change_seen_ = false;
     }
     backoff_ = std::chrono::seconds(1);
     std::string detail;
@@ -280,6 +284,7 @@ void NftablesBackend::on_event(const nft::Event& e) {
     if (touched_ && e.process_id != static_cast<std::uint32_t>(getpid())) {
         changed_by_ = (e.process_name.empty() ? std::string("process") : e.process_name) + " (pid " +
                       std::to_string(e.process_id) + ")";
+        change_seen_ = true;
         schema_dirty_ = true;
         kernel_unknown_ = true;
         log(LOG_INFO, "nftables: table inet banjo changed by " + changed_by_ + "; checking it");

@@ -97,6 +97,7 @@ private:
     bool kernel_unknown_ = true;  // dump the sets before the next diff
     bool touched_ = false;        // events on our table seen since the last NEWGEN
     std::string changed_by_;      // who changed the table, until the rebuild is logged
+    bool change_seen_ = false;    // ... and it was seen (not guessed from lost notifications)
     std::chrono::seconds backoff_{1};
     BackendState state_ = BackendState::unavailable;
     std::string detail_ = "connecting to nf_tables";

@@ -74,7 +74,7 @@ std::vector<nft::SetElement> interval_elements(const Cidr& network, std::optiona
     std::vector<nft::SetElement> out;
     out.push_back(nft::SetElement{key_of(network.network), false, timeout_ms, std::nullopt});
     std::vector<std::uint8_t> end;
-    if (end_key(network, end)) out.push_back(nft::SetElement{std::move(end), true, timeout_ms, std::nullopt});
+    if (end_key(network, end)) out.push_back(nft::SetElement{std::move(end), true, std::nullopt, std::nullopt});
     return out;
 }
 

@@ -45,13 +45,16 @@ std::string set_ref(const NftablesSet& s) {
     return std::string(s.family == Family::ipv4 ? "ip saddr @" : "ip6 saddr @") + s.name;
 }
 
+std::string port_text(const PortRange& r) {
+    return r.last == r.first ? std::to_string(r.first) : std::to_string(r.first) + "-" + std::to_string(r.last);
+}
+
 std::string port_list(const std::vector<PortRange>& ranges, const std::string& protocol) {
     std::string list;
     for (const PortRange& r : ranges) {
         if (r.protocol != protocol) continue;
         if (!list.empty()) list += ", ";
-        list += std::to_string(r.first);
-        if (r.last != r.first) list += "-" + std::to_string(r.last);
+        list += port_text(r);
     }
     return list;
 }
@@ -132,7 +135,11 @@ std::string nftables_schema(const std::vector<NftablesSet>& sets, const std::vec
             for (const std::string& v : verdicts(s.block, protocol)) {
                 const std::string match = set_ref(s) + " meta l4proto " + protocol;
                 text += rule + match + " th dport { " + list + " } " + v + "\n";
-                text += rule + match + " ct original proto-dst { " + list + " } " + v + "\n";
+                // One rule per range: nft 1.0.6 lists an inline set of conntrack ports as
+                // "0x50 [invalid type]" (it matches right, but reads wrong).
+                for (const PortRange& r : s.ports)
+                    if (r.protocol == protocol)
+                        text += rule + match + " ct original proto-dst " + port_text(r) + " " + v + "\n";
             }
         }
     }

@@ -547,7 +547,8 @@ nftables_pass() {
     ct systemctl stop banjo || fail "systemctl stop banjo"
     ct systemctl mask --now firewalld >/dev/null 2>&1 || fail "systemctl mask --now firewalld"
     [[ $(ct systemctl is-active firewalld) != active ]] || fail "firewalld still running"
-    ct nft list tables | grep -q firewalld && fail "firewalld's table outlived firewalld"
+    # CleanupOnExit=yes (Debian's default) removes firewalld's table; without it, remove it here.
+    ct nft list tables | grep -q 'inet firewalld' && { log "firewalld left its table: deleting it"; ct nft delete table inet firewalld; }
     sed -i 's/^backend = .*/backend = "nftables"/' "$ROOT/etc/banjo/banjo.toml"
     grep -q '^backend = "nftables"' "$ROOT/etc/banjo/banjo.toml" || fail "switching banjo.toml to nftables"
     ct systemctl start banjo || fail "systemctl start banjo with backend nftables"

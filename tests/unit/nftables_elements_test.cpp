@@ -28,6 +28,7 @@ TEST_CASE("a single address is an interval from itself to the next address") {
     CHECK(e[1].key == bytes({198, 51, 100, 8}));
     CHECK(e[1].interval_end);
     CHECK(e[0].timeout_ms == 5000u);
+    CHECK_FALSE(e[1].timeout_ms);   // the kernel refuses a timeout on an interval end
 }
 
 TEST_CASE("a prefix is one interval, its end carried across bytes") {

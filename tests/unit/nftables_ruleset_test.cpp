@@ -43,7 +43,7 @@ TEST_CASE("the schema creates table, sets, chains at the documented priority, an
     CHECK(has_line(s, "add rule inet banjo bans ip6 saddr @banjo6 drop"));
     // Forwarded (DNAT'd) traffic: the published port is only in the conntrack original tuple.
     CHECK(has_line(s, "add rule inet banjo bans ip saddr @banjo-sshd4 meta l4proto tcp th dport { 22 } drop"));
-    CHECK(has_line(s, "add rule inet banjo bans ip saddr @banjo-sshd4 meta l4proto tcp ct original proto-dst { 22 } drop"));
+    CHECK(has_line(s, "add rule inet banjo bans ip saddr @banjo-sshd4 meta l4proto tcp ct original proto-dst 22 drop"));
     CHECK(has_line(s, "delete set inet banjo banjo-old4"));
 }
 

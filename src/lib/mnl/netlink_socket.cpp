@@ -52,6 +52,11 @@ void NetlinkSocket::set_nonblocking() {
     if (flags < 0 || fcntl(fd(), F_SETFL, flags | O_NONBLOCK) < 0) fail("fcntl(O_NONBLOCK)");
 }
 
+void NetlinkSocket::cap_acknowledgements() {
+    int on = 1;
+    if (mnl_socket_setsockopt(socket_.get(), NETLINK_CAP_ACK, &on, sizeof on) < 0) fail("setsockopt(NETLINK_CAP_ACK)");
+}
+
 void NetlinkSocket::grow_send_buffer(std::size_t bytes) { grow(fd(), SO_SNDBUFFORCE, SO_SNDBUF, bytes); }
 
 void NetlinkSocket::grow_receive_buffer(std::size_t bytes) { grow(fd(), SO_RCVBUFFORCE, SO_RCVBUF, bytes); }

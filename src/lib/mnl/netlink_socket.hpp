@@ -26,6 +26,9 @@ public:
     // Multicast group to listen to (NFNLGRP_NFTABLES...).
     void join_group(unsigned group);
     void set_nonblocking();
+    // Error reports carry only the failed message's header, not all of it (NETLINK_CAP_ACK):
+    // a refused batch of large messages would otherwise overflow the receive buffer.
+    void cap_acknowledgements();
     // Grows the kernel buffers past the sysctl limits where the caller may (CAP_NET_ADMIN:
     // SO_*BUFFORCE), else as far as the limits allow. A batch must fit the send buffer whole.
     void grow_send_buffer(std::size_t bytes);

@@ -12,7 +12,10 @@
 namespace banjo::nft {
 
 NetlinkClient::NetlinkClient()
-    : socket_(NETLINK_NETFILTER), seq_(static_cast<std::uint32_t>(std::time(nullptr))) {}
+    : socket_(NETLINK_NETFILTER), seq_(static_cast<std::uint32_t>(std::time(nullptr))) {
+    socket_.cap_acknowledgements();
+    socket_.grow_receive_buffer(1u << 20);
+}
 
 std::uint32_t NetlinkClient::take_seq(std::uint32_t count) noexcept {
     std::uint32_t first = seq_;

@@ -50,7 +50,7 @@ void put_element(nlmsghdr* nlh, const SetElement& e) {
     mnl_attr_put(nlh, NFTA_DATA_VALUE, e.key.size(), e.key.data());
     mnl_attr_nest_end(nlh, key);
     if (e.interval_end) mnl_attr_put_u32(nlh, NFTA_SET_ELEM_FLAGS, htonl(NFT_SET_ELEM_INTERVAL_END));
-    if (e.timeout_ms) mnl_attr_put_u64(nlh, NFTA_SET_ELEM_TIMEOUT, htobe64(*e.timeout_ms));
+    if (e.timeout_ms && !e.interval_end) mnl_attr_put_u64(nlh, NFTA_SET_ELEM_TIMEOUT, htobe64(*e.timeout_ms));
     mnl_attr_nest_end(nlh, elem);
 }
 
@@ -182,6 +182,7 @@ std::optional<SetInfo> parse_set(const nlmsghdr* message) {
     SetInfo info;
     info.name = mnl_attr_get_str(a.at[NFTA_SET_NAME]);
     if (a.at[NFTA_SET_HANDLE]) info.handle = be64toh(mnl_attr_get_u64(a.at[NFTA_SET_HANDLE]));
+    if (a.at[NFTA_SET_FLAGS]) info.anonymous = (ntohl(mnl_attr_get_u32(a.at[NFTA_SET_FLAGS])) & NFT_SET_ANONYMOUS) != 0;
     return info;
 }
 

@@ -19,7 +19,8 @@ inline constexpr int family_inet = 1;   // NFPROTO_INET: tables that hold IPv4 a
 
 // One element as the kernel stores it. An interval set holds a range as two elements: its
 // first key, and the first key past its end flagged interval_end (absent when the range runs
-// to the family's last address).
+// to the family's last address). Only the first carries a timeout: the kernel refuses an end
+// element with one (EINVAL) and expires the pair by its start.
 struct SetElement {
     std::vector<std::uint8_t> key;   // network byte order
     bool interval_end = false;
@@ -66,6 +67,7 @@ void parse_set_elements(const nlmsghdr* message, std::vector<SetElement>& out);
 struct SetInfo {
     std::string name;
     std::uint64_t handle = 0;
+    bool anonymous = false;   // a rule's inline set ("{ 80, 443 }"), owned by that rule
 };
 // The set described by one NEWSET message of a dump.
 std::optional<SetInfo> parse_set(const nlmsghdr* message);
