@@ -143,6 +143,7 @@ bool NftablesBackend::connect() {
 void NftablesBackend::flush() {
     if (!connect()) return;
     try {
+        if (sets_unverified_ && !schema_dirty_ && !kernel_unknown_) check_sets();
         if (schema_dirty_ || kernel_unknown_) write_schema();
         if (kernel_unknown_) read_kernel();
         apply_changes();
@@ -172,89 +173,142 @@ void NftablesBackend::write_schema() {
     ++counters_.schema_writes;
     for (auto& [name, set] : sets_) {
         // Created empty just now (first start, or the table or set was deleted).
-        if (!existing_names.count(name)) set.plan.kernel_lost();
+        if (!existing_names.count(name)) {
+            const auto d = set.plan.kernel_lost(now());
+            if (view_trusted_) drift_.missing += d.missing;
+        }
         set.in_kernel = true;
     }
     if (!stale.empty()) log(LOG_INFO, "nftables: deleted sets no jail uses any more: " + join(stale));
+    set_handles_.clear();
+    for (const auto& s : netlink_->sets(nft::family_inet, nftables_table).value_or(std::vector<nft::SetInfo>{}))
+        if (!s.anonymous) set_handles_[s.name] = s.handle;
     schema_dirty_ = false;
+    sets_unverified_ = false;
 }
 
 void NftablesBackend::read_kernel() {
-    const Usec t = now();
     for (auto& [name, set] : sets_) {
         auto elements = netlink_->set_elements(nft::family_inet, nftables_table, name);
         ++counters_.dumps;
         if (!elements) {   // deleted since write_schema: write it again at once
-            set.plan.kernel_lost();
+            const auto d = set.plan.kernel_lost(now());
+            if (view_trusted_) drift_.missing += d.missing;
             schema_dirty_ = true;
             continue;
         }
-        set.plan.kernel_holds(read_interval_elements(set.spec.family, *elements, t));
+        // The kernel reports the time left as of the moment it wrote each element into the
+        // dump; reading the clock after the dump errs towards later ends, which the diff
+        // tolerates (a dump of 100k takes long enough on a busy machine to matter).
+        const auto d = set.plan.kernel_holds(read_interval_elements(set.spec.family, *elements, now()), now());
+        if (view_trusted_) {
+            drift_.missing += d.missing;
+            drift_.foreign += d.foreign;
+        }
     }
     kernel_unknown_ = false;
+    view_trusted_ = true;
     if (schema_dirty_) schedule_flush();
+}
+
+// Without notifications (lost, or off during a large transaction of ours) a deleted table or
+// set still shows: its handle is gone or new. Cheap: the table's set list, not its elements.
+void NftablesBackend::check_sets() {
+    sets_unverified_ = false;
+    std::map<std::string, std::uint64_t> now_handles;
+    for (const auto& s : netlink_->sets(nft::family_inet, nftables_table).value_or(std::vector<nft::SetInfo>{}))
+        if (!s.anonymous) now_handles[s.name] = s.handle;
+    if (now_handles == set_handles_) return;
+    if (changed_by_.empty()) changed_by_ = "a process unknown (while notifications were off or lost)";
+    schema_dirty_ = kernel_unknown_ = true;
 }
 
 void NftablesBackend::apply_changes() {
     const Usec t = now();
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::pair<const Set*, SetPlan::Changes>> changes;
-    std::size_t added = 0, removed = 0;
+    std::size_t added = 0, removed = 0, elements = 0;
     for (auto& [name, set] : sets_) {
         if (!set.plan.dirty()) continue;
         changes.emplace_back(&set, set.plan.take_changes(t));
         added += changes.back().second.added;
         removed += changes.back().second.removed;
+        elements += changes.back().second.add.size() + changes.back().second.remove.size();
     }
     if (added + removed > 0) {
-        // ~100 bytes per IPv6 element with its interval end: the chunk keeps a message batch
-        // well inside max_transaction_bytes.
-        const std::size_t chunk = std::max<std::size_t>(2, options_.max_transaction_bytes / 128);
-        std::unique_ptr<nft::Batch> batch;
-        auto send = [&] {
-            if (!batch || batch->empty()) return;
-            const int error = netlink_->apply(*batch);
-            batch.reset();
-            ++counters_.transactions;
-            if (error != 0) {
-                ++counters_.failed_transactions;
-                kernel_unknown_ = true;
-                throw std::system_error(error, std::generic_category(), "nf_tables transaction");
-            }
-        };
-        auto put = [&](const Set& set, const std::vector<nft::SetElement>& elements, bool add) {
-            in_chunks(elements, chunk, [&](const std::vector<nft::SetElement>& part) {
-                if (batch && batch->size() >= options_.max_transaction_bytes) send();
-                if (!batch) batch = std::make_unique<nft::Batch>(netlink_->take_seq(0));
-                if (add) batch->add_elements(nft::family_inet, nftables_table, set.spec.name, part);
-                else batch->delete_elements(nft::family_inet, nftables_table, set.spec.name, part);
-            });
-        };
-        // Deletions first: a changed timeout is a delete and an add of the same element.
-        for (const auto& [set, c] : changes) put(*set, c.remove, false);
-        for (const auto& [set, c] : changes) put(*set, c.add, true);
-        send();
+        send_changes(changes, elements);
         counters_.elements_added += added;
         counters_.elements_removed += removed;
         if (on_applied)
             on_applied(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
     }
-    if (!changed_by_.empty()) {
-        // A rebuild after a change by a known process always counts (a flushed chain changes
-        // no element); after lost notifications only if something was missing.
-        if (change_seen_ || added + removed > 0) {
-            ++counters_.restores;
-            log(LOG_WARNING, "nftables: table inet banjo was changed by " + changed_by_ + "; put it back (" +
-                                 std::to_string(added) + " bans re-added, " + std::to_string(removed) +
-                                 " foreign elements removed)");
-        }
-        changed_by_.clear();
-        change_seen_ = false;
-    }
+    report_rebuild(added, removed);
     backoff_ = std::chrono::seconds(1);
     std::string detail;
     for (const auto& [jail, problem] : jail_problems_) detail += (detail.empty() ? "" : "; ") + problem;
     update_state(detail.empty() ? BackendState::ready : BackendState::degraded, detail);
+    // A check after a quiet transaction may have found the table gone: rebuild at once.
+    if (schema_dirty_ || kernel_unknown_) schedule_flush();
+}
+
+void NftablesBackend::send_changes(std::vector<std::pair<const Set*, SetPlan::Changes>>& changes, std::size_t elements) {
+    // ~100 bytes per IPv6 element with its interval end: the chunk keeps a message batch
+    // well inside max_transaction_bytes.
+    const std::size_t chunk = std::max<std::size_t>(2, options_.max_transaction_bytes / 128);
+    const bool quiet = monitor_ && elements >= options_.quiet_transaction_elements;
+    std::unique_ptr<nft::Batch> batch;
+    auto send = [&] {
+        if (!batch || batch->empty()) return;
+        const int error = netlink_->apply(*batch);
+        batch.reset();
+        ++counters_.transactions;
+        if (error != 0) {
+            ++counters_.failed_transactions;
+            kernel_unknown_ = true;
+            throw std::system_error(error, std::generic_category(), "nf_tables transaction");
+        }
+    };
+    auto put = [&](const Set& set, const std::vector<nft::SetElement>& list, bool add) {
+        in_chunks(list, chunk, [&](const std::vector<nft::SetElement>& part) {
+            if (batch && batch->size() >= options_.max_transaction_bytes) send();
+            if (!batch) batch = std::make_unique<nft::Batch>(netlink_->take_seq(0));
+            if (add) batch->add_elements(nft::family_inet, nftables_table, set.spec.name, part);
+            else batch->delete_elements(nft::family_inet, nftables_table, set.spec.name, part);
+        });
+    };
+    if (quiet) monitor_->pause();
+    try {
+        // Deletions first: a changed timeout is a delete and an add of the same element.
+        for (const auto& [set, c] : changes) put(*set, c.remove, false);
+        for (const auto& [set, c] : changes) put(*set, c.add, true);
+        send();
+    } catch (...) {
+        if (quiet) monitor_->resume();
+        throw;
+    }
+    if (quiet) {
+        monitor_->resume();
+        check_sets();
+    }
+}
+
+void NftablesBackend::report_rebuild(std::size_t added, std::size_t removed) {
+    if (!reconciled_) {
+        reconciled_ = true;
+        std::size_t wanted = 0;
+        for (const auto& [name, set] : sets_) wanted += set.plan.wanted();
+        log(LOG_INFO, "nftables: table inet banjo reconciled with the bans in force: " +
+                          std::to_string(wanted >= added ? wanted - added : 0) + " already in place, " +
+                          std::to_string(added) + " added, " + std::to_string(removed) + " removed");
+    } else if (!changed_by_.empty() || drift_.missing + drift_.foreign > 0) {
+        ++counters_.restores;
+        log(LOG_WARNING, "nftables: table inet banjo was changed by " +
+                             (changed_by_.empty() ? std::string("a process unknown") : changed_by_) +
+                             "; put it back (" + std::to_string(drift_.missing) + " bans missing, " +
+                             std::to_string(drift_.foreign) + " elements not banjo's)");
+    }
+    changed_by_.clear();
+    drift_ = {};
 }
 
 void NftablesBackend::on_monitor() {
@@ -268,9 +322,8 @@ void NftablesBackend::on_monitor() {
         complete = false;
     }
     if (!complete) {
-        // Notifications were dropped (usually our own burst, one per element): look for ourselves.
-        if (changed_by_.empty()) changed_by_ = "a process unknown (notifications were lost)";
-        kernel_unknown_ = true;
+        // Notifications were dropped: look at the sets' handles (a full read only if they moved).
+        sets_unverified_ = true;
         schedule_flush();
     }
 }
@@ -284,7 +337,6 @@ void NftablesBackend::on_event(const nft::Event& e) {
     if (touched_ && e.process_id != static_cast<std::uint32_t>(getpid())) {
         changed_by_ = (e.process_name.empty() ? std::string("process") : e.process_name) + " (pid " +
                       std::to_string(e.process_id) + ")";
-        change_seen_ = true;
         schema_dirty_ = true;
         kernel_unknown_ = true;
         log(LOG_INFO, "nftables: table inet banjo changed by " + changed_by_ + "; checking it");
@@ -295,6 +347,7 @@ void NftablesBackend::on_event(const nft::Event& e) {
 
 void NftablesBackend::failed(BackendState state, const std::string& detail) {
     kernel_unknown_ = true;
+    view_trusted_ = false;   // a refused transaction left the kernel as it was, not as planned
     update_state(state, detail + " (next try in " + std::to_string(backoff_.count()) + " s)");
     flush_timer_.disarm();
     retry_timer_.arm_in(backoff_);

@@ -37,6 +37,9 @@ struct NftablesOptions {
     std::function<Usec()> clock;   // wall clock (realtime); default: the system's
     // Transactions larger than this are split (each must fit one sendmsg).
     std::size_t max_transaction_bytes = 8u << 20;
+    // From this many element changes on, notifications are off during the transaction (see
+    // nft::Monitor::pause) and the table's sets are checked by handle afterwards.
+    std::size_t quiet_transaction_elements = 1000;
 };
 
 class NftablesBackend final : public Backend {
@@ -76,7 +79,10 @@ private:
     bool connect();
     void write_schema();
     void read_kernel();
+    void check_sets();
     void apply_changes();
+    void send_changes(std::vector<std::pair<const Set*, SetPlan::Changes>>& changes, std::size_t elements);
+    void report_rebuild(std::size_t added, std::size_t removed);
     void on_monitor();
     void on_event(const nft::Event& e);
     void failed(BackendState state, const std::string& detail);
@@ -95,9 +101,13 @@ private:
     std::map<std::string, std::string> jail_problems_;       // jail -> ports nft cannot match
     bool schema_dirty_ = true;    // sets/rules to (re)write
     bool kernel_unknown_ = true;  // dump the sets before the next diff
+    bool sets_unverified_ = false;   // notifications were lost or off: compare set handles
+    std::map<std::string, std::uint64_t> set_handles_;   // as last written
     bool touched_ = false;        // events on our table seen since the last NEWGEN
     std::string changed_by_;      // who changed the table, until the rebuild is logged
-    bool change_seen_ = false;    // ... and it was seen (not guessed from lost notifications)
+    SetPlan::Drift drift_;        // what the dumps found changed since the last report
+    bool view_trusted_ = false;   // the plans' kernel view is what the kernel took (no failure since)
+    bool reconciled_ = false;     // the first reconciliation after start is done
     std::chrono::seconds backoff_{1};
     BackendState state_ = BackendState::unavailable;
     std::string detail_ = "connecting to nf_tables";

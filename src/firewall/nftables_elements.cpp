@@ -63,9 +63,9 @@ Usec kernel_expiry(Usec expires, Usec now) {
     return expires + expiry_slack;
 }
 
-bool same_expiry(Usec a, Usec b) {
-    if (a == infinite_usec || b == infinite_usec) return a == b;
-    return (a > b ? a - b : b - a) <= expiry_tolerance;
+bool same_expiry(Usec held, Usec written) {
+    if (held == infinite_usec || written == infinite_usec) return held == written;
+    return held >= written - expiry_early_tolerance && held <= written + expiry_late_tolerance;
 }
 
 }  // namespace
@@ -118,14 +118,21 @@ void SetPlan::unwant(const Cidr& network, const std::string& owner) {
     dirty_.insert(network);
 }
 
-void SetPlan::kernel_holds(KernelContents contents) {
+SetPlan::Drift SetPlan::kernel_holds(KernelContents contents, Usec now) {
+    Drift drift;
+    for (const auto& [c, end] : kernel_)
+        if (end > now && !contents.networks.count(c)) ++drift.missing;
+    for (const auto& [c, end] : contents.networks)
+        if (!kernel_.count(c)) ++drift.foreign;
+    drift.foreign += contents.strays.size();
     kernel_ = std::move(contents.networks);
     strays_ = std::move(contents.strays);
     for (const auto& [c, e] : kernel_) dirty_.insert(c);
     for (const auto& [c, owners] : wanted_) dirty_.insert(c);
+    return drift;
 }
 
-void SetPlan::kernel_lost() { kernel_holds({}); }
+SetPlan::Drift SetPlan::kernel_lost(Usec now) { return kernel_holds({}, now); }
 
 SetPlan::Changes SetPlan::take_changes(Usec now) {
     Changes out;

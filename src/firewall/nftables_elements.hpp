@@ -19,8 +19,12 @@
 namespace banjo {
 
 inline constexpr Usec expiry_slack{2'000'000};
-// Two expiries closer than this are the same (a dump reports milliseconds left, not the end).
-inline constexpr Usec expiry_tolerance{1'000'000};
+// A kernel end this much before or after the one written counts as the same. The kernel starts
+// an element's timeout when it inserts it, so the elements of a large transaction end up to its
+// duration later (seconds for 100k); a later end only delays what the kernel does while banjod
+// is down, an earlier one would race banjod's own unban, so that side stays narrow.
+inline constexpr Usec expiry_early_tolerance{1'000'000};
+inline constexpr Usec expiry_late_tolerance{60'000'000};
 // Longer timeouts are given to the kernel as none at all (permanent).
 inline constexpr Usec longest_kernel_timeout{Usec(std::chrono::hours(24 * 365 * 10))};
 
@@ -41,10 +45,15 @@ public:
     // `owner` is a jail: a network stays as long as one owner wants it, until the latest expiry.
     void want(const Cidr& network, const std::string& owner, Usec expires);
     void unwant(const Cidr& network, const std::string& owner);
+    // How a dump differs from what the plan believed the kernel held (live elements only):
+    // the trace of someone else's hand, or of bans ended by the kernel.
+    struct Drift {
+        std::size_t missing = 0, foreign = 0;
+    };
     // The kernel's contents as a dump showed them: every element is compared at the next diff.
-    void kernel_holds(KernelContents contents);
+    Drift kernel_holds(KernelContents contents, Usec now);
     // The set was (re)created empty.
-    void kernel_lost();
+    Drift kernel_lost(Usec now);
 
     bool dirty() const noexcept { return !dirty_.empty() || !strays_.empty(); }
     std::size_t wanted() const noexcept { return wanted_.size(); }

@@ -76,7 +76,7 @@ TEST_CASE("a range that is not one network is a stray, to be deleted as it is") 
 
 TEST_CASE("the kernel gets a ban's end plus the slack, and nothing for a permanent ban") {
     SetPlan plan;
-    plan.kernel_lost();
+    plan.kernel_lost(now);
     plan.want(net("198.51.100.7"), "sshd", now + hour);
     plan.want(net("2001:db8::1"), "sshd", infinite_usec);
     auto c = plan.take_changes(now);
@@ -100,7 +100,8 @@ TEST_CASE("reconciling with a dump sends only the difference") {
     k.networks[net("198.51.100.1")] = now + hour + expiry_slack + Usec(300'000);
     k.networks[net("198.51.100.3")] = now + hour + expiry_slack;
     k.networks[net("198.51.100.9")] = now + hour;   // nobody wants it: removed
-    plan.kernel_holds(k);
+    const auto drift = plan.kernel_holds(k, now);
+    CHECK(drift.foreign == 3);   // a first read: all of it was unknown
     auto c = plan.take_changes(now);
     CHECK(c.added == 2);
     CHECK(c.removed == 2);
@@ -110,7 +111,7 @@ TEST_CASE("reconciling with a dump sends only the difference") {
 
 TEST_CASE("an address two jails ban stays until both let go, with the later end") {
     SetPlan plan;
-    plan.kernel_lost();
+    plan.kernel_lost(now);
     plan.want(net("203.0.113.5"), "sshd", now + hour);
     plan.want(net("203.0.113.5"), "recidive", now + 3 * hour);
     auto first = plan.take_changes(now);
@@ -126,12 +127,41 @@ TEST_CASE("an address two jails ban stays until both let go, with the later end"
     CHECK(gone.added == 0);
 }
 
+TEST_CASE("a kernel end a little later than written is kept; an earlier one is rewritten") {
+    SetPlan plan;
+    plan.want(net("198.51.100.5"), "sshd", now + hour);
+    plan.want(net("198.51.100.6"), "sshd", now + hour);
+    KernelContents k;
+    // Inserted 5 s into a long transaction: the kernel's timeout started 5 s late.
+    k.networks[net("198.51.100.5")] = now + hour + expiry_slack + Usec(5'000'000);
+    k.networks[net("198.51.100.6")] = now + hour;   // before banjod's own unban: a race
+    plan.kernel_holds(k, now);
+    auto c = plan.take_changes(now);
+    CHECK(c.added == 1);
+    CHECK(c.removed == 1);
+}
+
 TEST_CASE("an element past its kernel end is not deleted: the kernel already dropped it") {
     SetPlan plan;
     KernelContents k;
     k.networks[net("198.51.100.4")] = now - Usec(1000);
-    plan.kernel_holds(k);
+    plan.kernel_holds(k, now);
     auto c = plan.take_changes(now);
     CHECK(c.removed == 0);
     CHECK(plan.in_kernel() == 0);
+}
+
+TEST_CASE("a dump that lacks what was written, or holds more, is drift") {
+    SetPlan plan;
+    plan.kernel_lost(now);
+    plan.want(net("198.51.100.1"), "sshd", now + hour);
+    plan.want(net("198.51.100.2"), "sshd", now + hour);
+    plan.take_changes(now);
+    KernelContents k;
+    k.networks[net("198.51.100.1")] = now + hour + expiry_slack;
+    k.networks[net("203.0.113.1")] = infinite_usec;
+    const auto drift = plan.kernel_holds(k, now);
+    CHECK(drift.missing == 1);
+    CHECK(drift.foreign == 1);
+    CHECK(plan.kernel_lost(now).missing == 2);
 }

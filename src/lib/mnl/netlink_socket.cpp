@@ -47,6 +47,12 @@ void NetlinkSocket::join_group(unsigned group) {
         fail("setsockopt(NETLINK_ADD_MEMBERSHIP)");
 }
 
+void NetlinkSocket::leave_group(unsigned group) {
+    int g = static_cast<int>(group);
+    if (mnl_socket_setsockopt(socket_.get(), NETLINK_DROP_MEMBERSHIP, &g, sizeof g) < 0)
+        fail("setsockopt(NETLINK_DROP_MEMBERSHIP)");
+}
+
 void NetlinkSocket::set_nonblocking() {
     int flags = fcntl(fd(), F_GETFL);
     if (flags < 0 || fcntl(fd(), F_SETFL, flags | O_NONBLOCK) < 0) fail("fcntl(O_NONBLOCK)");

@@ -25,6 +25,7 @@ public:
 
     // Multicast group to listen to (NFNLGRP_NFTABLES...).
     void join_group(unsigned group);
+    void leave_group(unsigned group);
     void set_nonblocking();
     // Error reports carry only the failed message's header, not all of it (NETLINK_CAP_ACK):
     // a refused batch of large messages would otherwise overflow the receive buffer.

@@ -94,6 +94,10 @@ Monitor::Monitor() : socket_(NETLINK_NETFILTER) {
     socket_.grow_receive_buffer(4u << 20);
 }
 
+void Monitor::pause() { socket_.leave_group(NFNLGRP_NFTABLES); }
+
+void Monitor::resume() { socket_.join_group(NFNLGRP_NFTABLES); }
+
 bool Monitor::read(const std::function<void(const Event&)>& each) {
     for (;;) {
         try {

@@ -32,6 +32,12 @@ public:
     Monitor();
 
     int fd() const noexcept { return socket_.fd(); }
+    // Stops and restarts listening, around a large transaction of the caller's own: the kernel
+    // builds no notifications while nobody listens (one per element otherwise, which would
+    // only overflow this socket). Whatever others change meanwhile is not reported.
+    void pause();
+    void resume();
+
     // Delivers every queued event. False when the kernel dropped events because the socket's
     // buffer was full (ENOBUFS): the caller must then look at the ruleset itself.
     bool read(const std::function<void(const Event&)>& each);
