@@ -11,7 +11,6 @@
 #include <sys/epoll.h>
 #include <syslog.h>
 #include <system_error>
-#include <unistd.h>
 
 namespace banjo {
 
@@ -171,6 +170,8 @@ void NftablesBackend::write_schema() {
         if (!sets_.count(name)) stale.push_back(name);
     ruleset_->run(nftables_schema(specs, stale));
     ++counters_.schema_writes;
+    // libnftables binds its socket on first use: learn its port id before its events are read.
+    own_port_ids_ = nft::own_port_ids();
     for (auto& [name, set] : sets_) {
         // Created empty just now (first start, or the table or set was deleted).
         if (!existing_names.count(name)) {
@@ -333,8 +334,10 @@ void NftablesBackend::on_event(const nft::Event& e) {
         if (e.family == nft::family_inet && e.table == nftables_table) touched_ = true;
         return;
     }
-    // The changes of one transaction arrive before its NEWGEN, which names the process.
-    if (touched_ && e.process_id != static_cast<std::uint32_t>(getpid())) {
+    // The changes of one transaction arrive before its NEWGEN, which names the process and
+    // carries the port id of the socket that committed it.
+    const bool own = std::find(own_port_ids_.begin(), own_port_ids_.end(), e.port_id) != own_port_ids_.end();
+    if (touched_ && !own) {
         changed_by_ = (e.process_name.empty() ? std::string("process") : e.process_name) + " (pid " +
                       std::to_string(e.process_id) + ")";
         schema_dirty_ = true;

@@ -103,6 +103,7 @@ private:
     bool kernel_unknown_ = true;  // dump the sets before the next diff
     bool sets_unverified_ = false;   // notifications were lost or off: compare set handles
     std::map<std::string, std::uint64_t> set_handles_;   // as last written
+    std::vector<std::uint32_t> own_port_ids_;   // our netlink sockets and libnftables'
     bool touched_ = false;        // events on our table seen since the last NEWGEN
     std::string changed_by_;      // who changed the table, until the rebuild is logged
     SetPlan::Drift drift_;        // what the dumps found changed since the last report

@@ -50,12 +50,13 @@ Usec wall_now() { return std::chrono::duration_cast<Usec>(std::chrono::system_cl
 
 struct Loop {
     sd::Event loop = sd::Event::create();
-    std::vector<std::string> warnings;
+    std::vector<std::string> warnings, messages;
 
     NftablesOptions options() {
         NftablesOptions o;
         o.log = [this](int priority, std::string_view message) {
             if (priority <= 4) warnings.emplace_back(message);
+            messages.emplace_back(message);
             MESSAGE(std::string(message));
         };
         return o;
@@ -243,6 +244,13 @@ TEST_CASE("changes of other tables are not mistaken for changes of banjo's") {
     run("nft delete element inet banjo banjo4 '{ 198.51.100.41 }'");
     REQUIRE(l.run_until([&] { return backend.counters().restores == 1 && backend.idle(); }));
     CHECK(backend.counters().schema_writes == writes + 1);
+    // banjod's own rebuild is not taken for another change (it would rebuild forever).
+    run("nft add table inet other2 && nft delete table inet other2");
+    run("nft delete element inet banjo banjo4 '{ 198.51.100.41 }'");
+    REQUIRE(l.run_until([&] { return backend.counters().restores == 2 && backend.idle(); }));
+    CHECK(backend.counters().schema_writes == writes + 2);
+    for (const auto& m : l.messages)
+        if (contains(m, "changed by")) CHECK_MESSAGE(contains(m, "changed by nft (pid"), m);
     CHECK(contains(nft_list("set inet banjo banjo4"), "198.51.100.41"));
 }
 

@@ -4,7 +4,10 @@
 #include <libmnl/libmnl.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <sys/socket.h>
 #include <system_error>
 
@@ -90,6 +93,29 @@ std::optional<std::size_t> NetlinkSocket::receive(std::vector<char>& buffer, boo
         }
         fail("recv(netlink)");
     }
+}
+
+std::vector<std::uint32_t> own_port_ids(int bus) {
+    std::vector<int> fds;
+    if (DIR* dir = opendir("/proc/self/fd")) {
+        while (const dirent* entry = readdir(dir))
+            if (entry->d_name[0] != '.') fds.push_back(std::atoi(entry->d_name));
+        closedir(dir);
+    } else {   // no /proc: try the usual range
+        for (int fd = 0; fd < 1024; ++fd) fds.push_back(fd);
+    }
+    std::vector<std::uint32_t> ids;
+    for (int fd : fds) {
+        sockaddr_nl address{};
+        socklen_t length = sizeof address;
+        int protocol = 0;
+        socklen_t protocol_length = sizeof protocol;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.nl_family != AF_NETLINK)
+            continue;
+        if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &protocol_length) != 0 || protocol != bus) continue;
+        if (address.nl_pid != 0) ids.push_back(address.nl_pid);
+    }
+    return ids;
 }
 
 }  // namespace banjo::mnl

@@ -47,4 +47,10 @@ private:
     std::unique_ptr<mnl_socket, Close> socket_;
 };
 
+// The port ids of every bound netlink socket of `bus` this process holds, its libraries'
+// included (libnftables keeps one of its own). The kernel stamps each nf_tables notification
+// with the port id of the socket whose request caused it, which tells a process's own changes
+// from others' in every PID namespace (the PID the kernel reports there is the host's).
+std::vector<std::uint32_t> own_port_ids(int bus);
+
 }  // namespace banjo::mnl

@@ -61,6 +61,7 @@ std::optional<Event> parse(const nlmsghdr* nlh) {
     }
     const auto* nfg = static_cast<const nfgenmsg*>(mnl_nlmsg_get_payload(nlh));
     e.family = nfg->nfgen_family;
+    e.port_id = nlh->nlmsg_pid;
     Found found;
     mnl_attr_parse(
         nlh, sizeof(nfgenmsg),

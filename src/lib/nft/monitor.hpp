@@ -23,7 +23,8 @@ struct Event {
     Kind kind = Kind::generation;
     int family = 0;
     std::string table;              // the table the object belongs to (empty for generation)
-    std::uint32_t process_id = 0;   // generation only
+    std::uint32_t port_id = 0;      // the netlink socket whose request caused it (0: the kernel)
+    std::uint32_t process_id = 0;   // generation only; in the init PID namespace
     std::string process_name;       // generation only
 };
 

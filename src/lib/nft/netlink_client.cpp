@@ -11,6 +11,8 @@
 
 namespace banjo::nft {
 
+std::vector<std::uint32_t> own_port_ids() { return mnl::own_port_ids(NETLINK_NETFILTER); }
+
 NetlinkClient::NetlinkClient()
     : socket_(NETLINK_NETFILTER), seq_(static_cast<std::uint32_t>(std::time(nullptr))) {
     socket_.cap_acknowledgements();

@@ -15,6 +15,9 @@
 
 namespace banjo::nft {
 
+// The port ids of this process's nf_tables sockets (see mnl::own_port_ids).
+std::vector<std::uint32_t> own_port_ids();
+
 class NetlinkClient {
 public:
     NetlinkClient();
