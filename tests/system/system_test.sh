@@ -400,12 +400,12 @@ note_status() {   # ACTIVE_BANS
 
 # --- the attack ---------------------------------------------------------------------------------
 banned() { manager ListBans s sshd | grep -q "\"sshd\" \"$HOST4\""; }
-attack() {   # one ssh login with a wrong password; prints ssh's complaint
+attack() {   # [ADDRESS]: one ssh login with a wrong password; prints ssh's complaint
     timeout 20 sshpass -p "wrong-password-$RANDOM" ssh -F /dev/null \
         -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
         -o LogLevel=ERROR -o ConnectTimeout=5 -o PreferredAuthentications=password \
         -o PubkeyAuthentication=no -o IdentityAgent=none -o NumberOfPasswordPrompts=1 \
-        "root@$CT4" true </dev/null 2>&1
+        "root@${1:-$CT4}" true </dev/null 2>&1
 }
 banned && fail "$HOST4 is banned before any attack"
 for ((n = 1; n <= MAXRETRY; n++)); do
@@ -555,32 +555,35 @@ nftables_pass() {
     [[ $(property Backend) == 's "nftables"' ]] || fail "Backend is $(property Backend), not nftables"
     wait_until 20 backend_is ready ||
         fail "nftables backend $(property BackendState): $(ct journalctl -u banjo -p warning -o cat --no-pager | tail -3)"
-    tcp_open "$CT4" 22 || fail "no firewall, no ban, yet $CT4:22 is unreachable"
 
-    banned && fail "$HOST4 is banned before the second attack"
+    # The attacker this time is the host's IPv6 address (its IPv4 one was banned and unbanned
+    # above): banned in set banjo6.
+    tcp_open "$CT6" 22 || fail "no firewall, no ban, yet [$CT6]:22 is unreachable"
+    banned6() { manager ListBans s sshd | grep -q "\"sshd\" \"$HOST6\""; }
+    banned6 && fail "$HOST6 is banned before the IPv6 attack"
     for ((n = 1; n <= MAXRETRY; n++)); do
-        out=$(attack)
-        [[ $out == *"Permission denied"* ]] || fail "login attempt $n (nftables) was not refused by sshd: $out"
+        out=$(attack "$CT6")
+        [[ $out == *"Permission denied"* ]] || fail "IPv6 login attempt $n was not refused by sshd: $out"
     done
-    wait_until 10 banned || fail "$HOST4 not banned with backend nftables: $(manager ListBans s sshd)"
-    in_nft_set() { ct nft list set inet banjo banjo4 | grep -q "$HOST4 timeout"; }
-    wait_until 10 in_nft_set || fail "$HOST4 not in set inet banjo banjo4: $(ct nft list table inet banjo)"
-    tcp_open "$CT4" 22 && fail "the banned attacker connects with backend nftables"
-    tcp_open "$CT6" 22 || fail "IPv6 from the host (not banned) no longer reaches sshd (nftables)"
-    log "nftables: banned after $MAXRETRY failed logins, $HOST4 in inet banjo banjo4 (with its timeout), port 22 closed to it"
+    wait_until 10 banned6 || fail "$HOST6 not banned with backend nftables: $(manager ListBans s sshd)"
+    in_nft_set() { ct nft list set inet banjo banjo6 | grep -q "$HOST6 timeout"; }
+    wait_until 10 in_nft_set || fail "$HOST6 not in set inet banjo banjo6: $(ct nft list table inet banjo)"
+    tcp_open "$CT6" 22 && fail "the banned attacker connects over IPv6 with backend nftables"
+    tcp_open "$CT4" 22 || fail "IPv4 from the host (not banned) no longer reaches sshd (nftables)"
+    log "nftables: banned after $MAXRETRY failed logins, $HOST6 in inet banjo banjo6 (with its timeout), port 22 closed to it"
 
     ct systemctl stop banjo || fail "systemctl stop banjo (nftables)"
     in_nft_set || fail "the ban left the kernel when banjod stopped"
-    tcp_open "$CT4" 22 && fail "the attacker connects while banjod is stopped"
+    tcp_open "$CT6" 22 && fail "the attacker connects while banjod is stopped"
     ct systemctl restart banjo || fail "systemctl restart banjo (nftables)"
     wait_until 20 backend_is ready || fail "BackendState $(property BackendState) after restart (nftables)"
-    [[ $(manager ListBans s sshd) == *"\"sshd\" \"$HOST4\" "*'"restored"'* ]] || fail "the ban was not restored (nftables)"
-    in_nft_set || fail "$HOST4 not in banjo4 after systemctl restart banjo"
-    tcp_open "$CT4" 22 && fail "the attacker connects after systemctl restart banjo (nftables)"
+    [[ $(manager ListBans s sshd) == *"\"sshd\" \"$HOST6\" "*'"restored"'* ]] || fail "the ban was not restored (nftables)"
+    in_nft_set || fail "$HOST6 not in banjo6 after systemctl restart banjo"
+    tcp_open "$CT6" 22 && fail "the attacker connects after systemctl restart banjo (nftables)"
     log "nftables: the ban stays in the kernel while banjod is stopped and after systemctl restart banjo"
 
-    [[ $(manager Unban ss "" "$HOST4") == "u 1" ]] || fail "Unban (nftables)"
-    wait_until 10 tcp_open "$CT4" 22 || fail "no connection after Unban (nftables)"
+    [[ $(manager Unban ss "" "$HOST6") == "u 1" ]] || fail "Unban (nftables)"
+    wait_until 10 tcp_open "$CT6" 22 || fail "no connection after Unban (nftables)"
     log "nftables: Unban opens port 22 again"
 }
 nftables_pass
