@@ -33,7 +33,13 @@ void JournalFollower::warm_up(JailSet& jails, const std::string& cursor, Usec sp
     }
     const auto from = static_cast<std::uint64_t>(std::max<Usec::rep>(0, static_cast<Usec::rep>(*saved_at) - span.count()));
     reader_.seek_realtime(from);
-    const JailSet::BanSink ignore_decision = [](std::size_t, const BanDecision&) {};
+    // A ban decided again while recounting is not one in force (the jails were told of those
+    // first, and a banned address is not decided again): it ended, expired or unbanned, while
+    // banjod was away or before. The jail must not take it for a current ban, or the address's
+    // next failures would not count until that old ban's time was up.
+    const JailSet::BanSink ignore_decision = [&jails](std::size_t i, const BanDecision& d) {
+        jails[i].jail().forget_ban(d.address);
+    };
     std::uint64_t recounted = 0;
     while (reader_.next()) {
         if (reader_.realtime_usec() > *saved_at && !reader_.is_at(cursor)) {

@@ -64,5 +64,15 @@ banjod_start
 journal_failures 1 198.51.103.9
 wait_until 10 has_entry 198.51.103.9 || fail "the third failure after a crash did not ban"
 
+echo "5. an address unbanned before a restart is banned again by its next failures"
+journal_failures 3 198.51.103.20
+wait_until 10 has_entry 198.51.103.20 || fail "198.51.103.20 not banned"
+manager Unban ss sshd 198.51.103.20 >/dev/null || fail "Unban"
+wait_until 10 lacks_entry 198.51.103.20 || fail "198.51.103.20 still in the firewall after Unban"
+banjod_stop TERM
+banjod_start
+journal_failures 3 198.51.103.20
+wait_until 10 has_entry 198.51.103.20 || fail "after Unban and a restart, three new failures did not ban again"
+
 banjod_stop TERM
 echo "PASS"
