@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # banjod with the nftables backend, live, inside the sandbox's network namespace: its table
 # inet banjo, bans that outlast banjod (kernel timeouts), the table put back after `nft flush
-# ruleset`, and a published container port (DNAT, forward hook) closed to a banned attacker,
-# also when the jail names only the published port.
+# ruleset`, a published container port (DNAT, forward hook) closed to a banned attacker, also
+# when the jail names only the published port, and firewalld started, reloaded and stopped
+# beside it without touching banjo's table.
 # Usage: live_nftables_test.sh BANJOD SOURCE_ROOT
 set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
@@ -87,6 +88,20 @@ banjod_start
 wait_until 10 bash -c '[[ $(busctl --system get-property org.banjo1 /org/banjo1 org.banjo1.Manager BackendState) == "s \"ready\"" ]]' \
     || fail "BackendState after the restart"
 sandbox_banned 203.0.113.66 || fail "the ban is gone after the restart"
+
+echo "6. firewalld starts beside it, reloads, stops: table inet banjo and its ban stay in force"
+sandbox_firewalld_start --empty || fail "firewalld did not start in the namespace"
+sandbox_nft list tables | grep -qx "table inet firewalld" || fail "firewalld has no table"
+sandbox_banned 203.0.113.66 || fail "firewalld's start removed the ban"
+sandbox_can_connect 203.0.113.1 22 && fail "the attacker connects once firewalld runs"
+sandbox_call /org/fedoraproject/FirewallD1 org.fedoraproject.FirewallD1 reload || fail "firewalld reload"
+sandbox_firewalld_wait || fail "firewalld not RUNNING after its reload"
+sandbox_banned 203.0.113.66 || fail "a firewalld reload removed the ban"
+sandbox_nft list chain inet banjo bans | grep -qF "ip saddr @banjo4 drop" || fail "a firewalld reload removed the rules"
+sandbox_can_connect 203.0.113.1 22 && fail "the attacker connects after a firewalld reload"
+sandbox_firewalld_stop TERM
+sandbox_banned 203.0.113.66 || fail "firewalld's stop removed the ban"
+grep -q "changed by firewalld" "$BANJOD_DIR/banjod.log" && fail "banjod saw firewalld touch table inet banjo"
 
 banjod_stop TERM
 echo "PASS"
