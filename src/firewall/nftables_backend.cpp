@@ -97,7 +97,12 @@ void NftablesBackend::add(const BanTarget& target) {
 }
 
 void NftablesBackend::remove(const BanTarget& target) {
-    set_for(target.jail, target.address.family(), target.ports).plan.unwant(Cidr::host(target.address), target.jail);
+    // A set never used holds nothing to remove: do not create it for that.
+    const std::string name = nftables_set_name(target.ports.empty() ? std::string_view() : target.jail,
+                                               target.address.family());
+    auto it = sets_.find(name);
+    if (it == sets_.end()) return;
+    it->second.plan.unwant(Cidr::host(target.address), target.jail);
     schedule_flush();
 }
 
