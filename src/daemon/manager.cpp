@@ -70,7 +70,11 @@ void Manager::configure_jail_ports() {
     }
 }
 
-std::vector<Ban> Manager::restore() { return bans_.restore(clock_.now()); }
+std::vector<Ban> Manager::restore() {
+    // Until the follower reads on, the journal stands where the store says it stopped.
+    journal_.cursor = store_.cursor().value_or("");
+    return bans_.restore(clock_.now());
+}
 
 void Manager::seed_jails() {
     for (std::size_t i = 0; i < jails_->size(); ++i) {

@@ -78,6 +78,7 @@ public:
     // Start-up, in this order: restore(); the journal follower's warm-up through jail_set();
     // seed_jails().
     // Puts the stored bans back in force; those that ended while banjod was away are dropped.
+    // The journal position is the stored cursor until the follower reports.
     std::vector<Ban> restore();
     // Tells each jail the bans in force and the ban history, so it neither bans an address twice
     // nor forgets a repeat offender. What the store knows wins over what a warm-up counted.

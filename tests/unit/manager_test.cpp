@@ -123,6 +123,7 @@ TEST_CASE("a restart puts bans in force back into the firewall with origin resto
     h.restart();
 
     CHECK(h.restored.size() == 2);
+    CHECK(h.manager->journal().cursor == "cursor-1");   // JournalCursor before the journal reads on
     CHECK(h.backend->holds("sshd", address("198.51.100.7")));
     CHECK(h.backend->holds("sshd", address("2001:db8::7")));
     const Ban* b = h.manager->ban_service().table().find("sshd", address("198.51.100.7"));
