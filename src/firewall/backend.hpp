@@ -61,6 +61,12 @@ public:
         static_cast<void>(ports);
     }
 
+    // The jail is gone, disabled or no longer limited to ports: whatever the backend set up for
+    // it alone (firewalld: its rich rules, the entries of its ipsets) goes, and is not put back
+    // after a firewall reload. Its bans must have been removed first. prepare_jail() or add()
+    // bring it back.
+    virtual void forget_jail(const std::string& jail) { static_cast<void>(jail); }
+
     // Called on every change of state(), from the event loop.
     std::function<void(BackendState)> on_state_changed;
     // Called when the firewall confirmed a change, with how long that call took (metrics).

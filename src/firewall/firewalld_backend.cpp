@@ -217,11 +217,13 @@ void FirewalldBackend::flush() {
             firewalld_->callMethodAsync("getEntries").onInterface(ipset_iface).withArguments(name)
                 .uponReplyInvoke(reply<std::vector<std::string>>(
                     [this, name = name](const sdbus::Error* error, std::vector<std::string> entries) {
-                        auto& ipset = ipsets_.at(name);
-                        ipset.fetching = false;
-                        if (!error) {
-                            ipset.fetch = false;
-                            ipset.mirror.set_applied(entries);
+                        // The ipset may be gone meanwhile: its jail was forgotten.
+                        if (auto it = ipsets_.find(name); it != ipsets_.end()) {
+                            it->second.fetching = false;
+                            if (!error) {
+                                it->second.fetch = false;
+                                it->second.mirror.set_applied(entries);
+                            }
                         }
                         call_done(name, error, "");
                     }));
@@ -273,7 +275,8 @@ void FirewalldBackend::call_done(const std::string& ipset, const sdbus::Error* e
         ++counters_.failed_calls;
         apply_problem_ = "firewalld refused a change of ipset " + ipset + ": " + describe(*error);
         log(LOG_ERR, apply_problem_);
-        ipsets_.at(ipset).fetch = true;   // we no longer know what it holds
+        if (auto it = ipsets_.find(ipset); it != ipsets_.end())
+            it->second.fetch = true;   // we no longer know what it holds
         failed_round_ = true;
     }
     if (inflight_ > 0)

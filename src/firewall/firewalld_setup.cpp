@@ -157,7 +157,7 @@ void FirewalldBackend::setup_ipsets() {
 // banjo4/banjo6 are bound as sources of the zone, permanently (so the binding survives every
 // reload) and, when the ipset is active, at runtime too (so it works before the next reload).
 void FirewalldBackend::setup_bindings() {
-    begin_step(&FirewalldBackend::setup_rules);
+    begin_step(&FirewalldBackend::setup_stale);
     for (auto& [name, ipset] : ipsets_) {
         if (!ipset.shared || !contains(permanent_ipsets_, name))
             continue;
