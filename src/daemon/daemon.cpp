@@ -8,6 +8,8 @@
 #include "daemon/journal_follower.hpp"
 #include "daemon/journal_source.hpp"
 #include "daemon/operation_error.hpp"
+#include "daemon/refusal_report.hpp"
+#include "daemon/restore_check.hpp"
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
 #include "lib/sd/event.hpp"
@@ -15,6 +17,8 @@
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
 #include "metrics/metrics_server.hpp"
+#include "core/input_excerpt.hpp"
+#include "core/special_address.hpp"
 #include "metrics/prometheus_text.hpp"
 #include "state/state_store.hpp"
 
@@ -70,6 +74,7 @@ struct Daemon::Impl {
     std::unique_ptr<MetricsServer> metrics;
     LatencyHistogram apply_latency;
     CidrSet self_addresses;
+    RefusalReport refusal_report;
 
     Impl(Daemon& d, DaemonOptions o) : self(d), options(std::move(o)) {}
 
@@ -95,19 +100,19 @@ struct Daemon::Impl {
 
     const JailConfig& require_jail(const std::string& name) const {
         const JailConfig* j = jail_config(name);
-        if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
+        if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + input_excerpt(name) + "'");
         return *j;
     }
 
     JailConfig& require_jail(const std::string& name) {
         JailConfig* j = jail_config(name);
-        if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
+        if (!j) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + input_excerpt(name) + "'");
         return *j;
     }
 
     static Cidr require_cidr(const std::string& text) {
         auto c = Cidr::parse(text);
-        if (!c) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an address or CIDR");
+        if (!c) throw OperationError(OperationErrorKind::invalid_address, "'" + input_excerpt(text) + "' is not an address or CIDR");
         return *c;
     }
 
@@ -121,7 +126,7 @@ struct Daemon::Impl {
 
     static Address require_address(const std::string& text) {
         auto a = Address::parse(text);
-        if (!a) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an IPv4 or IPv6 address");
+        if (!a) throw OperationError(OperationErrorKind::invalid_address, "'" + input_excerpt(text) + "' is not an IPv4 or IPv6 address");
         return *a;
     }
 
@@ -154,6 +159,7 @@ struct Daemon::Impl {
             // Bans already in the firewall under other ports move to the new ones.
             bans->set_jail_ports(j.settings.name, j.settings.ports);
             if (j.settings.enabled && !j.settings.ports.empty()) backend->prepare_jail(j.settings.name, j.settings.ports);
+            else backend->forget_jail(j.settings.name);
         }
     }
 
@@ -245,6 +251,8 @@ struct Daemon::Impl {
                 jm.matches = p.counters().matches;
                 jm.failures = p.counters().failures;
                 jm.tracked_addresses = p.jail().tracked_addresses();
+                for (SpecialAddress kind : all_special_addresses)
+                    jm.refused[std::string(to_string(kind))] = p.counters().refused[static_cast<std::size_t>(kind)];
             }
             m.jails.push_back(std::move(jm));
         }
@@ -272,7 +280,7 @@ struct Daemon::Impl {
         make_backend();
         bans.emplace(*store, *backend);
         configure_jail_ports();
-        const auto restored = bans->restore(realtime_now());
+        const auto restored = bans->restore(realtime_now(), [this](const Ban& b) { return why_not_restored(b, config); });
 
         bus_service = std::make_unique<BusService>(*bus, loop, self);
         bus_service->sync_jails(jail_names());
@@ -306,12 +314,16 @@ struct Daemon::Impl {
             [this](std::size_t i, const BanDecision& d) { on_decision(i, d); },
             [this](const std::string& cursor) {
                 bans->flush(cursor);
+                refusal_report.report(*jails, realtime_now());
                 status_changed();
             });
         const std::optional<std::string> cursor = store->cursor();
         // Failure windows first (what the journal before the cursor says), then what the store
         // knows on top of it (bans in force, ban history), which wins where they overlap.
-        if (cursor) follower->warm_up(*jails, *cursor, longest_findtime());
+        if (cursor) {
+            follower->warm_up(*jails, *cursor, longest_findtime());
+            RefusalReport::discard(*jails);
+        }
         seed_jails();
         follower->start(*jails, realtime_now() - longest_findtime());
         arm_expiry();
@@ -351,7 +363,10 @@ struct Daemon::Impl {
         for (const auto& old : config.jails) {
             bool kept = false;
             for (const auto& j : fresh.jails) kept = kept || (j.settings.name == old.settings.name && j.settings.enabled);
-            if (!kept) bans->unban_jail(old.settings.name, "flushed");
+            if (!kept) {
+                bans->unban_jail(old.settings.name, "flushed");
+                backend->forget_jail(old.settings.name);
+            }
         }
         config = std::move(fresh);
         configure_jail_ports();
@@ -406,6 +421,10 @@ Usec Daemon::ban(const std::string& jail_name, const std::string& address_text, 
     if (jail ? jail->ignores(address) : jc.settings.ignore.contains(address))
         throw OperationError(OperationErrorKind::ignored,
                              address.to_string() + " is on the ignore list of jail " + jail_name + ": not banned");
+    // After the ignore list, so that loopback, on it by default, keeps answering Ignored.
+    if (auto kind = special_address(address))
+        throw OperationError(OperationErrorKind::invalid_address,
+                             address.to_string() + " is " + std::string(describe(*kind)) + ": banjo never bans it");
     if (duration == Usec(0)) duration = jc.settings.ban.duration_for(jail ? jail->previous_bans(address) : 0);
     const Usec now = realtime_now();
     Ban b{jail_name, address, now, add_saturating(now, duration), 0, BanOrigin::manual};
@@ -449,7 +468,10 @@ void Daemon::set_enabled(const std::string& jail_name, bool enabled) {
     JailConfig& jc = impl_->require_jail(jail_name);
     if (jc.settings.enabled == enabled) return;
     jc.settings.enabled = enabled;
-    if (!enabled) impl_->bans->unban_jail(jail_name, "flushed");
+    if (!enabled) {
+        impl_->bans->unban_jail(jail_name, "flushed");
+        impl_->backend->forget_jail(jail_name);
+    }
     impl_->rebuild_jails();
     impl_->bans->flush();
     impl_->arm_expiry();
