@@ -125,3 +125,21 @@ firewalld_addresses() {
 
 has_entry() { firewalld_addresses | grep -qx "$1"; }
 lacks_entry() { ! firewalld_addresses | grep -qx "$1"; }
+
+# The D-Bus error a call to org.banjo1 fails with, as "NAME: message" ("OK" when it succeeds);
+# busctl shows only the message. Simple argument types only (s, t, u, b).
+bus_error() {   # OBJECT INTERFACE METHOD [SIGNATURE ARGS...]
+    /usr/bin/python3 - "$@" <<'PY'
+import sys
+import dbus
+obj, iface, method = sys.argv[1:4]
+sig = sys.argv[4] if len(sys.argv) > 4 else ""
+convert = {"s": str, "t": int, "u": int, "b": lambda v: v == "true"}
+args = [convert[c](v) for c, v in zip(sig, sys.argv[5:])]
+try:
+    dbus.SystemBus().call_blocking("org.banjo1", obj, iface, method, sig, args, timeout=30)
+    print("OK")
+except dbus.exceptions.DBusException as e:
+    print(f"{e.get_dbus_name()}: {e.get_dbus_message()}")
+PY
+}
