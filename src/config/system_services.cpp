@@ -11,10 +11,15 @@ namespace banjo {
 bool SystemServiceCatalog::is_firewalld_service(std::string_view name) const {
     // Only names resolve_port already checked come here: no '/' or "..", so no path escapes.
     std::error_code ec;
-    for (const auto& dir : files_.firewalld_dirs)
+    bool installed = false;
+    for (const auto& dir : files_.firewalld_dirs) {
         if (std::filesystem::is_regular_file(std::filesystem::path(dir) / (std::string(name) + ".xml"), ec))
             return true;
-    return false;
+        installed = installed || std::filesystem::is_directory(dir, ec);
+    }
+    // Without firewalld there is nothing to check against, and no firewalld to refuse the rule
+    // (the dry-run backend): a name is taken as a service rather than refusing the shipped jails.
+    return !installed;
 }
 
 std::vector<ServicePort> SystemServiceCatalog::ports_of(std::string_view name) const {

@@ -2,7 +2,8 @@
 // The ServiceCatalog of this host: firewalld's service definitions (services/NAME.xml under
 // /etc/firewalld and /usr/lib/firewalld, the names a rich rule may use) and /etc/services.
 // Read when first asked, once per catalog: a config load makes a new one, so a reload sees
-// services added since.
+// services added since. When no firewalld service directory exists (firewalld is not
+// installed), every name counts as a firewalld service: nothing can check it, nothing refuses it.
 #pragma once
 
 #include "core/port_spec.hpp"

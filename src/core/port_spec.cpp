@@ -49,20 +49,22 @@ bool read_port(std::string_view s, unsigned& out, std::string& error) {
 
 PortResolution failure(std::string message) { return PortResolution{{}, std::move(message)}; }
 
-PortResolution resolve_numbers(std::string_view body, std::string_view protocol) {
+// Numbers are kept as written once checked: the backend reads "22" as tcp, as firewalld does.
+PortResolution resolve_numbers(std::string_view entry, std::string_view body) {
     std::string error;
     unsigned first = 0, last = 0;
     const auto dash = body.find('-');
     if (!all_digits(body.substr(0, dash)) || (dash != std::string_view::npos && !all_digits(body.substr(dash + 1))))
         return failure("\"" + input_excerpt(body) + "\" is not a port (1-65535) or a range of ports (FIRST-LAST)");
     if (!read_port(body.substr(0, dash), first, error)) return failure(error);
-    if (dash == std::string_view::npos) return PortResolution{{std::to_string(first) + "/" + std::string(protocol)}, {}};
-    if (!read_port(body.substr(dash + 1), last, error)) return failure(error);
-    if (first > last)
-        return failure("port range " + std::string(body) + " runs backwards: write " + std::to_string(last) + "-" +
-                       std::to_string(first));
-    std::string range = first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
-    return PortResolution{{range + "/" + std::string(protocol)}, {}};
+    if (dash != std::string_view::npos) {
+        if (!read_port(body.substr(dash + 1), last, error)) return failure(error);
+        // firewalld would quietly swap the ends; a reversed range is more likely a typo.
+        if (first > last)
+            return failure("port range " + std::string(body) + " runs backwards: write " + std::to_string(last) + "-" +
+                           std::to_string(first));
+    }
+    return PortResolution{{std::string(entry)}, {}};
 }
 
 PortResolution resolve_service(std::string_view name, std::string_view protocol, const ServiceCatalog& services) {
@@ -100,7 +102,7 @@ PortResolution resolve_port(std::string_view entry, const ServiceCatalog& servic
                                                           "firewalld takes for a port)");
     }
     if (!body.empty() && body.find_first_not_of("0123456789-") == std::string_view::npos)
-        return resolve_numbers(body, protocol.empty() ? "tcp" : protocol);
+        return resolve_numbers(entry, body);
     if (!is_service_name(body))
         return failure("\"" + input_excerpt(entry) + "\" is not a service name, port or port range "
                                                       "(PORT[-PORT][/PROTOCOL])");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A jail's `ports` entries checked as firewalld will check them, and turned into the form the
 // firewall backend puts in a rich rule: a firewalld service name (firewalld expands it to the
-// service's ports), or "PORT[-PORT]/PROTOCOL". Service names are looked up through a
+// service's ports), or "PORT[-PORT][/PROTOCOL]" (tcp when absent). Service names are looked up through a
 // ServiceCatalog the caller supplies, so this stays free of I/O; src/config reads the system's.
 #pragma once
 
@@ -37,9 +37,10 @@ struct PortResolution {
 };
 
 // One entry as an administrator writes it: "ssh" (a firewalld service, else its /etc/services
-// ports, every protocol listed), "ssh/udp" (its /etc/services port of that protocol), "22",
-// "6000-6010", each with an optional "/tcp", "/udp", "/sctp" or "/dccp" (tcp when absent).
-// Numbers 1-65535 without leading zeros; a range's first port is not above its last.
+// ports as "PORT/PROTOCOL", every protocol listed), "ssh/udp" (its /etc/services port of that
+// protocol), "22", "6000-6010", each with an optional "/tcp", "/udp", "/sctp" or "/dccp" (tcp
+// when absent; numbers come back as written). Numbers 1-65535 without leading zeros; a range's
+// first port is not above its last.
 PortResolution resolve_port(std::string_view entry, const ServiceCatalog& services);
 
 }  // namespace banjo

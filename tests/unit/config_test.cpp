@@ -182,7 +182,7 @@ TEST_CASE("a jail's ports are resolved as firewalld will read them") {
     Config c = d.load(services);
     REQUIRE(c.jails.size() == 1);
     CHECK(c.jails[0].settings.ports ==
-          std::vector<std::string>{"ssh", "53/tcp", "53/udp", "8080/tcp", "6000-6010/udp", "22/tcp"});
+          std::vector<std::string>{"ssh", "53/tcp", "53/udp", "8080", "6000-6010/udp", "22/tcp"});
 }
 
 TEST_CASE("a port firewalld would refuse is an error at the line of that entry") {

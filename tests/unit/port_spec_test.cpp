@@ -29,13 +29,13 @@ bool mentions(const std::string& text, const char* what) { return text.find(what
 
 }  // namespace
 
-TEST_CASE("numbers and ranges get their protocol written out, tcp when absent") {
-    CHECK(ports("22") == std::vector<std::string>{"22/tcp"});
+TEST_CASE("numbers and ranges in range are kept as written") {
+    CHECK(ports("22") == std::vector<std::string>{"22"});
     CHECK(ports("53/udp") == std::vector<std::string>{"53/udp"});
-    CHECK(ports("6000-6010") == std::vector<std::string>{"6000-6010/tcp"});
+    CHECK(ports("6000-6010") == std::vector<std::string>{"6000-6010"});
     CHECK(ports("1-65535/sctp") == std::vector<std::string>{"1-65535/sctp"});
     CHECK(ports("9/dccp") == std::vector<std::string>{"9/dccp"});
-    CHECK(ports("443-443") == std::vector<std::string>{"443/tcp"});
+    CHECK(ports("443-443") == std::vector<std::string>{"443-443"});
 }
 
 TEST_CASE("a port outside 1-65535 is refused, as firewalld would refuse the rule") {
