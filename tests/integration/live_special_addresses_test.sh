@@ -24,21 +24,8 @@ ignore = ["127.0.0.0/8"]
 filter = "sshd"
 TOML
 
-# banjod as banjo-metrics.socket would start it, so the test can read the metrics.
-port=$((20000 + RANDOM % 20000))
-systemd-socket-activate -E DBUS_SYSTEM_BUS_ADDRESS -l "127.0.0.1:$port" "$BANJOD" --config "$BANJOD_DIR/etc/banjo.toml" \
-    --state-dir "$BANJOD_DIR/state" --journal-directory "$BANJOD_DIR/journal" >>"$BANJOD_DIR/banjod.log" 2>&1 &
-BANJOD_PID=$!
-sandbox_remember "$BANJOD_PID" banjod
-scrape() { /usr/bin/python3 - "$port" <<'PY'
-import sys, urllib.request
-print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
-PY
-}
-listening() { ss -ltn | grep -q "127.0.0.1:$port "; }
-wait_until 10 listening || fail "no listening socket"
-scrape >/dev/null || fail "the first scrape (which starts banjod) failed"
-wait_until 20 banjod_on_bus || fail "banjod did not start"
+# Started as banjo-metrics.socket starts it, so the test can read the metrics.
+banjod_start_by_metrics_socket
 backend_ready() { [[ $(manager_property BackendState) == ready ]]; }
 wait_until 30 backend_ready || fail "BackendState $(manager_property BackendState)"
 
@@ -79,24 +66,15 @@ backend_ready || fail "BackendState $(manager_property BackendState)"
 
 echo "5. forged log lines from 0.0.0.0 are counted and not banned; a later real attacker is"
 N=40
-now=$(date +%s%6N)
-{
-    for ((i = 0; i < N; i++)); do
-        printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\n_UID=0\n_EXE=/usr/sbin/sshd\nSYSLOG_IDENTIFIER=sshd\n_PID=%s\nMESSAGE=Failed password for root from 0.0.0.0 port 22 ssh2\n\n' \
-            "$((now + i))" "$((now + i))" "$((5000 + i))"
-    done
-    for ((i = 0; i < 3; i++)); do
-        printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\n_UID=0\n_EXE=/usr/sbin/sshd\nSYSLOG_IDENTIFIER=sshd\n_PID=%s\nMESSAGE=Failed password for root from 198.51.100.50 port 22 ssh2\n\n' \
-            "$((now + N + i))" "$((now + N + i))" "$((6000 + i))"
-    done
-} | "$BANJOD_LIB_DIR/make-journal" - "$BANJOD_DIR/journal" live >/dev/null
+journal_sshd "$N" "Failed password for root from 0.0.0.0 port 22 ssh2"
+journal_sshd 3 "Failed password for root from 198.51.100.50 port 22 ssh2"
 # The positive event, after every forged line in the journal.
 wait_until 20 has_entry 198.51.100.50 || fail "the real attacker 198.51.100.50 was not banned"
 [[ $(banned_addresses) == 198.51.100.50 ]] || fail "bans: $(banned_addresses | tr '\n' ' ')"
 lacks_entry 0.0.0.0 || fail "0.0.0.0 reached firewalld"
 backend_ready || fail "BackendState $(manager_property BackendState)"
 
-page=$(scrape) || fail "GET /metrics failed"
+page=$(metrics_scrape) || fail "GET /metrics failed"
 value() { awk -v k="$1" '$1 == k { print $2 }' <<<"$page"; }
 [[ $(value 'banjo_refused_failures_total{jail="sshd",kind="unspecified"}') == "$N" ]] \
     || fail "refused (unspecified): $(value 'banjo_refused_failures_total{jail="sshd",kind="unspecified"}'), expected $N"
