@@ -2,6 +2,8 @@
 #include "daemon/daemon.hpp"
 
 #include "bus/bus_service.hpp"
+#include "core/input_excerpt.hpp"
+#include "core/special_address.hpp"
 #include "daemon/ban_service.hpp"
 #include "daemon/host_addresses.hpp"
 #include "daemon/jail_set.hpp"
@@ -17,8 +19,6 @@
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
 #include "metrics/metrics_server.hpp"
-#include "core/input_excerpt.hpp"
-#include "core/special_address.hpp"
 #include "metrics/prometheus_text.hpp"
 #include "state/state_store.hpp"
 
