@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -42,15 +43,18 @@ inline constexpr std::size_t max_pending_refusals = 16;
 
 class JailPipeline {
 public:
+    // `filter`: compiled for settings.mode (the config's compiled_filter).
+    JailPipeline(JailSettings settings, std::shared_ptr<const Filter> filter);
+    // Compiles `filter` for settings.mode itself. Throws as Filter::compile().
     JailPipeline(JailSettings settings, const FilterSpec& filter);
 
     std::optional<FilterMatch> match(std::string_view message) noexcept;
 
     // Whether count() needs a session id from the journal (the filter's id-field) for this match.
     bool needs_journal_id(const FilterMatch& m) const noexcept {
-        return m.id.empty() && !filter_.id_field().empty();
+        return m.id.empty() && !filter_->id_field().empty();
     }
-    const std::string& id_field() const noexcept { return filter_.id_field(); }
+    const std::string& id_field() const noexcept { return filter_->id_field(); }
 
     // Counts what match() found. The match's views must still be valid: copy them first if the
     // message had to be given up to read the session id.
@@ -58,13 +62,13 @@ public:
 
     Jail& jail() noexcept { return jail_; }
     const Jail& jail() const noexcept { return jail_; }
-    const Filter& filter() const noexcept { return filter_; }
+    const Filter& filter() const noexcept { return *filter_; }
     const JailCounters& counters() const noexcept { return counters_; }
     // The refusals since the last call, oldest first, and how many more there were.
     std::vector<Refusal> take_refusals(std::uint64_t& not_kept);
 
 private:
-    Filter filter_;
+    std::shared_ptr<const Filter> filter_;
     SessionTable sessions_;
     Jail jail_;
     JailCounters counters_;

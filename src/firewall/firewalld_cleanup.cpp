@@ -25,62 +25,55 @@ void FirewalldBackend::forget_jail(const std::string& jail) {
         ipsets_.erase(firewalld_ipset_name(jail, family));
     log(LOG_INFO, "jail " + jail + " is gone: removing its rich rules and the entries of its ipsets");
     // The next setup finds the jail's rules and entries as stale and removes them.
-    if (phase_ == Phase::running || phase_ == Phase::setting_up)
-        setup();
+    if (phase_ == Phase::running || phase_ == Phase::setting_up || phase_ == Phase::reloading)
+        setup();   // (while reloading, the Reloaded signal runs it)
     update_state();
 }
 
 void FirewalldBackend::setup_stale() {
-    begin_step(&FirewalldBackend::setup_rules);
+    begin_step([this] { setup_rules(); });
     std::set<std::string> wanted;
     for (const auto& [jail, rules] : jails_)
         for (const auto& rule : rules.rules)
             wanted.insert(rule.text);
     if (!rule_zone_.empty()) {
-        step_call();
         firewalld_->callMethodAsync("getRichRules").onInterface(zone_iface).withArguments(rule_zone_).uponReplyInvoke(
-            reply<std::vector<std::string>>([this, wanted](const sdbus::Error* error, std::vector<std::string> rules) {
+            step_reply<std::vector<std::string>>([this, wanted](const sdbus::Error* error, std::vector<std::string> rules) {
                 if (error)
                     setup_problems_.push_back("listing the rich rules of zone " + rule_zone_ + " failed: " + describe(*error));
                 for (const auto& rule : rules) {
                     if (!banjo_jail_rule_ipset(rule) || wanted.count(rule))
                         continue;
-                    step_call();
+                    // Part of the same step: it counts before the listing's answer is done.
                     firewalld_->callMethodAsync("removeRichRule").onInterface(zone_iface)
                         .withArguments(rule_zone_, rule)
-                        .uponReplyInvoke(reply<std::string>([this, rule](const sdbus::Error* error, std::string) {
+                        .uponReplyInvoke(step_reply<std::string>([this, rule](const sdbus::Error* error, std::string) {
                             if (!error)
                                 log(LOG_NOTICE, "removed rich rule '" + rule + "' of a jail banjo no longer has");
                             else if (code_of(error) != "NOT_ENABLED")
-                                setup_problems_.push_back("removing rich rule '" + rule + "' of a jail banjo no longer has failed: " +
-                                                          describe(*error));
-                            step_reply();
+                                setup_problems_.push_back("removing rich rule '" + rule +
+                                                          "' of a jail banjo no longer has failed: " + describe(*error));
                         }));
                 }
-                step_reply();
             }));
     }
-    for (const auto& name : runtime_ipsets_) {
+    for (const auto& name : setup_->runtime_ipsets) {
         if (name.rfind("banjo-", 0) != 0 || ipsets_.count(name))
             continue;
-        step_call();
         firewalld_->callMethodAsync("getEntries").onInterface(ipset_iface).withArguments(name).uponReplyInvoke(
-            reply<std::vector<std::string>>([this, name](const sdbus::Error* error, std::vector<std::string> entries) {
-                if (!error && !entries.empty()) {
-                    step_call();
-                    firewalld_->callMethodAsync("setEntries").onInterface(ipset_iface).withTimeout(slow_call_timeout)
-                        .withArguments(name, std::vector<std::string>())
-                        .uponReplyInvoke(reply<>([this, name, count = entries.size()](const sdbus::Error* error) {
-                            if (error)
-                                setup_problems_.push_back("emptying ipset " + name + " of a jail banjo no longer has failed: " +
-                                                          describe(*error));
-                            else
-                                log(LOG_NOTICE, "emptied ipset " + name + " (" + std::to_string(count) +
-                                                    " entries) of a jail banjo no longer has");
-                            step_reply();
-                        }));
-                }
-                step_reply();
+            step_reply<std::vector<std::string>>([this, name](const sdbus::Error* error, std::vector<std::string> entries) {
+                if (error || entries.empty())
+                    return;
+                firewalld_->callMethodAsync("setEntries").onInterface(ipset_iface).withTimeout(slow_call_timeout)
+                    .withArguments(name, std::vector<std::string>())
+                    .uponReplyInvoke(step_reply<>([this, name, count = entries.size()](const sdbus::Error* error) {
+                        if (error)
+                            setup_problems_.push_back("emptying ipset " + name + " of a jail banjo no longer has failed: " +
+                                                      describe(*error));
+                        else
+                            log(LOG_NOTICE, "emptied ipset " + name + " (" + std::to_string(count) +
+                                                " entries) of a jail banjo no longer has");
+                    }));
             }));
     }
     end_step();
