@@ -333,22 +333,27 @@ check_health() {
 # dpkg -r takes the ipset definitions away: the zone must no longer name them, or firewalld's
 # next reload fails (INVALID_IPSET). dpkg --purge takes the configuration and the state.
 check_package_removal() {
-    local source
+    local source zone
     rm -f "$ROOT/etc/systemd/system/banjo.service.d/50-system-test-watchdog.conf"
+    ct firewall-cmd --permanent --zone=drop --list-sources | grep -qw ipset:banjo4 ||
+        fail "before dpkg -r, ipset:banjo4 is not a source of zone drop in the permanent configuration"
     ct_long 300 dpkg -r banjo >"$RUN/dpkg-remove.log" 2>&1 || { cat "$RUN/dpkg-remove.log" >&2; fail "dpkg -r banjo"; }
     [[ $(ct systemctl is-active banjo) != active ]] || fail "banjo.service still runs after dpkg -r"
+    [[ $(ct systemctl is-active banjo-metrics.socket) != active ]] || fail "banjo-metrics.socket still listens after dpkg -r"
     for source in ipset:banjo4 ipset:banjo6; do
-        [[ $(ct firewall-cmd --permanent --get-zone-of-source=$source) == "no zone" ]] ||
-            fail "after dpkg -r, $source is still a source of a zone in firewalld's permanent configuration"
-        [[ $(ct firewall-cmd --get-zone-of-source=$source) == "no zone" ]] ||
-            fail "after dpkg -r, $source is still a source of a zone at runtime"
+        # (firewall-cmd says "no zone" on stderr, with a non-zero status)
+        zone=$(ct firewall-cmd --permanent --get-zone-of-source=$source 2>/dev/null) &&
+            fail "after dpkg -r, $source is still a source of zone $zone in firewalld's permanent configuration"
+        zone=$(ct firewall-cmd --get-zone-of-source=$source 2>/dev/null) &&
+            fail "after dpkg -r, $source is still a source of zone $zone at runtime"
     done
     ct firewall-cmd --reload >/dev/null || fail "firewall-cmd --reload fails after dpkg -r banjo"
     [[ $(ct firewall-cmd --state) == running ]] || fail "firewalld is not running after its reload"
     rm -f "$ROOT/etc/banjo/jail.d/zz-system-test.toml"
     ct_long 120 dpkg --purge banjo >"$RUN/dpkg-purge.log" 2>&1 || { cat "$RUN/dpkg-purge.log" >&2; fail "dpkg --purge banjo"; }
     [[ ! -e $ROOT/var/lib/banjo && ! -e $ROOT/etc/banjo ]] || fail "dpkg --purge left /var/lib/banjo or /etc/banjo"
-    log "dpkg -r: banjo4/banjo6 unbound from their zone, firewalld reloads cleanly; dpkg --purge removed config and state"
+    log "dpkg -r: metrics socket stopped, banjo4/banjo6 unbound from their zone, firewalld reloads cleanly;" \
+        "dpkg --purge removed config and state"
 }
 
 CHECKS=(
