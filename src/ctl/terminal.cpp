@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ctl/terminal.hpp"
 
+#include "text/utf8.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
@@ -17,18 +19,6 @@ int boolean_word(const char* v) {
     for (const char* f : {"0", "no", "n", "false", "f", "off"})
         if (strcasecmp(v, f) == 0) return 0;
     return -1;
-}
-
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
-    const unsigned char c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
-    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-        return 0;   // overlong, surrogate, past U+10FFFF
-    return n;
 }
 
 }  // namespace
@@ -77,7 +67,7 @@ std::string printable(std::string_view s) {
         } else if (c < 0x80) {
             out += static_cast<char>(c);
             ++i;
-        } else if (std::size_t n = utf8_length(s, i); n == 0) {
+        } else if (std::size_t n = utf8_sequence_length(s, i); n == 0) {
             escape(c);
             ++i;
         } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
