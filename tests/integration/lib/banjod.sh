@@ -4,12 +4,15 @@
 # its own, a journal directory it follows, a state directory, the private bus.
 #
 #   sandbox_with_firewalld               # sandbox_start + firewalld; exits 77 when it cannot run
+#   sandbox_with_banjod_sshd             # the usual start: that, banjod_prepare_sshd, banjod_start
 #   banjod_prepare <<'TOML' ... TOML     # banjo.toml text; filter.d/ gets the shipped filters
 #   banjod_prepare_sshd                  # the usual: one sshd jail, maxretry 3, bantime 1h
 #   journal_failures COUNT ADDRESS...    # appends COUNT sshd failures per address, stamped now
 #   banjod_start [ARGS...]               # starts banjod, waits until org.banjo1 is on the bus
 #   banjod_stop [SIGNAL]                 # TERM (clean stop, waits for it) or KILL (a crash)
 #   wait_until SECONDS COMMAND...        # polls every 0.1 s; fails when the time is up
+#   wait_journal_read                    # until banjod has read the journal's last entry
+#   not_banned ADDRESS                   # neither banjod nor firewalld has it banned
 #   manager METHOD [SIGNATURE ARGS...]   # busctl call to org.banjo1.Manager
 #   fail MESSAGE                         # prints and exits 1
 # Needs BANJOD (the binary) and BANJO_SOURCE_ROOT.
@@ -35,6 +38,12 @@ sandbox_with_firewalld() {
     sandbox_require || exit 77
     sandbox_start
     sandbox_firewalld_start --with-banjo
+}
+
+sandbox_with_banjod_sshd() {
+    sandbox_with_firewalld
+    banjod_prepare_sshd
+    banjod_start
 }
 
 banjod_prepare_sshd() {
@@ -125,3 +134,15 @@ firewalld_addresses() {
 
 has_entry() { firewalld_addresses | grep -qx "$1"; }
 lacks_entry() { ! firewalld_addresses | grep -qx "$1"; }
+
+# A check that something did not happen first waits for what must come after it: banjod's
+# JournalCursor reaching the cursor of the journal's last entry. Every entry before it has then
+# gone through the jails, and every ban they called for is in ListBans.
+journal_cursor_is() { [[ $(manager_property JournalCursor) == "$1" ]]; }
+wait_journal_read() {
+    local cursor
+    cursor=$(journalctl --directory "$BANJOD_DIR/journal" -n 1 -o export 2>/dev/null | sed -n 's/^__CURSOR=//p')
+    [[ -n $cursor ]] || fail "the journal in $BANJOD_DIR/journal has no last entry"
+    wait_until 20 journal_cursor_is "$cursor" || fail "banjod did not read up to $cursor (JournalCursor $(manager_property JournalCursor))"
+}
+not_banned() { ! banned_addresses | grep -qx "$1" && lacks_entry "$1"; }
