@@ -15,9 +15,6 @@ const char* error_name(OperationErrorKind kind) {
     case OperationErrorKind::not_banned: return "org.banjo1.Error.NotBanned";
     case OperationErrorKind::not_ignored: return "org.banjo1.Error.NotIgnored";
     case OperationErrorKind::ignored: return "org.banjo1.Error.Ignored";
-    case OperationErrorKind::invalid_config: return "org.banjo1.Error.InvalidConfig";
-    case OperationErrorKind::access_denied: return "org.banjo1.Error.AccessDenied";
-    case OperationErrorKind::invalid_argument: return "org.banjo1.Error.InvalidArgument";
     }
     return "org.banjo1.Error.Failed";
 }

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "bus/bus_service.hpp"
 
+#include "daemon/manager.hpp"
+
 #include <chrono>
 
 namespace banjo {
 
-BusService::BusService(sdbus::IConnection& bus, sd::Event& loop, Daemon& daemon)
-    : bus_(bus), daemon_(daemon), authorizer_(bus), manager_(bus, daemon, authorizer_) {
+BusService::BusService(sdbus::IConnection& bus, sd::Event& loop, Manager& manager)
+    : bus_(bus), manager_(manager), authorizer_(bus), manager_object_(bus, manager, authorizer_) {
     flush_timer_ = loop.add_timer([this] { flush(); });
+    sync_jails();
 }
 
-void BusService::sync_jails(const std::vector<std::string>& names) {
+void BusService::sync_jails() {
+    std::vector<std::string> names;
+    for (const auto& j : manager_.config().jails) names.push_back(j.settings.name);
     std::set<std::string> wanted(names.begin(), names.end());
     for (auto it = jails_.begin(); it != jails_.end();) {
         if (wanted.count(it->first)) {
@@ -23,25 +28,36 @@ void BusService::sync_jails(const std::vector<std::string>& names) {
     }
     for (const auto& name : names) {
         if (jails_.count(name)) continue;
-        auto object = std::make_unique<JailObject>(bus_, daemon_, authorizer_, name);
+        auto object = std::make_unique<JailObject>(bus_, manager_, authorizer_, name);
         object->announce_added();
         jails_.emplace(name, std::move(object));
     }
 }
 
 void BusService::banned(const Ban& ban) {
-    manager_.announce_banned(ban);
+    manager_object_.announce_banned(ban);
     manager_changed({"ActiveBans", "TotalBans"});
     jail_changed(ban.jail, {"ActiveBans", "TotalBans"});
 }
 
-void BusService::unbanned(const Ban& ban, std::string_view reason) {
-    manager_.announce_unbanned(ban, reason);
+void BusService::unbanned(const Ban& ban, UnbanReason reason) {
+    manager_object_.announce_unbanned(ban, reason);
     manager_changed({"ActiveBans"});
     jail_changed(ban.jail, {"ActiveBans"});
 }
 
-void BusService::jails_changed() { manager_.announce_jails_changed(); }
+void BusService::jails_changed() {
+    sync_jails();
+    manager_object_.announce_jails_changed();
+}
+
+void BusService::jail_enabled_changed(const std::string& jail) {
+    jail_changed(jail, {"Enabled", "ActiveBans", "TrackedAddresses"});
+}
+
+void BusService::ignore_list_changed(const std::string& jail) { jail_changed(jail, {"IgnoreList"}); }
+
+void BusService::backend_state_changed() { manager_changed({"BackendState"}); }
 
 void BusService::manager_changed(std::vector<std::string> properties) {
     manager_dirty_.insert(properties.begin(), properties.end());
@@ -61,7 +77,7 @@ void BusService::schedule_flush() {
 void BusService::flush() {
     try {
         if (!manager_dirty_.empty())
-            manager_.properties_changed(std::vector<std::string>(manager_dirty_.begin(), manager_dirty_.end()));
+            manager_object_.properties_changed(std::vector<std::string>(manager_dirty_.begin(), manager_dirty_.end()));
         for (const auto& [jail, names] : jail_dirty_) {
             auto it = jails_.find(jail);
             if (it != jails_.end()) it->second->properties_changed(std::vector<std::string>(names.begin(), names.end()));

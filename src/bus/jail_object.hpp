@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // org.banjo1.Jail at /org/banjo1/jail/NAME: the adaptor generated from dbus/org.banjo1.Jail.xml,
-// implemented by asking the Daemon about jail NAME. One object per configured jail, enabled or
+// implemented by asking the Manager about jail NAME. One object per configured jail, enabled or
 // not; reload creates and removes them.
 #pragma once
 
@@ -14,11 +14,11 @@
 
 namespace banjo {
 
-class Daemon;
+class Manager;
 
 class JailObject final : public sdbus::AdaptorInterfaces<org::banjo1::Jail_adaptor> {
 public:
-    JailObject(sdbus::IConnection& bus, Daemon& daemon, Authorizer& authorizer, std::string name);
+    JailObject(sdbus::IConnection& bus, Manager& manager, Authorizer& authorizer, std::string name);
     ~JailObject();
 
     const std::string& name() const noexcept { return name_; }
@@ -49,7 +49,7 @@ private:
     uint64_t TotalFailures() override;
     uint64_t TotalBans() override;
 
-    Daemon& daemon_;
+    Manager& manager_;
     Authorizer& authorizer_;
     std::string name_;
 };

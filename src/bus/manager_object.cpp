@@ -2,8 +2,7 @@
 #include "bus/manager_object.hpp"
 
 #include "bus/bus_errors.hpp"
-#include "bus/bus_time.hpp"
-#include "daemon/daemon.hpp"
+#include "daemon/manager.hpp"
 
 namespace banjo {
 
@@ -30,8 +29,8 @@ std::string jail_object_path(const std::string& jail) {
     return out;
 }
 
-ManagerObject::ManagerObject(sdbus::IConnection& bus, Daemon& daemon, Authorizer& authorizer)
-    : AdaptorInterfaces(bus, manager_path), daemon_(daemon), authorizer_(authorizer) {
+ManagerObject::ManagerObject(sdbus::IConnection& bus, Manager& manager, Authorizer& authorizer)
+    : AdaptorInterfaces(bus, manager_path), manager_(manager), authorizer_(authorizer) {
     registerAdaptor();
     // Lets clients (Cockpit's proxies(), busctl tree) find the jail objects and follow them.
     getObject().addObjectManager();
@@ -40,11 +39,11 @@ ManagerObject::ManagerObject(sdbus::IConnection& bus, Daemon& daemon, Authorizer
 ManagerObject::~ManagerObject() { unregisterAdaptor(); }
 
 void ManagerObject::announce_banned(const banjo::Ban& ban) {
-    emitBanned(ban.jail, ban.address.to_string(), bus_usec(ban.expires), ban.failures);
+    emitBanned(ban.jail, ban.address.to_string(), to_wire_usec(ban.expires), ban.failures);
 }
 
-void ManagerObject::announce_unbanned(const banjo::Ban& ban, std::string_view reason) {
-    emitUnbanned(ban.jail, ban.address.to_string(), std::string(reason));
+void ManagerObject::announce_unbanned(const banjo::Ban& ban, UnbanReason reason) {
+    emitUnbanned(ban.jail, ban.address.to_string(), std::string(to_string(reason)));
 }
 
 void ManagerObject::announce_jails_changed() { emitJailsChanged(); }
@@ -56,7 +55,7 @@ void ManagerObject::properties_changed(const std::vector<std::string>& names) {
 std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> ManagerObject::ListJails() {
     return with_bus_errors([&] {
         std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32_t, uint64_t>> out;
-        for (const JailSummary& j : daemon_.jails())
+        for (const JailSummary& j : manager_.jails())
             out.emplace_back(j.name, sdbus::ObjectPath(jail_object_path(j.name)), j.enabled, j.tracked, j.active_bans,
                              j.total_bans);
         return out;
@@ -64,45 +63,45 @@ std::vector<sdbus::Struct<std::string, sdbus::ObjectPath, bool, uint32_t, uint32
 }
 
 sdbus::ObjectPath ManagerObject::GetJail(const std::string& name) {
-    return with_bus_errors([&] { return sdbus::ObjectPath(jail_object_path(daemon_.jail(name).name)); });
+    return with_bus_errors([&] { return sdbus::ObjectPath(jail_object_path(manager_.jail(name).name)); });
 }
 
 void ManagerObject::Ban(sdbus::Result<uint64_t>&& result, std::string jail, std::string address, uint64_t duration_usec) {
-    Daemon& d = daemon_;
-    run_authorized(authorizer_, getObject(), action_manage, std::move(result), [&d, jail, address, duration_usec] {
-        return bus_usec(d.ban(jail, address, duration_usec == 0 ? Usec(0) : from_bus_usec(duration_usec)));
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result), [&m, jail, address, duration_usec] {
+        return to_wire_usec(m.ban(jail, address, duration_usec == 0 ? Usec(0) : from_wire_usec(duration_usec)));
     });
 }
 
 void ManagerObject::Unban(sdbus::Result<uint32_t>&& result, std::string jail, std::string address) {
-    Daemon& d = daemon_;
+    Manager& m = manager_;
     run_authorized(authorizer_, getObject(), action_manage, std::move(result),
-                   [&d, jail, address] { return d.unban(jail, address); });
+                   [&m, jail, address] { return m.unban(jail, address); });
 }
 
 std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ManagerObject::ListBans(
     const std::string& jail) {
     return with_bus_errors([&] {
         std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> out;
-        for (const banjo::Ban& b : daemon_.bans(jail))
-            out.emplace_back(b.jail, b.address.to_string(), bus_usec(b.banned), bus_usec(b.expires), b.failures,
+        for (const banjo::Ban& b : manager_.bans(jail))
+            out.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned), to_wire_usec(b.expires), b.failures,
                              std::string(to_string(b.origin)));
         return out;
     });
 }
 
 void ManagerObject::Reload(sdbus::Result<>&& result) {
-    Daemon& d = daemon_;
-    run_authorized(authorizer_, getObject(), action_reload, std::move(result), [&d] { d.reload(); });
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_reload, std::move(result), [&m] { m.reload(); });
 }
 
 std::string ManagerObject::Version() { return BANJO_VERSION; }
-std::string ManagerObject::Backend() { return daemon_.backend_name(); }
-std::string ManagerObject::BackendState() { return daemon_.backend_state(); }
-std::string ManagerObject::JournalCursor() { return daemon_.journal_cursor(); }
-uint64_t ManagerObject::EntriesProcessed() { return daemon_.entries_processed(); }
-uint64_t ManagerObject::FailuresFound() { return daemon_.failures_found(); }
-uint32_t ManagerObject::ActiveBans() { return daemon_.active_bans(); }
-uint64_t ManagerObject::TotalBans() { return daemon_.total_bans(); }
+std::string ManagerObject::Backend() { return std::string(manager_.backend().name()); }
+std::string ManagerObject::BackendState() { return std::string(to_string(manager_.backend().state())); }
+std::string ManagerObject::JournalCursor() { return manager_.journal().cursor; }
+uint64_t ManagerObject::EntriesProcessed() { return manager_.journal().entries; }
+uint64_t ManagerObject::FailuresFound() { return manager_.failures_found(); }
+uint32_t ManagerObject::ActiveBans() { return static_cast<uint32_t>(manager_.ban_service().table().size()); }
+uint64_t ManagerObject::TotalBans() { return manager_.ban_service().total_bans(); }
 
 }  // namespace banjo

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // org.banjo1.Manager at /org/banjo1: the adaptor generated from dbus/org.banjo1.Manager.xml,
-// implemented by asking the Daemon. Handlers stay short: authorize, call, convert.
+// implemented by asking the Manager. Handlers stay short: authorize, call, convert.
 #pragma once
 
 #include "bus/authorizer.hpp"
@@ -14,7 +14,7 @@
 
 namespace banjo {
 
-class Daemon;
+class Manager;
 
 inline constexpr const char* bus_name = "org.banjo1";
 inline constexpr const char* manager_path = "/org/banjo1";
@@ -24,11 +24,11 @@ std::string jail_object_path(const std::string& jail);
 
 class ManagerObject final : public sdbus::AdaptorInterfaces<org::banjo1::Manager_adaptor> {
 public:
-    ManagerObject(sdbus::IConnection& bus, Daemon& daemon, Authorizer& authorizer);
+    ManagerObject(sdbus::IConnection& bus, Manager& manager, Authorizer& authorizer);
     ~ManagerObject();
 
     void announce_banned(const banjo::Ban& ban);
-    void announce_unbanned(const banjo::Ban& ban, std::string_view reason);
+    void announce_unbanned(const banjo::Ban& ban, UnbanReason reason);
     void announce_jails_changed();
     void properties_changed(const std::vector<std::string>& names);
 
@@ -50,7 +50,7 @@ private:
     uint32_t ActiveBans() override;
     uint64_t TotalBans() override;
 
-    Daemon& daemon_;
+    Manager& manager_;
     Authorizer& authorizer_;
 };
 

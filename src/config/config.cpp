@@ -215,7 +215,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
                                                                  (known.empty() ? "none" : known) + ")");
     }
     // Compiling here makes a bad pattern a config error at load time, naming the filter's line.
-    (void)Filter::compile(jc.filter, s.mode);
+    jc.compiled_filter = std::make_shared<const Filter>(Filter::compile(jc.filter, s.mode));
     return jc;
 }
 

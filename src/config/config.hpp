@@ -9,6 +9,7 @@
 #include "core/filter.hpp"
 #include "core/jail.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct FirewalldSettings {
 struct JailConfig {
     JailSettings settings;
     FilterSpec filter;           // the filter file the jail names, parsed
+    // That filter compiled (JIT) for the jail's mode, once: loading checks it and the jail
+    // then matches with it.
+    std::shared_ptr<const Filter> compiled_filter;
     SourceLocation where;        // the [jail.NAME] table that declared it
 };
 

@@ -12,6 +12,15 @@ std::string_view to_string(BanOrigin o) noexcept {
     return "filter";
 }
 
+std::string_view to_string(UnbanReason r) noexcept {
+    switch (r) {
+    case UnbanReason::expired: return "expired";
+    case UnbanReason::manual: return "manual";
+    case UnbanReason::flushed: return "flushed";
+    }
+    return "expired";
+}
+
 std::optional<BanOrigin> parse_ban_origin(std::string_view text) noexcept {
     if (text == "filter") return BanOrigin::filter;
     if (text == "manual") return BanOrigin::manual;

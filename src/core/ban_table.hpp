@@ -18,9 +18,16 @@
 
 namespace banjo {
 
+// Why a ban exists. Its text ("filter", "manual", "restored") is ListBans' origin column.
 enum class BanOrigin { filter, manual, restored };
 std::string_view to_string(BanOrigin o) noexcept;
 std::optional<BanOrigin> parse_ban_origin(std::string_view text) noexcept;
+
+// Why a ban ended: its time ran out, an administrator lifted it, or its jail went away (removed
+// or disabled). Its text ("expired", "manual", "flushed") is the Unbanned signal's reason and
+// the journal's BANJO_REASON.
+enum class UnbanReason { expired, manual, flushed };
+std::string_view to_string(UnbanReason r) noexcept;
 
 struct Ban {
     std::string jail;

@@ -39,9 +39,7 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
     Record& r = records_[address];
     BanDecision decision{address, time, failures, settings_.ban.duration_for(r.bans), r.bans};
     r.bans = r.bans == UINT32_MAX ? r.bans : r.bans + 1;
-    r.banned_until = decision.bantime == infinite_usec || time > infinite_usec - decision.bantime
-                         ? infinite_usec
-                         : time + decision.bantime;
+    r.banned_until = saturating_add(time, decision.bantime);
     ++total_bans_;
     out = FailureOutcome::banned;
     return decision;

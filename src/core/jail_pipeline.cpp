@@ -3,13 +3,16 @@
 
 namespace banjo {
 
-JailPipeline::JailPipeline(JailSettings settings, const FilterSpec& filter)
-    : filter_(Filter::compile(filter, settings.mode)),
+JailPipeline::JailPipeline(JailSettings settings, std::shared_ptr<const Filter> filter)
+    : filter_(std::move(filter)),
       sessions_(default_max_sessions, default_session_max_age_usec),
       jail_(std::move(settings)) {}
 
+JailPipeline::JailPipeline(JailSettings settings, const FilterSpec& filter)
+    : JailPipeline(settings, std::make_shared<const Filter>(Filter::compile(filter, settings.mode))) {}
+
 std::optional<FilterMatch> JailPipeline::match(std::string_view message) noexcept {
-    auto m = filter_.match(message);
+    auto m = filter_->match(message);
     if (m) ++counters_.matches;
     return m;
 }

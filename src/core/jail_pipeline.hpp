@@ -10,6 +10,7 @@
 #include "core/session_table.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -25,15 +26,18 @@ struct JailCounters {
 
 class JailPipeline {
 public:
+    // `filter`: compiled for settings.mode (the config's compiled_filter).
+    JailPipeline(JailSettings settings, std::shared_ptr<const Filter> filter);
+    // Compiles `filter` for settings.mode itself. Throws as Filter::compile().
     JailPipeline(JailSettings settings, const FilterSpec& filter);
 
     std::optional<FilterMatch> match(std::string_view message) noexcept;
 
     // Whether count() needs a session id from the journal (the filter's id-field) for this match.
     bool needs_journal_id(const FilterMatch& m) const noexcept {
-        return m.id.empty() && !filter_.id_field().empty();
+        return m.id.empty() && !filter_->id_field().empty();
     }
-    const std::string& id_field() const noexcept { return filter_.id_field(); }
+    const std::string& id_field() const noexcept { return filter_->id_field(); }
 
     // Counts what match() found. The match's views must still be valid: copy them first if the
     // message had to be given up to read the session id.
@@ -41,11 +45,11 @@ public:
 
     Jail& jail() noexcept { return jail_; }
     const Jail& jail() const noexcept { return jail_; }
-    const Filter& filter() const noexcept { return filter_; }
+    const Filter& filter() const noexcept { return *filter_; }
     const JailCounters& counters() const noexcept { return counters_; }
 
 private:
-    Filter filter_;
+    std::shared_ptr<const Filter> filter_;
     SessionTable sessions_;
     Jail jail_;
     JailCounters counters_;

@@ -115,8 +115,8 @@ void read_journal(const Invocation& inv, const std::vector<std::vector<std::stri
         message.assign(*m);
         if (!id_field.empty() && !found)
             if (auto v = reader.field(id_field.c_str())) id.assign(*v);
-        const std::uint64_t t = reader.realtime_usec();
-        run.feed(++number, t, message, message, id, Usec(static_cast<Usec::rep>(t)));
+        const Usec t = reader.realtime();
+        run.feed(++number, to_wire_usec(t), message, message, id, t);
     }
 }
 

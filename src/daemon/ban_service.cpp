@@ -9,12 +9,8 @@ namespace banjo {
 
 namespace {
 
-std::string usec_text(Usec t) {
-    return t == infinite_usec ? std::to_string(UINT64_MAX) : std::to_string(t.count());
-}
-
 StoredBan stored(const Ban& b) {
-    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, std::string(to_string(b.origin))};
+    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin};
 }
 
 }  // namespace
@@ -52,9 +48,8 @@ void BanService::flush(std::optional<std::string_view> cursor) {
 std::vector<Ban> BanService::restore(Usec now) {
     std::vector<Ban> restored;
     for (const StoredBan& s : store_.active_bans()) {
-        Ban b{s.jail, s.address, s.banned_at, s.expires_at, static_cast<std::uint32_t>(s.failures),
-              BanOrigin::restored};
-        if (b.expires != infinite_usec && b.expires <= now) {
+        Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures, BanOrigin::restored};
+        if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
             batch().remove_ban(b.jail, b.address);
             continue;
@@ -67,10 +62,10 @@ std::vector<Ban> BanService::restore(Usec now) {
     return restored;
 }
 
-const Ban& BanService::ban(Ban b, bool counts_as_offence) {
+const Ban& BanService::ban(const Ban& b) {
     table_.insert(b);
-    batch().add_ban(stored(b), counts_as_offence);
     backend_.add(target(b));
+    batch().add_ban(stored(b), true);
     ++total_bans_;
     ++counts_[b.jail].bans;
     const Ban& in_table = *table_.find(b.jail, b.address);
@@ -82,49 +77,42 @@ const Ban& BanService::ban(Ban b, bool counts_as_offence) {
              {"BANJO_JAIL", b.jail},
              {"BANJO_ADDRESS", address},
              {"BANJO_FAILURES", std::to_string(b.failures)},
-             {"BANJO_EXPIRES_USEC", usec_text(b.expires)},
+             {"BANJO_EXPIRES_USEC", std::to_string(to_wire_usec(b.expires))},
              {"BANJO_ORIGIN", std::string(to_string(b.origin))}});
     if (listener_.banned) listener_.banned(in_table);
     return in_table;
 }
 
-void BanService::announce_unban(const Ban& b, std::string_view reason) {
-    ++counts_[b.jail].unbans[std::string(reason)];
+// A ban taken out of the table: out of the firewall, out of the store, announced.
+void BanService::lifted(const Ban& b, UnbanReason reason) {
+    backend_.remove(target(b));
+    batch().remove_ban(b.jail, b.address);
+    ++counts_[b.jail].unbans[reason];
     const std::string address = b.address.to_string();
-    sd::log(LOG_NOTICE, "Unbanned " + address + " in jail " + b.jail + " (" + std::string(reason) + ")",
+    const std::string why(to_string(reason));
+    sd::log(LOG_NOTICE, "Unbanned " + address + " in jail " + b.jail + " (" + why + ")",
             {{"MESSAGE_ID", sd::message_id::unban},
              {"BANJO_JAIL", b.jail},
              {"BANJO_ADDRESS", address},
-             {"BANJO_REASON", std::string(reason)}});
+             {"BANJO_REASON", why}});
     if (listener_.unbanned) listener_.unbanned(b, reason);
 }
 
-std::optional<Ban> BanService::unban(std::string_view jail, const Address& address, std::string_view reason) {
+std::optional<Ban> BanService::unban(std::string_view jail, const Address& address, UnbanReason reason) {
     auto b = table_.erase(jail, address);
-    if (!b) return std::nullopt;
-    batch().remove_ban(jail, address);
-    backend_.remove(target(*b));
-    announce_unban(*b, reason);
+    if (b) lifted(*b, reason);
     return b;
 }
 
 std::size_t BanService::expire(Usec now) {
     auto expired = table_.take_expired(now);
-    for (const Ban& b : expired) {
-        batch().remove_ban(b.jail, b.address);
-        backend_.remove(target(b));
-        announce_unban(b, "expired");
-    }
+    for (const Ban& b : expired) lifted(b, UnbanReason::expired);
     return expired.size();
 }
 
-std::vector<Ban> BanService::unban_jail(std::string_view jail, std::string_view reason) {
+std::vector<Ban> BanService::unban_jail(std::string_view jail, UnbanReason reason) {
     auto removed = table_.take_jail(jail);
-    for (const Ban& b : removed) {
-        batch().remove_ban(b.jail, b.address);
-        backend_.remove(target(b));
-        announce_unban(b, reason);
-    }
+    for (const Ban& b : removed) lifted(b, reason);
     return removed;
 }
 

@@ -2,14 +2,16 @@
 // Carries out bans: keeps the ban table, the firewall backend, the state store and the
 // announcements (D-Bus signals, journal entries) in agreement. Every ban and unban goes through
 // here, whether a jail decided it, an administrator asked for it, or its time ran out.
-// Writes are collected in one store transaction until flush(), so the journal follower can
-// commit a chunk's bans together with the cursor of its last entry. One thread.
+// The firewall hears of a change first, then the store: a ban is in force even when it could
+// not be saved. Writes are collected in one store transaction until flush(), so the journal
+// follower can commit a chunk's bans together with the cursor of its last entry. One thread.
 #pragma once
 
 #include "core/ban_table.hpp"
 #include "firewall/backend.hpp"
 #include "state/state_store.hpp"
 
+#include <array>
 #include <functional>
 #include <map>
 #include <optional>
@@ -23,7 +25,7 @@ class BanService {
 public:
     struct Listener {
         std::function<void(const Ban&)> banned;
-        std::function<void(const Ban&, std::string_view reason)> unbanned;
+        std::function<void(const Ban&, UnbanReason)> unbanned;
     };
 
     BanService(StateStore& store, Backend& backend);
@@ -37,13 +39,13 @@ public:
     // the others go to the table and the backend with origin "restored".
     std::vector<Ban> restore(Usec now);
 
-    // Adds or replaces the ban. counts_as_offence: it adds to the address's history.
-    const Ban& ban(Ban ban, bool counts_as_offence);
-    // Removes the ban if there is one; `reason`: "expired", "manual" or "flushed".
-    std::optional<Ban> unban(std::string_view jail, const Address& address, std::string_view reason);
-    // Every ban whose time is up at `now`.
+    // Adds or replaces the ban; it adds to the address's ban history (the increment policy's n).
+    const Ban& ban(const Ban& ban);
+    // Removes the ban if there is one.
+    std::optional<Ban> unban(std::string_view jail, const Address& address, UnbanReason reason);
+    // Every ban whose time is up at `now` (an expiry equal to `now` included).
     std::size_t expire(Usec now);
-    std::vector<Ban> unban_jail(std::string_view jail, std::string_view reason);
+    std::vector<Ban> unban_jail(std::string_view jail, UnbanReason reason);
 
     // Commits what was written since the last flush, with the journal cursor if given.
     void flush(std::optional<std::string_view> cursor = std::nullopt);
@@ -52,15 +54,16 @@ public:
     std::uint64_t total_bans() const noexcept { return total_bans_; }
     struct JailCounts {
         std::uint64_t bans = 0;
-        std::map<std::string, std::uint64_t> unbans;   // by reason
+        std::map<UnbanReason, std::uint64_t> unbans;
     };
-    // Since start, per jail (metrics).
+    // Since start, per jail (metrics, TotalBans).
     const std::map<std::string, JailCounts, std::less<>>& counts() const noexcept { return counts_; }
 
 private:
+    // The one way into the store: every write of a ban path goes through here.
     StateStore::Batch& batch();
     BanTarget target(const Ban& b) const;
-    void announce_unban(const Ban& b, std::string_view reason);
+    void lifted(const Ban& b, UnbanReason reason);
 
     StateStore& store_;
     Backend& backend_;

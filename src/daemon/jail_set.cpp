@@ -28,29 +28,36 @@ JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous) :
         if (s.ignore_self)
             for (const auto& c : self.entries()) s.ignore.insert(c);
         std::string fingerprint = jail_fingerprint(j);
-        std::size_t old = previous ? previous->find(s.name) : SIZE_MAX;
-        if (old != SIZE_MAX && previous->fingerprints_[old] == fingerprint) {
+        auto old = previous ? previous->take_if_unchanged(s.name, fingerprint) : nullptr;
+        if (old) {
             // Unchanged: keep its counts; ignore entries added at runtime last until a reload.
-            pipelines_.push_back(std::move(previous->pipelines_[old]));
-            pipelines_.back()->jail().set_ignore(std::move(s.ignore));
+            old->jail().set_ignore(std::move(s.ignore));
+            pipelines_.push_back(std::move(old));
         } else {
             s.hash_seed = random_seed();
-            pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.filter));
+            pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.compiled_filter));
         }
         fingerprints_.push_back(std::move(fingerprint));
     }
 }
 
-std::size_t JailSet::find(std::string_view name) const noexcept {
+JailPipeline* JailSet::find(std::string_view name) const noexcept {
+    for (const auto& p : pipelines_)
+        if (p && p->jail().name() == name) return p.get();
+    return nullptr;
+}
+
+std::unique_ptr<JailPipeline> JailSet::take_if_unchanged(std::string_view name, const std::string& fingerprint) {
     for (std::size_t i = 0; i < pipelines_.size(); ++i)
-        if (pipelines_[i] && pipelines_[i]->jail().name() == name) return i;
-    return SIZE_MAX;
+        if (pipelines_[i] && pipelines_[i]->jail().name() == name && fingerprints_[i] == fingerprint)
+            return std::move(pipelines_[i]);
+    return nullptr;
 }
 
 bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) {
     router_.route(reader, routed_);
     if (routed_.empty()) return true;
-    const Usec time(static_cast<Usec::rep>(reader.realtime_usec()));
+    const Usec time = reader.realtime();
     for (std::size_t i : routed_) {
         JailPipeline& p = *pipelines_[i];
         // Read per jail: the id field of one jail's session invalidates the MESSAGE of the last.
@@ -73,7 +80,7 @@ bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) 
                 id = value ? *value : std::string_view{};
             }
         }
-        if (auto decision = p.count(*m, id, time)) on_ban(i, *decision);
+        if (auto decision = p.count(*m, id, time)) on_ban(p.jail(), *decision);
     }
     return true;
 }

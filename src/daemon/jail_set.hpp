@@ -22,17 +22,21 @@ public:
     JailSet(const Config& config, const CidrSet& self, JailSet* previous = nullptr);
 
     std::size_t size() const noexcept { return pipelines_.size(); }
-    JailPipeline& operator[](std::size_t i) noexcept { return *pipelines_[i]; }
+    JailPipeline& operator[](std::size_t i) const noexcept { return *pipelines_[i]; }
     EntryRouter::Groups journal_matches() const { return router_.union_groups(); }
-    // The index of the enabled jail NAME, or SIZE_MAX.
-    std::size_t find(std::string_view name) const noexcept;
+    // The enabled jail NAME; nullptr when there is none (no such jail, or disabled).
+    JailPipeline* find(std::string_view name) const noexcept;
 
     // Runs the reader's current entry through every jail it belongs to; `on_ban` gets each
-    // decision with the jail's index. Returns false when the entry has no MESSAGE.
-    using BanSink = std::function<void(std::size_t jail, const BanDecision&)>;
+    // decision with the jail that made it. Returns false when the entry has no MESSAGE.
+    using BanSink = std::function<void(const Jail& jail, const BanDecision&)>;
     bool process_entry(const JournalReader& reader, const BanSink& on_ban);
 
 private:
+    // The pipeline of jail NAME if its fingerprint is `fingerprint`, moved out (its slot is
+    // left empty: the set is on its way out).
+    std::unique_ptr<JailPipeline> take_if_unchanged(std::string_view name, const std::string& fingerprint);
+
     std::vector<std::unique_ptr<JailPipeline>> pipelines_;
     std::vector<std::string> fingerprints_;
     EntryRouter router_;

@@ -3,7 +3,6 @@
 
 #include "lib/sd/log.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <syslog.h>
 
@@ -22,7 +21,7 @@ void JournalFollower::warm_up(JailSet& jails, const std::string& cursor, Usec sp
     jails_ = &jails;
     cursor_ = cursor;
     reader_.set_matches(jails.journal_matches());
-    auto saved_at = JournalReader::cursor_realtime_usec(cursor);
+    auto saved_at = JournalReader::cursor_realtime(cursor);
     if (!saved_at) {
         if (!reader_.seek_after_cursor(cursor)) {
             sd::log(LOG_WARNING, "The saved journal cursor is unusable; reading from the end of the journal");
@@ -31,12 +30,11 @@ void JournalFollower::warm_up(JailSet& jails, const std::string& cursor, Usec sp
         warmed_ = true;
         return;
     }
-    const auto from = static_cast<std::uint64_t>(std::max<Usec::rep>(0, static_cast<Usec::rep>(*saved_at) - span.count()));
-    reader_.seek_realtime(from);
-    const JailSet::BanSink ignore_decision = [](std::size_t, const BanDecision&) {};
+    reader_.seek_realtime(*saved_at - span);
+    const JailSet::BanSink ignore_decision = [](const Jail&, const BanDecision&) {};
     std::uint64_t recounted = 0;
     while (reader_.next()) {
-        if (reader_.realtime_usec() > *saved_at && !reader_.is_at(cursor)) {
+        if (reader_.realtime() > *saved_at && !reader_.is_at(cursor)) {
             // Past the saved entry without meeting it (vacuumed): this one is new.
             pending_entry_ = true;
             break;
@@ -53,7 +51,7 @@ void JournalFollower::start(JailSet& jails, Usec first_start) {
     jails_ = &jails;
     if (!warmed_) {
         reader_.set_matches(jails.journal_matches());
-        reader_.seek_realtime(static_cast<std::uint64_t>(std::max<Usec::rep>(0, first_start.count())));
+        reader_.seek_realtime(first_start);
     }
     io_ = loop_.add_io(reader_.fd(), static_cast<std::uint32_t>(reader_.events()), [this](std::uint32_t) { wake(); });
     continue_ = loop_.add_timer([this] { drain(); });
@@ -90,7 +88,7 @@ void JournalFollower::drain() {
         }
         ++n;
         ++entries_;
-        last_entry_usec_ = reader_.realtime_usec();
+        last_entry_ = reader_.realtime();
         jails_->process_entry(reader_, on_ban_);
     }
     if (n > 0) {

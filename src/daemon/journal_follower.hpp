@@ -38,7 +38,7 @@ public:
     std::uint64_t entries_processed() const noexcept { return entries_; }
     const std::string& cursor() const noexcept { return cursor_; }
     // Journal time of the last entry processed (0 before the first).
-    std::uint64_t last_entry_usec() const noexcept { return last_entry_usec_; }
+    Usec last_entry() const noexcept { return last_entry_; }
 
 private:
     void wake();
@@ -53,7 +53,7 @@ private:
     sd::EventSource continue_;   // more entries are waiting: go on after the loop's other work
     std::string cursor_;
     std::uint64_t entries_ = 0;
-    std::uint64_t last_entry_usec_ = 0;
+    Usec last_entry_{0};
     bool warmed_ = false;
     bool pending_entry_ = false;   // warm_up() stopped on an entry it did not process
 };

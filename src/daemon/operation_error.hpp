@@ -14,9 +14,6 @@ enum class OperationErrorKind {
     not_banned,
     not_ignored,
     ignored,
-    invalid_config,
-    access_denied,
-    invalid_argument,
 };
 
 class OperationError : public std::runtime_error {

@@ -12,15 +12,6 @@
 
 namespace banjo {
 
-namespace {
-
-std::uint64_t usec_for_json(Usec d) {
-    // The D-Bus convention: UINT64_MAX is "permanent".
-    return d == infinite_usec ? UINT64_MAX : static_cast<std::uint64_t>(d.count());
-}
-
-}  // namespace
-
 int run_replay(const DaemonOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     const Config config = load_config(options.config_path);
@@ -34,11 +25,11 @@ int run_replay(const DaemonOptions& options) {
     reader.seek_head();
 
     std::uint64_t entries = 0, bans = 0, without_message = 0;
-    auto print_ban = [&](std::size_t jail, const BanDecision& d) {
+    auto print_ban = [&](const Jail& jail, const BanDecision& d) {
         ++bans;
         std::printf("{\"jail\":\"%s\",\"address\":\"%s\",\"time_usec\":%" PRIu64 ",\"failures\":%u,\"bantime_usec\":%" PRIu64 "}\n",
-                    jails[jail].jail().name().c_str(), d.address.to_string().c_str(),
-                    static_cast<std::uint64_t>(d.time.count()), d.failures, usec_for_json(d.bantime));
+                    jail.name().c_str(), d.address.to_string().c_str(),
+                    to_wire_usec(d.time), d.failures, to_wire_usec(d.bantime));
     };
     while (reader.next()) {
         ++entries;

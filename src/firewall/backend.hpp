@@ -61,7 +61,8 @@ public:
         static_cast<void>(ports);
     }
 
-    // Called on every change of state(), from the event loop.
+    // Called from the event loop when state() changes, and when state_detail() changes while
+    // degraded (a new problem to report). The owner logs it: a backend does not log its state.
     std::function<void(BackendState)> on_state_changed;
     // Called when the firewall confirmed a change, with how long that call took (metrics).
     std::function<void(std::chrono::microseconds)> on_applied;

@@ -20,7 +20,7 @@ FirewalldBackend::FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, Fir
     retry_timer_ = loop_.add_timer([this] {
         if (phase_ != Phase::running)
             return;
-        if (setup_failed_)
+        if (retry_setup_)
             setup();
         flush();
     });
@@ -29,27 +29,22 @@ FirewalldBackend::FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, Fir
     firewalld_ = sdbus::createProxy(bus_, firewalld_bus, firewalld_path);
     // A reload wipes every runtime ipset entry and runtime rich rule.
     firewalld_->uponSignal("Reloaded").onInterface(main_iface).call([this] {
-        try {
+        guarded([&] {
             log(LOG_INFO, "firewalld reloaded: applying the bans again");
-            reloading_ = false;
             lost_runtime_state(Phase::setting_up);
             update_state();
             setup();
-        } catch (const std::exception& e) {
-            log(LOG_ERR, std::string("firewalld backend: ") + e.what());
-        }
+        });
     });
     // Port-limited jails' rules live in the default zone: follow it when it moves.
     firewalld_->uponSignal("DefaultZoneChanged").onInterface(main_iface).call([this](const std::string& zone) {
-        try {
+        guarded([&] {
             if (!options_.rich_rule_zone.empty() || phase_ != Phase::running || zone == rule_zone_)
                 return;
             log(LOG_INFO, "firewalld's default zone is now " + zone + ": moving the jails' rich rules there");
             remove_rules(rule_zone_, jails_);
             setup();
-        } catch (const std::exception& e) {
-            log(LOG_ERR, std::string("firewalld backend: ") + e.what());
-        }
+        });
     });
     firewalld_->finishRegistration();
     // A restart shows only as a new owner of the name. Signal matches of proxies carry no
@@ -58,13 +53,11 @@ FirewalldBackend::FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, Fir
         "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
         "member='NameOwnerChanged',arg0='" + firewalld_bus + "'",
         [this](sdbus::Message& message) {
-            try {
+            guarded([&] {
                 std::string name, old_owner, new_owner;
                 message >> name >> old_owner >> new_owner;
                 on_name_owner(new_owner);
-            } catch (const std::exception& e) {
-                log(LOG_ERR, std::string("firewalld backend: ") + e.what());
-            }
+            });
         });
     dbus_->callMethodAsync("GetNameOwner")
         .onInterface("org.freedesktop.DBus")
@@ -142,16 +135,14 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const std::vector<s
 }
 
 void FirewalldBackend::lost_runtime_state(Phase next) {
-    ++epoch_;
+    ++epoch_;   // what is still in flight answers about a state that is gone
     phase_ = next;
-    inflight_ = 0;
-    setup_running_ = setup_again_ = setup_failed_ = failed_round_ = false;
-    step_pending_ = 0;
-    step_then_ = nullptr;
+    setup_.reset();
+    round_.reset();
+    retry_setup_ = false;
     for (auto& [name, ipset] : ipsets_) {
         ipset.active = false;
-        ipset.fetch = true;
-        ipset.fetching = false;
+        ipset.entries_known = false;
         ipset.mirror.forget_applied();
     }
     flush_timer_.disarm();
@@ -168,11 +159,11 @@ void FirewalldBackend::on_name_owner(const std::string& new_owner) {
         if (phase_ != Phase::absent || epoch_ == 0)
             log(LOG_WARNING, "firewalld is not on the bus: bans are kept and applied when it starts");
         lost_runtime_state(Phase::absent);
-        reloading_ = reloaded_ = false;
+        reloaded_ = false;
     } else {
         log(LOG_INFO, "firewalld appeared on the bus as " + new_owner);
         lost_runtime_state(Phase::starting);
-        reloading_ = reloaded_ = false;
+        reloaded_ = false;
         poll_firewalld_state();
     }
     update_state();
@@ -202,29 +193,27 @@ void FirewalldBackend::schedule_flush() {
 }
 
 // Called from a zero-delay timer, so every change made in the current loop iteration (a
-// journal batch, a restore of saved bans) is in one flush; and not while calls are in flight,
-// so changes made meanwhile pile up into the next batch instead of single calls.
+// journal batch, a restore of saved bans) is in one flush; and not while a round is in flight,
+// so changes made meanwhile pile up into the next round instead of single calls.
 void FirewalldBackend::flush() {
-    if (phase_ != Phase::running || inflight_ > 0)
+    if (phase_ != Phase::running || round_)
         return;
+    round_ = CallBatch::create([this] { round_done(); });
     for (auto& [name, ipset] : ipsets_) {
-        if (!ipset.active || ipset.fetching)
+        if (!ipset.active)
             continue;
-        if (ipset.fetch) {
-            ipset.fetching = true;
-            ++inflight_;
+        if (!ipset.entries_known) {
             ++counters_.get_entries;
             firewalld_->callMethodAsync("getEntries").onInterface(ipset_iface).withArguments(name)
-                .uponReplyInvoke(reply<std::vector<std::string>>(
+                .uponReplyInvoke(reply<std::vector<std::string>>(round_->track(
                     [this, name = name](const sdbus::Error* error, std::vector<std::string> entries) {
-                        auto& ipset = ipsets_.at(name);
-                        ipset.fetching = false;
                         if (!error) {
-                            ipset.fetch = false;
+                            auto& ipset = ipsets_.at(name);
+                            ipset.entries_known = true;
                             ipset.mirror.set_applied(entries);
                         }
-                        call_done(name, error, "");
-                    }));
+                        entry_answered(name, error, "");
+                    })));
             continue;
         }
         auto batch = ipset.mirror.take(options_.burst_threshold);
@@ -234,52 +223,54 @@ void FirewalldBackend::flush() {
                 on_applied(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
         };
         if (batch.replace) {
-            ++inflight_;
             ++counters_.set_entries;
             firewalld_->callMethodAsync("setEntries").onInterface(ipset_iface).withTimeout(slow_call_timeout)
                 .withArguments(name, batch.entries)
-                .uponReplyInvoke(reply<>([this, name = name, observe](const sdbus::Error* error) {
+                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
                     if (!error) observe();
-                    call_done(name, error, "");
-                }));
+                    entry_answered(name, error, "");
+                })));
         }
         // An add of an address firewalld already holds, or a remove of one it does not, is
         // what we wanted: firewalld calls it ALREADY_ENABLED / NOT_ENABLED.
         for (const auto& address : batch.add) {
-            ++inflight_;
             ++counters_.add_entry;
             firewalld_->callMethodAsync("addEntry").onInterface(ipset_iface).withArguments(name, address)
-                .uponReplyInvoke(reply<>([this, name = name, observe](const sdbus::Error* error) {
+                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
                     observe();
-                    call_done(name, error, "ALREADY_ENABLED");
-                }));
+                    entry_answered(name, error, "ALREADY_ENABLED");
+                })));
         }
         for (const auto& address : batch.remove) {
-            ++inflight_;
             ++counters_.remove_entry;
             firewalld_->callMethodAsync("removeEntry").onInterface(ipset_iface).withArguments(name, address)
-                .uponReplyInvoke(reply<>([this, name = name, observe](const sdbus::Error* error) {
+                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
                     observe();
-                    call_done(name, error, "NOT_ENABLED");
-                }));
+                    entry_answered(name, error, "NOT_ENABLED");
+                })));
         }
     }
+    auto round = round_;
+    if (round->started_none())
+        round_.reset();   // nothing to do: no round
+    else
+        round->finish();
 }
 
-void FirewalldBackend::call_done(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code) {
-    if (inflight_ > 0)
-        --inflight_;
-    if (error && (ok_code.empty() || code_of(error) != ok_code)) {
-        ++counters_.failed_calls;
-        apply_problem_ = "firewalld refused a change of ipset " + ipset + ": " + describe(*error);
-        log(LOG_ERR, apply_problem_);
-        ipsets_.at(ipset).fetch = true;   // we no longer know what it holds
-        failed_round_ = true;
-    }
-    if (inflight_ > 0)
+void FirewalldBackend::entry_answered(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code) {
+    if (!error || (!ok_code.empty() && code_of(error) == ok_code))
         return;
-    if (failed_round_) {
-        failed_round_ = false;
+    ++counters_.failed_calls;
+    apply_problem_ = "firewalld refused a change of ipset " + ipset + ": " + describe(*error);
+    log(LOG_ERR, apply_problem_);
+    ipsets_.at(ipset).entries_known = false;   // we no longer know what it holds
+    round_->set_failed();
+}
+
+void FirewalldBackend::round_done() {
+    const bool failed = round_->failed();
+    round_.reset();
+    if (failed) {
         retry_later();
     } else {
         backoff_ = std::chrono::seconds(1);
@@ -296,9 +287,9 @@ void FirewalldBackend::retry_later() {
 }
 
 bool FirewalldBackend::idle() const {
-    if (phase_ == Phase::starting || phase_ == Phase::setting_up)
+    if (phase_ == Phase::starting || phase_ == Phase::setting_up || phase_ == Phase::reloading)
         return false;
-    return inflight_ == 0 && !setup_running_ && !reloading_ && !flush_timer_.armed() && !retry_timer_.armed();
+    return !round_ && !setup_ && !flush_timer_.armed() && !retry_timer_.armed();
 }
 
 void FirewalldBackend::update_state() {
@@ -318,8 +309,10 @@ void FirewalldBackend::update_state() {
         }
         break;
     case Phase::setting_up:
-        detail = reloading_ ? "reloading firewalld to activate the banjo ipsets"
-                            : "checking firewalld's banjo ipsets and zone binding";
+        detail = "checking firewalld's banjo ipsets and zone binding";
+        break;
+    case Phase::reloading:
+        detail = "reloading firewalld to activate the banjo ipsets";
         break;
     case Phase::running: {
         std::vector<std::string> problems = setup_problems_;
@@ -334,15 +327,11 @@ void FirewalldBackend::update_state() {
         break;
     }
     }
-    bool changed = state != state_;
-    // Unavailable while setting up after a reload is routine; absent or degraded is not.
-    bool worrying = state == BackendState::degraded || phase_ == Phase::absent;
-    if (changed || (detail != detail_ && state == BackendState::degraded))
-        log(worrying ? LOG_WARNING : LOG_INFO,
-            "firewalld backend " + std::string(to_string(state)) + (detail.empty() ? "" : ": " + detail));
+    // A new state, or a new problem while degraded, is reported; the owner logs it (once).
+    const bool report = state != state_ || (state == BackendState::degraded && detail != detail_);
     state_ = state;
     detail_ = std::move(detail);
-    if (changed && on_state_changed)
+    if (report && on_state_changed)
         on_state_changed(state);
 }
 

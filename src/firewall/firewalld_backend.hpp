@@ -11,6 +11,7 @@
 #pragma once
 
 #include "firewall/backend.hpp"
+#include "firewall/call_batch.hpp"
 #include "firewall/ipset_mirror.hpp"
 #include "lib/sd/event.hpp"
 
@@ -19,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,14 +65,17 @@ public:
     bool idle() const;
 
 private:
-    enum class Phase { absent, starting, setting_up, running };
+    // absent: nobody owns firewalld's name. starting: it does, but its state is not RUNNING
+    // yet. setting_up: setup() checks and creates what banjo needs. reloading: banjo asked
+    // firewalld to reload (to activate new ipsets); its Reloaded signal starts setup over.
+    // running: entries are applied.
+    enum class Phase { absent, starting, setting_up, reloading, running };
     struct Ipset {
         Ipset(Family f, bool s) : family(f), shared(s) {}
         Family family;
-        bool shared;             // banjo4/banjo6, bound to the zone
-        bool active = false;     // exists in firewalld's runtime
-        bool fetch = true;       // ask getEntries before changing it (state unknown)
-        bool fetching = false;
+        bool shared;                 // banjo4/banjo6, bound to the zone
+        bool active = false;         // exists in firewalld's runtime
+        bool entries_known = false;  // else getEntries first: firewalld may hold anything
         IpsetMirror mirror;
     };
     struct RichRule {
@@ -82,6 +87,15 @@ private:
         std::vector<RichRule> rules;
         std::string problem;   // ports that are neither a service nor a port
     };
+    // What one run of setup() learns on its way, step by step.
+    struct SetupRun {
+        std::shared_ptr<CallBatch> step;   // the step whose calls are in flight
+        bool again = false;    // setup() was asked for meanwhile: run once more at the end
+        bool failed = false;   // a call failed: create nothing, run again after a backoff
+        std::vector<std::string> runtime_ipsets, permanent_ipsets;
+        std::string zone_path;   // config object of options_.zone
+        std::map<std::string, std::string> permanent_zone_of, runtime_zone_of;   // "ipset:banjo4" -> zone
+    };
 
     Ipset& ipset_for(const BanTarget& target);
     void remove_rules(const std::string& zone, const std::map<std::string, JailRules>& jails);
@@ -90,28 +104,36 @@ private:
     void poll_firewalld_state();
     // setup: which banjo ipsets exist (runtime, permanent), create the missing ones, bind
     // banjo4/6 to the zone, add the jails' rich rules, then reload (if allowed) or report.
+    // Each step's calls are one CallBatch; the next step starts when the last has answered.
     void setup();
     void setup_ipsets();
     void setup_bindings();
     void setup_rules();
     void setup_done();
+    void begin_step(std::function<void()> next);
+    void end_step();
+    void setup_call_failed(const std::string& what, const sdbus::Error& error);
+    // flush: one round of entry calls (a CallBatch); the next round waits for its answers.
     void schedule_flush();
     void flush();
-    void call_done(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code);
+    void entry_answered(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code);
+    void round_done();
     void retry_later();
     void update_state();
     void log(int priority, const std::string& message) const;
     sdbus::IProxy& config_proxy(const std::string& path);
 
-    // A setup step runs its continuation once every call it started has replied.
-    void begin_step(void (FirewalldBackend::*then)());
-    void step_call() { ++step_pending_; }
-    void end_step() { step_reply(); }
-    void step_reply();
-    // Wraps a reply handler: drops replies from before the last reload/restart, and keeps
-    // exceptions out of sd-bus's C frames.
+    // Runs a handler of a signal or reply; what it throws is logged, never let into sd-bus's
+    // C frames.
+    template <typename F>
+    void guarded(F&& f) const;
+    // Wraps a reply handler: drops replies from before the last reload/restart, then runs it
+    // guarded.
     template <typename... Out, typename F>
     auto reply(F f);
+    // A reply handler of the setup step in flight, counted by it.
+    template <typename... Out, typename F>
+    auto step_reply(F f);
 
     sdbus::IConnection& bus_;
     sd::Event& loop_;
@@ -123,19 +145,15 @@ private:
 
     std::map<std::string, Ipset> ipsets_;       // by ipset name
     std::map<std::string, JailRules> jails_;    // port-limited jails only
-    std::vector<std::string> runtime_ipsets_, permanent_ipsets_;   // as setup found them
-    std::string zone_path_;                     // config object of options_.zone
-    std::map<std::string, std::string> permanent_zone_of_, runtime_zone_of_;   // "ipset:banjo4" -> zone
+    std::string rule_zone_;                     // where the jails' rich rules are
 
     Phase phase_ = Phase::absent;
-    std::uint64_t epoch_ = 0;    // bumped when firewalld's runtime state is lost: older replies are stale
-    unsigned inflight_ = 0;      // entry calls of this epoch not answered yet
-    bool setup_running_ = false, setup_again_ = false, setup_failed_ = false;
-    bool reloading_ = false, reloaded_ = false, failed_round_ = false;
+    std::uint64_t epoch_ = 0;     // bumped when firewalld's runtime state is lost: older replies are stale
+    std::optional<SetupRun> setup_;      // while setup() runs
+    std::shared_ptr<CallBatch> round_;   // while entry calls are in flight
+    bool retry_setup_ = false;    // the last setup failed: the retry timer runs it again
+    bool reloaded_ = false;       // reloaded once for missing ipsets: not again until they are there
     std::string firewalld_state_;
-    unsigned step_pending_ = 0;
-    void (FirewalldBackend::*step_then_)() = nullptr;
-    std::string rule_zone_;
     std::vector<std::string> setup_problems_;   // what the administrator must fix
     std::string apply_problem_;                 // the last failed entry call, until one succeeds
     std::chrono::seconds backoff_{1};

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// firewalld's D-Bus names and the reply wrapper, shared by firewalld_backend.cpp (entries,
+// firewalld's D-Bus names and the handler wrappers, shared by firewalld_backend.cpp (entries,
 // presence, state) and firewalld_setup.cpp (ipsets, zone binding, rich rules). Internal to
 // src/firewall.
 #pragma once
@@ -54,19 +54,29 @@ inline bool contains(const std::vector<std::string>& list, const std::string& it
 
 namespace banjo {
 
+template <typename F>
+void FirewalldBackend::guarded(F&& f) const {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        log(LOG_ERR, std::string("firewalld backend: ") + e.what());
+    } catch (...) {
+        log(LOG_ERR, "firewalld backend: unknown exception in a handler");
+    }
+}
+
 template <typename... Out, typename F>
 auto FirewalldBackend::reply(F f) {
     return [this, epoch = epoch_, f = std::move(f)](const sdbus::Error* error, Out... out) {
         if (epoch != epoch_)
             return;   // firewalld reloaded or restarted since: the answer is about a state that is gone
-        try {
-            f(error, std::move(out)...);
-        } catch (const std::exception& e) {
-            log(LOG_ERR, std::string("firewalld backend: ") + e.what());
-        } catch (...) {
-            log(LOG_ERR, "firewalld backend: unknown exception in a reply handler");
-        }
+        guarded([&] { f(error, std::move(out)...); });
     };
+}
+
+template <typename... Out, typename F>
+auto FirewalldBackend::step_reply(F f) {
+    return reply<Out...>(setup_->step->track(std::move(f)));
 }
 
 }  // namespace banjo

@@ -15,7 +15,7 @@ namespace banjo {
 
 // Cursors are opaque, but this one field is what the journal itself falls back to, and it is
 // all that is left of an entry that was vacuumed.
-std::optional<std::uint64_t> JournalReader::cursor_realtime_usec(std::string_view cursor) {
+std::optional<Usec> JournalReader::cursor_realtime(std::string_view cursor) {
     while (!cursor.empty()) {
         auto end = cursor.find(';');
         auto item = cursor.substr(0, end);
@@ -24,7 +24,7 @@ std::optional<std::uint64_t> JournalReader::cursor_realtime_usec(std::string_vie
             auto [p, ec] = std::from_chars(item.data() + 2, item.data() + item.size(), usec, 16);
             if (ec != std::errc() || p != item.data() + item.size())
                 return std::nullopt;
-            return usec;
+            return from_wire_usec(usec);
         }
         if (end == std::string_view::npos)
             break;
@@ -81,14 +81,14 @@ void JournalReader::seek_tail() {
     journal_.previous();
 }
 
-void JournalReader::seek_realtime(std::uint64_t usec) {
+void JournalReader::seek_realtime(Usec time) {
     on_pending_entry_ = false;
-    journal_.seek_realtime_usec(usec);
+    journal_.seek_realtime_usec(to_wire_usec(time));
 }
 
 bool JournalReader::seek_after_cursor(const std::string& cursor) {
     on_pending_entry_ = false;
-    auto cursor_usec = cursor_realtime_usec(cursor);
+    auto cursor_time = cursor_realtime(cursor);
     try {
         journal_.seek_cursor(cursor);
     } catch (const std::system_error& e) {
@@ -105,8 +105,8 @@ bool JournalReader::seek_after_cursor(const std::string& cursor) {
         return true;
     // The saved entry is gone (vacuumed, or a different set of files). The journal placed us
     // by its own ordering; never re-process what lies at or before the saved timestamp.
-    if (cursor_usec && journal_.realtime_usec() <= *cursor_usec) {
-        journal_.seek_realtime_usec(*cursor_usec + 1);
+    if (cursor_time && realtime() <= *cursor_time) {
+        journal_.seek_realtime_usec(to_wire_usec(*cursor_time) + 1);
         return true;
     }
     on_pending_entry_ = true;
@@ -121,8 +121,8 @@ bool JournalReader::next() {
     return journal_.next();
 }
 
-std::uint64_t JournalReader::realtime_usec() const {
-    return journal_.realtime_usec();
+Usec JournalReader::realtime() const {
+    return from_wire_usec(journal_.realtime_usec());
 }
 
 std::string JournalReader::cursor() const {

@@ -4,6 +4,7 @@
 // through entries reading only the fields asked for. One thread; not copyable.
 #pragma once
 
+#include "core/duration.hpp"
 #include "lib/sd/journal.hpp"
 
 #include <cstddef>
@@ -31,7 +32,7 @@ public:
 
     void seek_head();
     void seek_tail();                       // next() then returns only entries appended later
-    void seek_realtime(std::uint64_t usec);
+    void seek_realtime(Usec time);          // times before 1970 mean its start
     // Positions after the entry of `cursor`. If that entry no longer exists (vacuumed), after
     // the place its timestamp would have. Returns false if the cursor text is unusable.
     bool seek_after_cursor(const std::string& cursor);
@@ -40,8 +41,8 @@ public:
     // Whether the current entry is the one `cursor` names.
     bool is_at(const std::string& cursor) const;
     // The realtime a cursor records ("t=" field), if it has one.
-    static std::optional<std::uint64_t> cursor_realtime_usec(std::string_view cursor);
-    std::uint64_t realtime_usec() const;
+    static std::optional<Usec> cursor_realtime(std::string_view cursor);
+    Usec realtime() const;                  // the entry's __REALTIME_TIMESTAMP
     std::string cursor() const;
     // The value of FIELD in the current entry (without "FIELD="), nullopt if absent.
     // Valid until the next field() call or next(). Values longer than the data threshold are cut.

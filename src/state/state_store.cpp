@@ -139,7 +139,6 @@ struct StateStore::Impl {
     sqlite::Statement select_cursor = db.prepare("SELECT cursor FROM journal WHERE id = 1");
     sqlite::Statement select_history = db.prepare(
         "SELECT address, bans, last_banned_usec FROM history WHERE jail = ?1 ORDER BY address");
-    sqlite::Statement delete_expired = db.prepare("DELETE FROM bans WHERE expires_usec <= ?1");
     sqlite::Statement delete_history = db.prepare(
         "DELETE FROM history WHERE last_banned_usec < ?1 AND NOT EXISTS "
         "(SELECT 1 FROM bans WHERE bans.jail = history.jail AND bans.address = history.address)");
@@ -220,7 +219,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
         use->bind(3, ban.banned_at.count());
         use->bind(4, ban.expires_at.count());
         use->bind(5, static_cast<std::int64_t>(ban.failures));
-        use->bind(6, ban.origin);
+        use->bind(6, to_string(ban.origin));
         use->step();
     }
     if (counts_as_offence) {
@@ -270,7 +269,8 @@ std::vector<StoredBan> StateStore::active_bans() const {
             .banned_at = Usec(use->column_int64(2)),
             .expires_at = Usec(use->column_int64(3)),
             .failures = to_unsigned(use->column_int64(4)),
-            .origin = std::string(use->column_text(5)),
+            // The text to_string(BanOrigin) wrote; a row edited into something else is still a ban.
+            .origin = parse_ban_origin(use->column_text(5)).value_or(BanOrigin::filter),
         });
     }
     return bans;
@@ -295,14 +295,6 @@ std::vector<StateStore::History> StateStore::history(std::string_view jail) cons
                               Usec(use->column_int64(2))});
     }
     return out;
-}
-
-std::size_t StateStore::remove_expired(Usec now) {
-    impl_->require_no_batch("remove_expired");
-    Using use(impl_->delete_expired);
-    use->bind(1, now.count());
-    use->step();
-    return static_cast<std::size_t>(impl_->db.changes());
 }
 
 std::size_t StateStore::forget_history_before(Usec cutoff) {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/ban_table.hpp"
 #include "core/duration.hpp"
 
 #include <cstddef>
@@ -35,7 +36,7 @@ struct StoredBan {
     Usec banned_at{};
     Usec expires_at{};      // infinite_usec: permanent (UINT64_MAX on D-Bus)
     unsigned failures = 0;
-    std::string origin;     // "filter", "manual", "restored"
+    BanOrigin origin = BanOrigin::filter;
 };
 
 class StateStore {
@@ -91,8 +92,7 @@ public:
     };
     std::vector<History> history(std::string_view jail) const;
 
-    // Housekeeping, each its own transaction; not while a Batch is open (std::logic_error).
-    std::size_t remove_expired(Usec now);   // bans with expires_at <= now; returns rows removed
+    // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).
     // History of addresses last banned before `cutoff` and not banned now: bounds a table that
     // grows with every distinct attacker (fail2ban's dbpurgeage).
     std::size_t forget_history_before(Usec cutoff);

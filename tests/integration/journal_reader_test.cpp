@@ -156,7 +156,7 @@ TEST_CASE("a directory is read from head to tail in order, with each entry's rea
     reader.seek_head();
     for (int n = 1; n <= 5; ++n) {
         REQUIRE(reader.next());
-        CHECK(reader.realtime_usec() == t0_usec + std::uint64_t(n) * second_usec);
+        CHECK(banjo::to_wire_usec(reader.realtime()) == t0_usec + std::uint64_t(n) * second_usec);
         CHECK(reader.field("MESSAGE") == "entry " + std::to_string(n));
     }
     CHECK_FALSE(reader.next());

@@ -48,7 +48,7 @@ Address address(int batch, int index) {
 Usec at(int batch) { return Usec(std::chrono::seconds(1'700'000'000 + batch)); }
 
 StoredBan ban_of(int batch, int index, unsigned failures) {
-    return StoredBan{jail, address(batch, index), at(batch), at(batch + 600), failures, "filter"};
+    return StoredBan{jail, address(batch, index), at(batch), at(batch + 600), failures, BanOrigin::filter};
 }
 
 int batch_of_cursor(const std::optional<std::string>& cursor) {

@@ -23,7 +23,7 @@ Address addr(const char* text) { return *Address::parse(text); }
 Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)); }
 
 StoredBan ban(const char* jail, const char* address, int banned, int expires,
-              unsigned failures = 3, const char* origin = "filter") {
+              unsigned failures = 3, BanOrigin origin = BanOrigin::filter) {
     return StoredBan{jail, addr(address), at(banned), at(expires), failures, origin};
 }
 
@@ -52,8 +52,8 @@ TEST_CASE("a new store has no bans, no history and no cursor") {
 TEST_CASE("IPv4 and IPv6 bans come back as they were recorded") {
     TempDir dir;
     auto store = StateStore::open(dir.path());
-    auto v4 = ban("sshd", "198.51.100.7", 0, 600, 5, "filter");
-    StoredBan v6{"nginx", addr("2001:db8::1:0:0:1"), at(10), infinite_usec, 1, "manual"};
+    auto v4 = ban("sshd", "198.51.100.7", 0, 600, 5, BanOrigin::filter);
+    StoredBan v6{"nginx", addr("2001:db8::1:0:0:1"), at(10), infinite_usec, 1, BanOrigin::manual};
     auto batch = store.begin();
     batch.add_ban(v4, true);
     batch.add_ban(v6, true);
@@ -72,13 +72,13 @@ TEST_CASE("banning an address again replaces its ban instead of adding a row") {
     TempDir dir;
     auto store = StateStore::open(dir.path());
     record(store, ban("sshd", "198.51.100.7", 0, 600, 3));
-    record(store, ban("sshd", "198.51.100.7", 700, 1900, 4, "manual"));
+    record(store, ban("sshd", "198.51.100.7", 700, 1900, 4, BanOrigin::manual));
     record(store, ban("postfix", "198.51.100.7", 0, 600));   // another jail: its own ban
 
     auto bans = store.active_bans();
     REQUIRE(bans.size() == 2);
     CHECK(bans[0].jail == "postfix");
-    CHECK(same(bans[1], ban("sshd", "198.51.100.7", 700, 1900, 4, "manual")));
+    CHECK(same(bans[1], ban("sshd", "198.51.100.7", 700, 1900, 4, BanOrigin::manual)));
 }
 
 TEST_CASE("an unban removes the ban of that jail only") {
@@ -163,29 +163,10 @@ TEST_CASE("a second batch while one is open, or a batch reused after commit, is 
     auto store = StateStore::open(dir.path());
     auto batch = store.begin();
     CHECK_THROWS_AS(store.begin(), std::logic_error);
-    CHECK_THROWS_AS(store.remove_expired(at(0)), std::logic_error);
+    CHECK_THROWS_AS(store.forget_history_before(at(0)), std::logic_error);
     batch.commit();
     CHECK_THROWS_AS(batch.set_cursor("x"), std::logic_error);
     CHECK_THROWS_AS(batch.commit(), std::logic_error);
-}
-
-TEST_CASE("remove_expired drops bans whose time has come and keeps permanent ones") {
-    TempDir dir;
-    auto store = StateStore::open(dir.path());
-    auto batch = store.begin();
-    batch.add_ban(ban("sshd", "198.51.100.1", 0, 100), true);
-    batch.add_ban(ban("sshd", "198.51.100.2", 0, 200), true);
-    batch.add_ban(ban("sshd", "198.51.100.3", 0, 300), true);
-    batch.add_ban(StoredBan{"sshd", addr("2001:db8::9"), at(0), infinite_usec, 1, "manual"}, true);
-    batch.commit();
-
-    CHECK(store.remove_expired(at(200)) == 2);   // expiring exactly now counts as expired
-    auto bans = store.active_bans();
-    REQUIRE(bans.size() == 2);
-    CHECK(bans[0].address == addr("198.51.100.3"));
-    CHECK(bans[1].expires_at == infinite_usec);
-    CHECK(store.remove_expired(Usec(std::chrono::years(1000))) == 1);
-    CHECK(store.history("sshd").size() == 4);   // expiry is no pardon
 }
 
 TEST_CASE("forgetting old history keeps addresses that are banned now") {
@@ -194,7 +175,11 @@ TEST_CASE("forgetting old history keeps addresses that are banned now") {
     record(store, ban("sshd", "198.51.100.1", 0, 100));
     record(store, ban("sshd", "198.51.100.2", 0, 100000));
     record(store, ban("sshd", "198.51.100.3", 5000, 5100));
-    store.remove_expired(at(200));
+    {
+        auto batch = store.begin();
+        batch.remove_ban("sshd", addr("198.51.100.1"));   // its time ran out
+        batch.commit();
+    }
 
     CHECK(store.forget_history_before(at(1000)) == 1);   // .1: old, not banned now
     auto h = store.history("sshd");
@@ -241,9 +226,9 @@ TEST_CASE("text an attacker or a careless config could supply is data, never SQL
     std::string quoted = "sshd'); DROP TABLE bans; --";
     std::string with_nul("a\0b", 3);
     auto batch = store.begin();
-    batch.add_ban(StoredBan{huge, addr("198.51.100.1"), at(0), at(1), 1, "filter"}, true);
-    batch.add_ban(StoredBan{quoted, addr("198.51.100.2"), at(0), at(1), 1, quoted}, true);
-    batch.add_ban(StoredBan{with_nul, addr("198.51.100.3"), at(0), at(1), 1, "filter"}, true);
+    batch.add_ban(StoredBan{huge, addr("198.51.100.1"), at(0), at(1), 1, BanOrigin::filter}, true);
+    batch.add_ban(StoredBan{quoted, addr("198.51.100.2"), at(0), at(1), 1, BanOrigin::manual}, true);
+    batch.add_ban(StoredBan{with_nul, addr("198.51.100.3"), at(0), at(1), 1, BanOrigin::filter}, true);
     batch.set_cursor(quoted + huge);
     batch.commit();
 
@@ -251,7 +236,7 @@ TEST_CASE("text an attacker or a careless config could supply is data, never SQL
     REQUIRE(bans.size() == 3);
     CHECK(std::count_if(bans.begin(), bans.end(), [&](auto& b) { return b.jail == huge; }) == 1);
     CHECK(std::count_if(bans.begin(), bans.end(),
-                        [&](auto& b) { return b.jail == quoted && b.origin == quoted; }) == 1);
+                        [&](auto& b) { return b.jail == quoted && b.origin == BanOrigin::manual; }) == 1);
     CHECK(std::count_if(bans.begin(), bans.end(),
                         [&](auto& b) { return b.jail == with_nul; }) == 1);
     CHECK(store.cursor() == quoted + huge);
@@ -291,7 +276,7 @@ TEST_CASE("a database damaged inside is refused at open, not at the first ban") 
         auto batch = store.begin();
         for (int i = 0; i < 2000; ++i) {
             std::string jail = "jail" + std::to_string(i);
-            batch.add_ban(StoredBan{jail, addr("198.51.100.1"), at(0), at(600), 1, "filter"}, true);
+            batch.add_ban(StoredBan{jail, addr("198.51.100.1"), at(0), at(600), 1, BanOrigin::filter}, true);
         }
         batch.commit();
     }   // the last close checkpoints the WAL into banjo.db

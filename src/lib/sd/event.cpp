@@ -62,11 +62,6 @@ void EventSource::arm_in(std::chrono::microseconds delay) {
     check(sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT), "sd_event_source_set_enabled");
 }
 
-void EventSource::arm_at(std::uint64_t monotonic_usec) {
-    check(sd_event_source_set_time(source_.get(), monotonic_usec), "sd_event_source_set_time");
-    check(sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT), "sd_event_source_set_enabled");
-}
-
 void EventSource::disarm() {
     if (source_)
         check(sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF), "sd_event_source_set_enabled");
@@ -106,12 +101,6 @@ bool Event::run_once(std::chrono::microseconds timeout) {
 
 void Event::exit(int code) {
     check(sd_event_exit(event_.get(), code), "sd_event_exit");
-}
-
-std::uint64_t Event::now_monotonic_usec() const {
-    std::uint64_t now = 0;
-    check(sd_event_now(event_.get(), CLOCK_MONOTONIC, &now), "sd_event_now");
-    return now;
 }
 
 void Event::enable_watchdog() {

@@ -29,8 +29,6 @@ public:
 
     // Timers only: fire once, `delay` from now (CLOCK_MONOTONIC); re-arming moves the deadline.
     void arm_in(std::chrono::microseconds delay);
-    // Timers only: fire once at an absolute CLOCK_MONOTONIC time.
-    void arm_at(std::uint64_t monotonic_usec);
     void disarm();
     bool armed() const;
 
@@ -54,13 +52,12 @@ public:
     // One iteration, waiting at most `timeout` for something to happen. False once exit() ran.
     bool run_once(std::chrono::microseconds timeout);
     void exit(int code);
-    std::uint64_t now_monotonic_usec() const;
     // Pings the service manager's watchdog at half of $WATCHDOG_USEC, between iterations.
     void enable_watchdog();
 
     // events/revents are EPOLLIN, EPOLLOUT... The fd stays the caller's.
     EventSource add_io(int fd, std::uint32_t events, std::function<void(std::uint32_t revents)> cb);
-    // A CLOCK_MONOTONIC timer, created disarmed; arm it with arm_in()/arm_at(). Fires once per
+    // A CLOCK_MONOTONIC timer, created disarmed; arm it with arm_in(). Fires once per
     // arming, with 1 µs accuracy (sd-event's default of 250 ms would delay coalesced flushes).
     EventSource add_timer(std::function<void()> cb);
     // Blocks `signo` in this thread (sd-event reads it from a signalfd) and calls cb on delivery.

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What banjod does, without its event loop and its bus: the jails of the running config, the
+// bans in force, and the requests org.banjo1 offers (ban, unban, reload, enable, ignore lists).
+// Events come in as calls (a jail's ban decision, the end of a journal chunk, the expiry
+// timer, a reload); changes go out through the Backend, the StateStore and a Listener. Time
+// comes from a Clock. Nothing here needs a bus, a loop or a journal, so unit tests drive it
+// with a settable clock and a recording backend. One thread.
+//
+// Dependencies run one way: src/bus (the org.banjo1 objects) and src/metrics read and call the
+// Manager; the Manager knows neither. It reports what changed through its Listener, which
+// banjod's wiring (daemon.cpp) hands on to the bus, the journal follower and systemd.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/ban_table.hpp"
+#include "daemon/ban_service.hpp"
+#include "daemon/clock.hpp"
+#include "daemon/jail_set.hpp"
+#include "firewall/backend.hpp"
+#include "state/state_store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace banjo {
+
+struct JailSummary {
+    std::string name;
+    bool enabled = false;
+    std::uint32_t tracked = 0;
+    std::uint32_t active_bans = 0;
+    std::uint64_t total_bans = 0;
+    std::uint64_t total_failures = 0;
+    const JailConfig* config = nullptr;   // valid until the next reload
+};
+
+// How far the journal follower got: after each chunk of entries it reads.
+struct JournalProgress {
+    std::string cursor;          // of the last entry read; empty before the first
+    std::uint64_t entries = 0;   // read since start (the warm-up's recount not included)
+    Usec last_entry{0};          // journal time of the last entry read
+};
+
+class Manager {
+public:
+    // What changed, for the bus face, the journal follower and the status line. Each call comes
+    // after the change is made; none may call back into the Manager's requests.
+    class Listener {
+    public:
+        virtual ~Listener() = default;
+        virtual void banned(const Ban& ban) = 0;
+        virtual void unbanned(const Ban& ban, UnbanReason reason) = 0;
+        // The running jails were rebuilt (reload, enable, disable): journal entries must go
+        // through jail_set() from now on, and the list of jails may have changed.
+        virtual void jails_changed() = 0;
+        virtual void jail_enabled_changed(const std::string& jail) = 0;
+        virtual void ignore_list_changed(const std::string& jail) = 0;
+        virtual void backend_state_changed() = 0;
+    };
+
+    // Reads the configuration again for reload(); throws ConfigError.
+    using ConfigLoader = std::function<Config()>;
+
+    // `config` runs from now on. `self` (the host's addresses) goes on the ignore list of jails
+    // with ignore-self. store, backend and clock must outlive the Manager; it takes over the
+    // backend's on_state_changed (and logs each change once).
+    Manager(Config config, ConfigLoader load, CidrSet self, StateStore& store, Backend& backend, const Clock& clock);
+    ~Manager();
+    Manager(const Manager&) = delete;
+    Manager& operator=(const Manager&) = delete;
+
+    void set_listener(Listener* listener) noexcept { listener_ = listener; }
+
+    // Start-up, in this order: restore(); the journal follower's warm-up through jail_set();
+    // seed_jails().
+    // Puts the stored bans back in force; those that ended while banjod was away are dropped.
+    // The journal position is the stored cursor until the follower reports.
+    std::vector<Ban> restore();
+    // Tells each jail the bans in force and the ban history, so it neither bans an address twice
+    // nor forgets a repeat offender. What the store knows wins over what a warm-up counted.
+    void seed_jails();
+    // The longest findtime of the enabled jails: how much journal the jails need to look back.
+    Usec longest_findtime() const;
+
+    // From the journal follower: a jail decided a ban (it lasts from now, wall clock) ...
+    void ban_decided(const Jail& jail, const BanDecision& decision);
+    // ... and a chunk of entries ended: its bans are committed with its last cursor.
+    void journal_read(JournalProgress progress);
+
+    // Lifts every ban whose time is up now, an expiry equal to now included.
+    void expire_due();
+    // How long to wait before expire_due() is worth calling; nullopt: no ban can expire. Never
+    // more than a minute, so that a step of the wall clock is noticed within one.
+    std::optional<Usec> expiry_wait() const;
+    // Every minute or so: forgets stale failure windows and ban history older than 30 days.
+    void housekeeping();
+    // Before exit: commits what is pending, with the last journal cursor.
+    void stop();
+
+    // What org.banjo1 offers (manager_requests.cpp). Refusals throw OperationError.
+    std::vector<JailSummary> jails() const;
+    JailSummary jail(const std::string& name) const;
+    // duration 0: the jail's policy (with increment); infinite_usec: permanent. Returns expiry.
+    Usec ban(const std::string& jail, const std::string& address, Usec duration);
+    // jail "" = every jail. Returns how many bans were lifted; none is an error.
+    unsigned unban(const std::string& jail, const std::string& address);
+    std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail
+    // Loads the configuration again. Jails that are gone or disabled lose their bans
+    // ("flushed"), unchanged ones keep their failure counts, and bans move to changed ports.
+    // An invalid configuration throws ConfigError and the running one stays.
+    void reload();
+    // Until the next reload. Disabling lifts the jail's bans (reason "flushed").
+    void set_enabled(const std::string& jail, bool enabled);
+    void add_ignore(const std::string& jail, const std::string& cidr);
+    void remove_ignore(const std::string& jail, const std::string& cidr);
+    std::vector<Cidr> ignore_list(const std::string& jail) const;
+
+    // For the properties, the metrics and the status line.
+    const Config& config() const noexcept { return config_; }
+    // The enabled jails; replaced by a reload or set_enabled() (Listener::jails_changed).
+    JailSet& jail_set() const noexcept { return *jails_; }
+    const BanService& ban_service() const noexcept { return bans_; }
+    const Backend& backend() const noexcept { return backend_; }
+    const JournalProgress& journal() const noexcept { return journal_; }
+    const Clock& clock() const noexcept { return clock_; }
+    std::uint64_t failures_found() const;
+    // "3 jails, 12 active bans, 4711 journal entries read; firewall ready" (systemctl status).
+    std::string status_line() const;
+
+private:
+    void configure_jail_ports();
+    void rebuild_jails();
+    void on_backend_state(BackendState state);
+
+    Config config_;
+    ConfigLoader load_;
+    CidrSet self_;
+    StateStore& store_;
+    Backend& backend_;
+    const Clock& clock_;
+    BanService bans_;
+    std::unique_ptr<JailSet> jails_;
+    JournalProgress journal_;
+    BackendState backend_state_;
+    Listener* listener_ = nullptr;
+};
+
+}  // namespace banjo

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Manager's requests: what org.banjo1's methods and properties ask of it. Each checks its
+// arguments first and refuses with an OperationError a person can act on.
+#include "daemon/manager.hpp"
+
+#include "daemon/operation_error.hpp"
+#include "lib/sd/log.hpp"
+
+#include <algorithm>
+#include <syslog.h>
+
+namespace banjo {
+
+namespace {
+
+// The configured jail NAME, enabled or not; as const as the jails it is looked up in.
+template <typename Jails>
+auto& require_jail(Jails& jails, const std::string& name) {
+    auto it = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == name; });
+    if (it == jails.end()) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
+    return *it;
+}
+
+Address require_address(const std::string& text) {
+    auto a = Address::parse(text);
+    if (!a) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an IPv4 or IPv6 address");
+    return *a;
+}
+
+Cidr require_cidr(const std::string& text) {
+    auto c = Cidr::parse(text);
+    if (!c) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an address or CIDR");
+    return *c;
+}
+
+// The running jail NAME, or nullptr when it is disabled.
+Jail* running_jail(const JailSet& jails, const std::string& name) {
+    JailPipeline* p = jails.find(name);
+    return p ? &p->jail() : nullptr;
+}
+
+}  // namespace
+
+std::vector<JailSummary> Manager::jails() const {
+    std::vector<JailSummary> out;
+    for (const auto& j : config_.jails) out.push_back(jail(j.settings.name));
+    return out;
+}
+
+JailSummary Manager::jail(const std::string& name) const {
+    const JailConfig& jc = require_jail(config_.jails, name);
+    JailSummary s;
+    s.name = name;
+    s.enabled = jc.settings.enabled;
+    s.config = &jc;
+    s.active_bans = static_cast<std::uint32_t>(bans_.table().count(name));
+    // Every ban of the jail since start, manual ones included.
+    if (auto it = bans_.counts().find(name); it != bans_.counts().end()) s.total_bans = it->second.bans;
+    if (const Jail* j = running_jail(*jails_, name)) {
+        s.tracked = static_cast<std::uint32_t>(j->tracked_addresses());
+        s.total_failures = j->total_failures();
+    }
+    return s;
+}
+
+Usec Manager::ban(const std::string& jail_name, const std::string& address_text, Usec duration) {
+    const JailConfig& jc = require_jail(config_.jails, jail_name);
+    const Address address = require_address(address_text);
+    Jail* jail = running_jail(*jails_, jail_name);
+    // A running jail's list includes the host's own addresses (ignore-self).
+    if (jail ? jail->ignores(address) : jc.settings.ignore.contains(address))
+        throw OperationError(OperationErrorKind::ignored,
+                             address.to_string() + " is on the ignore list of jail " + jail_name + ": not banned");
+    if (duration == Usec(0)) duration = jc.settings.ban.duration_for(jail ? jail->previous_bans(address) : 0);
+    const Usec now = clock_.now();
+    const Ban& b = bans_.ban(Ban{jail_name, address, now, saturating_add(now, duration), 0, BanOrigin::manual});
+    const Usec expires = b.expires;
+    if (jail) jail->note_ban(address, expires, true);
+    bans_.flush();
+    return expires;
+}
+
+unsigned Manager::unban(const std::string& jail_name, const std::string& address_text) {
+    const Address address = require_address(address_text);
+    std::vector<std::string> names;
+    if (jail_name.empty()) {
+        for (const auto& j : config_.jails) names.push_back(j.settings.name);
+    } else {
+        names.push_back(require_jail(config_.jails, jail_name).settings.name);
+    }
+    unsigned removed = 0;
+    for (const auto& name : names) {
+        if (!bans_.unban(name, address, UnbanReason::manual)) continue;
+        ++removed;
+        if (Jail* j = running_jail(*jails_, name)) j->forget_ban(address);
+    }
+    bans_.flush();
+    if (removed == 0)
+        throw OperationError(OperationErrorKind::not_banned,
+                             address.to_string() + " is not banned" + (jail_name.empty() ? "" : " in jail " + jail_name));
+    return removed;
+}
+
+std::vector<Ban> Manager::bans(const std::string& jail_name) const {
+    if (!jail_name.empty()) require_jail(config_.jails, jail_name);
+    return bans_.table().list(jail_name);
+}
+
+void Manager::set_enabled(const std::string& jail_name, bool enabled) {
+    JailConfig& jc = require_jail(config_.jails, jail_name);
+    if (jc.settings.enabled == enabled) return;
+    jc.settings.enabled = enabled;
+    if (!enabled) bans_.unban_jail(jail_name, UnbanReason::flushed);
+    rebuild_jails();
+    bans_.flush();
+    sd::log(LOG_INFO, "Jail " + jail_name + (enabled ? " enabled" : " disabled") + " until the next reload");
+    if (listener_) listener_->jail_enabled_changed(jail_name);
+}
+
+void Manager::add_ignore(const std::string& jail_name, const std::string& text) {
+    JailConfig& jc = require_jail(config_.jails, jail_name);
+    const Cidr cidr = require_cidr(text);
+    jc.settings.ignore.insert(cidr);
+    if (Jail* j = running_jail(*jails_, jail_name)) j->add_ignore(cidr);
+    if (listener_) listener_->ignore_list_changed(jail_name);
+}
+
+void Manager::remove_ignore(const std::string& jail_name, const std::string& text) {
+    JailConfig& jc = require_jail(config_.jails, jail_name);
+    const Cidr cidr = require_cidr(text);
+    if (!jc.settings.ignore.erase(cidr))
+        throw OperationError(OperationErrorKind::not_ignored,
+                             cidr.to_string() + " is not on the ignore list of jail " + jail_name);
+    if (Jail* j = running_jail(*jails_, jail_name)) j->remove_ignore(cidr);
+    if (listener_) listener_->ignore_list_changed(jail_name);
+}
+
+std::vector<Cidr> Manager::ignore_list(const std::string& jail_name) const {
+    // What the administrator configured (and changed at runtime); the host's own addresses,
+    // added for ignore-self, are not listed.
+    return require_jail(config_.jails, jail_name).settings.ignore.entries();
+}
+
+}  // namespace banjo

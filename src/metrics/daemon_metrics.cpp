@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "metrics/daemon_metrics.hpp"
+
+namespace banjo {
+
+MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram& apply_latency) {
+    MetricsSnapshot m;
+    m.version = BANJO_VERSION;
+    const JournalProgress& journal = manager.journal();
+    m.entries_processed = journal.entries;
+    if (journal.last_entry > Usec(0))
+        m.journal_lag_seconds = std::chrono::duration<double>(manager.clock().now() - journal.last_entry).count();
+    m.backend = std::string(manager.backend().name());
+    m.backend_state = std::string(to_string(manager.backend().state()));
+    const BanService& bans = manager.ban_service();
+    for (const auto& j : manager.config().jails) {
+        JailMetrics jm;
+        jm.name = j.settings.name;
+        jm.filter = j.settings.filter;
+        jm.enabled = j.settings.enabled;
+        jm.active_bans = bans.table().count(jm.name);
+        if (auto it = bans.counts().find(jm.name); it != bans.counts().end()) {
+            jm.bans = it->second.bans;
+            for (const auto& [reason, n] : it->second.unbans) jm.unbans[std::string(to_string(reason))] = n;
+        }
+        if (const JailPipeline* p = manager.jail_set().find(jm.name)) {
+            jm.matches = p->counters().matches;
+            jm.failures = p->counters().failures;
+            jm.tracked_addresses = p->jail().tracked_addresses();
+        }
+        m.jails.push_back(std::move(jm));
+    }
+    m.apply_latency = &apply_latency;
+    return m;
+}
+
+std::string render_daemon_metrics(const Manager& manager, const LatencyHistogram& apply_latency) {
+    return render_prometheus_text(metrics_snapshot(manager, apply_latency));
+}
+
+}  // namespace banjo

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daemon/ban_service.hpp"
+
+#include "recording_backend.hpp"
+#include "temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace banjo;
+using namespace banjo::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+Address addr(const char* text) { return *Address::parse(text); }
+Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)); }
+
+struct Service {
+    TempDir dir{"banjo-ban-service-test"};
+    StateStore store = StateStore::open(dir.dir.string());
+    RecordingBackend backend;
+    BanService bans{store, backend};
+};
+
+}  // namespace
+
+TEST_CASE("restoring drops the bans whose time has come, an expiry equal to now included, and keeps permanent ones") {
+    Service s;
+    s.bans.ban(Ban{"sshd", addr("198.51.100.1"), at(0), at(100), 3, BanOrigin::filter});
+    s.bans.ban(Ban{"sshd", addr("198.51.100.2"), at(0), at(200), 3, BanOrigin::filter});
+    s.bans.ban(Ban{"sshd", addr("198.51.100.3"), at(0), at(300), 3, BanOrigin::filter});
+    s.bans.ban(Ban{"sshd", addr("2001:db8::9"), at(0), infinite_usec, 0, BanOrigin::manual});
+    s.bans.flush();
+
+    RecordingBackend fresh;
+    BanService after_restart(s.store, fresh);
+    const auto restored = after_restart.restore(at(200));
+    REQUIRE(restored.size() == 2);
+    CHECK(restored[0].address == addr("198.51.100.3"));
+    CHECK(restored[1].expires == infinite_usec);
+    CHECK(fresh.held() == 2);
+    CHECK(s.store.active_bans().size() == 2);
+    CHECK(s.store.history("sshd").size() == 4);   // expiry is no pardon
+}
+
+TEST_CASE("new ports for a jail take each ban out under its old ports before adding it under the new") {
+    Service s;
+    s.bans.set_jail_ports("sshd", {"ssh"});
+    s.bans.ban(Ban{"sshd", addr("198.51.100.1"), at(0), at(100), 3, BanOrigin::filter});
+    s.backend.calls.clear();
+
+    s.bans.set_jail_ports("sshd", {"ssh", "2222"});
+    REQUIRE(s.backend.calls.size() == 2);
+    CHECK(s.backend.calls[0].kind == RecordingBackend::Kind::remove);
+    CHECK(s.backend.calls[0].ports == std::vector<std::string>{"ssh"});
+    CHECK(s.backend.calls[1].kind == RecordingBackend::Kind::add);
+    CHECK(s.backend.calls[1].ports == std::vector<std::string>{"ssh", "2222"});
+
+    s.bans.set_jail_ports("sshd", {"ssh", "2222"});   // unchanged: the firewall is left alone
+    CHECK(s.backend.calls.size() == 2);
+}
+
+TEST_CASE("the ban counts per jail keep every unban reason apart") {
+    Service s;
+    for (const char* a : {"198.51.100.1", "198.51.100.2", "198.51.100.3"})
+        s.bans.ban(Ban{"sshd", addr(a), at(0), at(100), 3, BanOrigin::filter});
+    s.bans.unban("sshd", addr("198.51.100.1"), UnbanReason::manual);
+    s.bans.expire(at(100));
+
+    const auto& counts = s.bans.counts().at("sshd");
+    CHECK(counts.bans == 3);
+    CHECK(counts.unbans.at(UnbanReason::manual) == 1);
+    CHECK(counts.unbans.at(UnbanReason::expired) == 2);
+    CHECK(counts.unbans.count(UnbanReason::flushed) == 0);
+    CHECK(s.bans.total_bans() == 3);
+}

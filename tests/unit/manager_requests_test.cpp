@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What org.banjo1's methods ask of the Manager (ban, unban, enable, ignore lists), and how it
+// refuses what it must not do.
+#include "daemon/manager.hpp"
+
+#include "daemon/operation_error.hpp"
+#include "manager_harness.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace banjo;
+using namespace banjo::test;
+
+namespace {
+
+const std::string two_jails =
+    "[defaults]\nbantime = \"10m\"\nfindtime = \"10m\"\nmaxretry = 3\nignore = [\"198.51.100.0/28\"]\n"
+    "[jail.sshd]\nfilter = \"demo\"\n"
+    "[jail.web]\nfilter = \"demo\"\n";
+
+// The kind of refusal f() ends in; fails the test when it is none.
+template <typename F>
+OperationErrorKind refusal(F f) {
+    try {
+        f();
+    } catch (const OperationError& e) {
+        return e.kind();
+    }
+    FAIL("no OperationError");
+    return OperationErrorKind::no_such_jail;
+}
+
+}  // namespace
+
+TEST_CASE("a manual ban of an ignored address is refused and bans nothing") {
+    ManagerHarness h(two_jails);
+    CHECK(refusal([&] { h.manager->ban("sshd", "198.51.100.7", 0us); }) == OperationErrorKind::ignored);
+    CHECK(h.backend->count(RecordingBackend::Kind::add) == 0);
+    CHECK(h.stored_bans().empty());
+    CHECK(h.events.banned_bans.empty());
+}
+
+TEST_CASE("a manual ban of one of the host's own addresses is refused in a jail with ignore-self") {
+    ManagerHarness h(two_jails);
+    h.self.insert(*Cidr::parse("203.0.113.5"));
+    h.restart();
+    CHECK(refusal([&] { h.manager->ban("sshd", "203.0.113.5", 0us); }) == OperationErrorKind::ignored);
+    CHECK(h.backend->held() == 0);
+}
+
+TEST_CASE("a manual ban with duration 0 lasts the jail's bantime, and counts as an offence") {
+    ManagerHarness h(two_jails);
+    CHECK(h.manager->ban("sshd", "203.0.113.7", 0us) == t0 + 10min);
+    CHECK(h.backend->holds("sshd", address("203.0.113.7")));
+    const auto stored = h.stored_bans();
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0].origin == BanOrigin::manual);
+    CHECK(stored[0].failures == 0);
+    CHECK(h.store->history("sshd").size() == 1);
+    // The jail does not ban it again meanwhile.
+    CHECK_FALSE(h.fail("sshd", "203.0.113.7"));
+    CHECK_FALSE(h.fail("sshd", "203.0.113.7"));
+    CHECK_FALSE(h.fail("sshd", "203.0.113.7"));
+}
+
+TEST_CASE("a manual ban names an existing jail and an address") {
+    ManagerHarness h(two_jails);
+    CHECK(refusal([&] { h.manager->ban("nosuch", "203.0.113.7", 0us); }) == OperationErrorKind::no_such_jail);
+    CHECK(refusal([&] { h.manager->ban("sshd", "203.0.113.0/24", 0us); }) == OperationErrorKind::invalid_address);
+    CHECK(refusal([&] { h.manager->ban("sshd", "host.example", 0us); }) == OperationErrorKind::invalid_address);
+    CHECK(h.backend->calls.size() == 0);
+}
+
+TEST_CASE("unban in one jail lifts only that jail's ban of the address") {
+    ManagerHarness h(two_jails);
+    h.manager->ban("sshd", "203.0.113.7", 1h);
+    h.manager->ban("web", "203.0.113.7", 1h);
+
+    CHECK(h.manager->unban("sshd", "203.0.113.7") == 1);
+    CHECK_FALSE(h.backend->holds("sshd", address("203.0.113.7")));
+    CHECK(h.backend->holds("web", address("203.0.113.7")));
+    REQUIRE(h.events.unbanned_bans.size() == 1);
+    CHECK(h.events.unbanned_bans[0].second == UnbanReason::manual);
+    CHECK(h.stored_bans().size() == 1);
+}
+
+TEST_CASE("unban with jail \"\" lifts the address's bans in every jail") {
+    ManagerHarness h(two_jails);
+    h.manager->ban("sshd", "203.0.113.7", 1h);
+    h.manager->ban("web", "203.0.113.7", 1h);
+    h.manager->ban("web", "203.0.113.8", 1h);
+
+    CHECK(h.manager->unban("", "203.0.113.7") == 2);
+    CHECK(h.backend->held() == 1);
+    CHECK(h.stored_bans().size() == 1);
+}
+
+TEST_CASE("unbanning an address that is not banned is refused with NotBanned") {
+    ManagerHarness h(two_jails);
+    h.manager->ban("web", "203.0.113.7", 1h);
+    try {
+        h.manager->unban("sshd", "203.0.113.7");
+        FAIL("no refusal");
+    } catch (const OperationError& e) {
+        CHECK(e.kind() == OperationErrorKind::not_banned);
+        CHECK(std::string(e.what()) == "203.0.113.7 is not banned in jail sshd");
+    }
+    CHECK(h.backend->holds("web", address("203.0.113.7")));
+}
+
+TEST_CASE("an address unbanned by hand counts its failures from zero again") {
+    ManagerHarness h(two_jails);
+    h.attack("sshd", "203.0.113.7");
+    h.manager->unban("sshd", "203.0.113.7");
+
+    CHECK_FALSE(h.fail("sshd", "203.0.113.7"));
+    CHECK_FALSE(h.fail("sshd", "203.0.113.7"));
+    CHECK(h.fail("sshd", "203.0.113.7"));
+}
+
+TEST_CASE("disabling a jail flushes its bans and stops its counting until it is enabled again") {
+    ManagerHarness h(two_jails);
+    h.attack("web", "203.0.113.7");
+    h.manager->set_enabled("web", false);
+
+    CHECK_FALSE(h.backend->holds("web", address("203.0.113.7")));
+    REQUIRE(h.events.unbanned_bans.size() == 1);
+    CHECK(h.events.unbanned_bans[0].second == UnbanReason::flushed);
+    CHECK(h.events.enabled_changes == std::vector<std::string>{"web"});
+    CHECK(h.events.jail_set_changes == 1);
+    CHECK(h.manager->jail_set().find("web") == nullptr);
+    CHECK_FALSE(h.manager->jail("web").enabled);
+
+    h.manager->set_enabled("web", true);
+    CHECK(h.manager->jail_set().find("web") != nullptr);
+    CHECK(h.events.jail_set_changes == 2);
+}
+
+TEST_CASE("an ignore entry added at runtime protects the address in the running jail") {
+    ManagerHarness h(two_jails);
+    h.manager->add_ignore("sshd", "203.0.113.0/24");
+    CHECK(h.events.ignore_changes == std::vector<std::string>{"sshd"});
+    CHECK(refusal([&] { h.manager->ban("sshd", "203.0.113.7", 0us); }) == OperationErrorKind::ignored);
+    h.manager->ban("web", "203.0.113.7", 0us);   // another jail's list is its own
+
+    h.manager->remove_ignore("sshd", "203.0.113.0/24");
+    CHECK(refusal([&] { h.manager->remove_ignore("sshd", "203.0.113.0/24"); }) == OperationErrorKind::not_ignored);
+    CHECK(refusal([&] { h.manager->add_ignore("sshd", "not-a-cidr"); }) == OperationErrorKind::invalid_address);
+    h.manager->ban("sshd", "203.0.113.7", 0us);
+    CHECK(h.backend->holds("sshd", address("203.0.113.7")));
+}
+
+TEST_CASE("the jail summary counts tracked addresses, bans and failures") {
+    ManagerHarness h(two_jails);
+    h.attack("sshd", "203.0.113.7");
+    h.fail("sshd", "203.0.113.8");
+    h.manager->ban("sshd", "203.0.113.9", 1h);
+
+    const JailSummary s = h.manager->jail("sshd");
+    CHECK(s.enabled);
+    CHECK(s.tracked == 1);
+    CHECK(s.active_bans == 2);
+    CHECK(s.total_bans == 2);
+    CHECK(s.total_failures == 4);
+    CHECK(h.manager->failures_found() == 4);
+    CHECK(refusal([&] { h.manager->jail("nosuch"); }) == OperationErrorKind::no_such_jail);
+}

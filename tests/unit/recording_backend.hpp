@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// A firewall backend for tests: it records every call in order, keeps what a firewall would
+// hold, and takes the state the test gives it (a firewall that went away, one that refuses
+// bans), reporting each change as a real backend does, through state() and on_state_changed.
+#pragma once
+
+#include "firewall/backend.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace banjo::test {
+
+class RecordingBackend final : public Backend {
+public:
+    enum class Kind { add, remove, prepare };
+    struct Call {
+        Kind kind;
+        std::string jail;
+        std::optional<Address> address;   // none for prepare
+        std::vector<std::string> ports;
+    };
+
+    std::string_view name() const override { return "recording"; }
+    BackendState state() const override { return state_; }
+    std::string state_detail() const override { return detail_; }
+
+    void add(const BanTarget& t) override {
+        calls.push_back({Kind::add, t.jail, t.address, t.ports});
+        held_[{t.jail, t.address}] = t.ports;
+    }
+    void remove(const BanTarget& t) override {
+        calls.push_back({Kind::remove, t.jail, t.address, t.ports});
+        auto it = held_.find({t.jail, t.address});
+        // A remove must name the ports the ban went in with, as a firewall files it by them.
+        if (it != held_.end() && it->second == t.ports) held_.erase(it);
+    }
+    void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override {
+        calls.push_back({Kind::prepare, jail, std::nullopt, ports});
+    }
+
+    // The firewall's side of things.
+    bool holds(const std::string& jail, const Address& address) const { return held_.count({jail, address}) != 0; }
+    std::optional<std::vector<std::string>> ports_of(const std::string& jail, const Address& address) const {
+        auto it = held_.find({jail, address});
+        return it == held_.end() ? std::nullopt : std::optional(it->second);
+    }
+    std::size_t held() const { return held_.size(); }
+    std::size_t count(Kind kind, const std::optional<Address>& address = std::nullopt) const {
+        return static_cast<std::size_t>(std::count_if(calls.begin(), calls.end(), [&](const Call& c) {
+            return c.kind == kind && (!address || c.address == address);
+        }));
+    }
+
+    // What the test makes of the firewall.
+    void go_unavailable(std::string detail = "the firewall is not running") { become(BackendState::unavailable, std::move(detail)); }
+    void refuse(std::string detail) { become(BackendState::degraded, std::move(detail)); }
+    void recover() { become(BackendState::ready, {}); }
+
+    std::vector<Call> calls;
+
+private:
+    // As a real backend: a change of state, or a new problem while degraded, is reported.
+    void become(BackendState state, std::string detail) {
+        const bool report = state != state_ || (state == BackendState::degraded && detail != detail_);
+        state_ = state;
+        detail_ = std::move(detail);
+        if (report && on_state_changed) on_state_changed(state_);
+    }
+
+    BackendState state_ = BackendState::ready;
+    std::string detail_;
+    std::map<std::pair<std::string, Address>, std::vector<std::string>> held_;
+};
+
+}  // namespace banjo::test
