@@ -29,8 +29,8 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
     return out;
 }
 
-void items_json(JsonWriter& json, const std::vector<ReportItem>& items) {
-    json.begin_array();
+void items_field(JsonWriter& json, std::string_view name, const std::vector<ReportItem>& items) {
+    json.key(name).begin_array();
     for (const auto& it : items) {
         json.begin_object();
         json.field("kind", item_kind_name(it.kind));
@@ -42,6 +42,13 @@ void items_json(JsonWriter& json, const std::vector<ReportItem>& items) {
         json.end_object();
     }
     json.end_array();
+}
+
+// The start of a jail's or a filter's object: its name and what became of it.
+void begin_outcome(JsonWriter& json, const std::string& name, OutcomeStatus status) {
+    json.begin_object();
+    json.field("name", name);
+    json.field("status", status_name(status));
 }
 
 struct Counts {
@@ -143,15 +150,11 @@ std::string report_json(const ImportReport& r) {
     json.field("output", r.output);
     json.field("files_read", r.files_read);
     json.field("files_written", r.files_written);
-    json.key("general");
-    items_json(json, r.general);
-    json.key("defaults");
-    items_json(json, r.defaults);
+    items_field(json, "general", r.general);
+    items_field(json, "defaults", r.defaults);
     json.key("jails").begin_array();
     for (const auto& j : r.jails) {
-        json.begin_object();
-        json.field("name", j.name);
-        json.field("status", status_name(j.status));
+        begin_outcome(json, j.name, j.status);
         json.field("file", j.file);
         json.field("filter", j.filter);
         json.field("mode", j.mode);
@@ -159,22 +162,18 @@ std::string report_json(const ImportReport& r) {
             json.field("source_file", j.where.file);
             json.field("line", j.where.line);
         }
-        json.key("items");
-        items_json(json, j.items);
+        items_field(json, "items", j.items);
         json.end_object();
     }
     json.end_array();
     json.key("filters").begin_array();
     for (const auto& f : r.filters) {
-        json.begin_object();
-        json.field("name", f.name);
-        json.field("status", status_name(f.status));
+        begin_outcome(json, f.name, f.status);
         json.field("files", f.files);
         json.field("modes", f.modes);
         json.field("patterns", f.patterns);
         json.field("patterns_converted", f.patterns_converted);
-        json.key("items");
-        items_json(json, f.items);
+        items_field(json, "items", f.items);
         json.end_object();
     }
     json.end_array();
