@@ -155,13 +155,13 @@ std::string report_json(const ImportReport& r) {
     json.key("jails").begin_array();
     for (const auto& j : r.jails) {
         begin_outcome(json, j.name, j.status);
-        json.field("file", j.file);
-        json.field("filter", j.filter);
-        json.field("mode", j.mode);
-        if (!j.where.file.empty()) {
+        if (!j.where.file.empty()) {   // the [jail] section it came from
             json.field("source_file", j.where.file);
             json.field("line", j.where.line);
         }
+        json.field("file", j.file);
+        json.field("filter", j.filter);
+        json.field("mode", j.mode);
         items_field(json, "items", j.items);
         json.end_object();
     }
@@ -171,9 +171,9 @@ std::string report_json(const ImportReport& r) {
         begin_outcome(json, f.name, f.status);
         json.field("files", f.files);
         json.field("modes", f.modes);
+        items_field(json, "items", f.items);
         json.field("patterns", f.patterns);
         json.field("patterns_converted", f.patterns_converted);
-        items_field(json, "items", f.items);
         json.end_object();
     }
     json.end_array();
