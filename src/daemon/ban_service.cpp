@@ -45,13 +45,24 @@ void BanService::flush(std::optional<std::string_view> cursor) {
     batch_.reset();
 }
 
-std::vector<Ban> BanService::restore(Usec now) {
+std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     std::vector<Ban> restored;
     for (const StoredBan& s : store_.active_bans()) {
         Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures, BanOrigin::restored};
         if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
             batch().remove_ban(b.jail, b.address);
+            continue;
+        }
+        if (auto why = lift ? lift(b) : std::nullopt) {
+            // Never handed to the backend: the firewall drops what banjo no longer wants.
+            batch().remove_ban(b.jail, b.address);
+            const std::string address = b.address.to_string();
+            sd::log(LOG_NOTICE, "Lifted the saved ban of " + address + " in jail " + b.jail + ": " + *why,
+                    {{"MESSAGE_ID", sd::message_id::unban},
+                     {"BANJO_JAIL", b.jail},
+                     {"BANJO_ADDRESS", address},
+                     {"BANJO_REASON", std::string(to_string(UnbanReason::flushed))}});
             continue;
         }
         table_.insert(b);

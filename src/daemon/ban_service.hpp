@@ -35,9 +35,11 @@ public:
     // Changing them moves the jail's active bans in the firewall.
     void set_jail_ports(const std::string& jail, std::vector<std::string> ports);
 
-    // Puts the stored bans back: expired ones are dropped (from the store, never applied),
+    // Puts the stored bans back: expired ones are dropped (from the store, never applied), so
+    // are those `lift` gives a reason for (said in the journal as an unban, reason "flushed");
     // the others go to the table and the backend with origin "restored".
-    std::vector<Ban> restore(Usec now);
+    using LiftCheck = std::function<std::optional<std::string>(const Ban&)>;
+    std::vector<Ban> restore(Usec now, const LiftCheck& lift = {});
 
     // Adds or replaces the ban; it adds to the address's ban history (the increment policy's n).
     const Ban& ban(const Ban& ban);

@@ -3,6 +3,7 @@
 // Its requests (ban, unban, enable, ignore lists) are in manager_requests.cpp.
 #include "daemon/manager.hpp"
 
+#include "daemon/restore_check.hpp"
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
 
@@ -67,13 +68,15 @@ void Manager::configure_jail_ports() {
         // Bans already in the firewall under other ports move to the new ones.
         bans_.set_jail_ports(j.settings.name, j.settings.ports);
         if (j.settings.enabled && !j.settings.ports.empty()) backend_.prepare_jail(j.settings.name, j.settings.ports);
+        else backend_.forget_jail(j.settings.name);
     }
 }
 
 std::vector<Ban> Manager::restore() {
     // Until the follower reads on, the journal stands where the store says it stopped.
     journal_.cursor = store_.cursor().value_or("");
-    return bans_.restore(clock_.now());
+    // Bans of jails gone or disabled meanwhile, or of addresses banjo never bans, are lifted.
+    return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_); });
 }
 
 void Manager::seed_jails() {
@@ -108,6 +111,7 @@ void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
 void Manager::journal_read(JournalProgress progress) {
     journal_ = std::move(progress);
     bans_.flush(journal_.cursor);
+    refusals_.report(*jails_, clock_.now());
 }
 
 void Manager::expire_due() {
@@ -155,7 +159,10 @@ void Manager::reload() {
         const bool kept = std::any_of(fresh.jails.begin(), fresh.jails.end(), [&](const JailConfig& j) {
             return j.settings.name == old.settings.name && j.settings.enabled;
         });
-        if (!kept) bans_.unban_jail(old.settings.name, UnbanReason::flushed);
+        if (!kept) {
+            bans_.unban_jail(old.settings.name, UnbanReason::flushed);
+            backend_.forget_jail(old.settings.name);
+        }
     }
     config_ = std::move(fresh);
     configure_jail_ports();

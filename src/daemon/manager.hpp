@@ -16,6 +16,7 @@
 #include "daemon/ban_service.hpp"
 #include "daemon/clock.hpp"
 #include "daemon/jail_set.hpp"
+#include "daemon/refusal_report.hpp"
 #include "firewall/backend.hpp"
 #include "state/state_store.hpp"
 
@@ -77,7 +78,8 @@ public:
 
     // Start-up, in this order: restore(); the journal follower's warm-up through jail_set();
     // seed_jails().
-    // Puts the stored bans back in force; those that ended while banjod was away are dropped.
+    // Puts the stored bans back in force; those that ended while banjod was away are dropped,
+    // those of jails gone or disabled meanwhile and of addresses banjo never bans are lifted.
     // The journal position is the stored cursor until the follower reports.
     std::vector<Ban> restore();
     // Tells each jail the bans in force and the ban history, so it neither bans an address twice
@@ -88,7 +90,8 @@ public:
 
     // From the journal follower: a jail decided a ban (it lasts from now, wall clock) ...
     void ban_decided(const Jail& jail, const BanDecision& decision);
-    // ... and a chunk of entries ended: its bans are committed with its last cursor.
+    // ... and a chunk of entries ended: its bans are committed with its last cursor, and the
+    // failures it refused (addresses banjo never bans) go to the journal, rate-limited.
     void journal_read(JournalProgress progress);
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
@@ -147,6 +150,7 @@ private:
     JournalProgress journal_;
     BackendState backend_state_;
     Listener* listener_ = nullptr;
+    RefusalReport refusals_;
 };
 
 }  // namespace banjo

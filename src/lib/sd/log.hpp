@@ -17,6 +17,7 @@ inline constexpr const char* unban = "9b7fd027ac2540358579faa7bfa7e8f9";
 inline constexpr const char* backend_state = "99c696126c034f4d92bfa5a10c49c4ea";
 inline constexpr const char* started = "8312cf64cfae4374a5773c43d3fdac33";
 inline constexpr const char* config_rejected = "0a70a0441d984a36864e3eacf98eb1df";
+inline constexpr const char* refused_address = "2802dbdf53954a779b2af9f0847b57c2";
 }  // namespace message_id
 
 using Fields = std::vector<std::pair<std::string, std::string>>;   // FIELD (upper case), value
