@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ctl/terminal.hpp"
 
-#include "text/utf8.hpp"
-
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
@@ -48,39 +46,6 @@ std::string Terminal::paint(std::string_view text, Colour c) const {
     case Colour::grey: on = "\x1b[0;38;5;245m"; break;
     }
     return on + std::string(text) + "\x1b[0m";
-}
-
-std::string printable(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(s.size());
-    auto escape = [&](unsigned char c) {
-        out += "\\x";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    };
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f) {
-            escape(c);
-            ++i;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
-            ++i;
-        } else if (std::size_t n = utf8_sequence_length(s, i); n == 0) {
-            escape(c);
-            ++i;
-        } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
-            // U+0080..U+009F: C1 controls; U+009B is a CSI on some terminals.
-            escape(c);
-            escape(static_cast<unsigned char>(s[i + 1]));
-            i += 2;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
 }
 
 std::size_t display_width(std::string_view s) {
