@@ -4,8 +4,8 @@
 #include "ctl/ban_list.hpp"
 #include "ctl/bus_client.hpp"
 #include "ctl/command.hpp"
-#include "ctl/json_writer.hpp"
 #include "ctl/time_text.hpp"
+#include "text/json_writer.hpp"
 
 namespace banjo {
 

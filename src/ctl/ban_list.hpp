@@ -3,8 +3,8 @@
 // ListBans: one table layout and one JSON shape, shared by "bans" and "status JAIL".
 #pragma once
 
-#include "ctl/json_writer.hpp"
 #include "ctl/table.hpp"
+#include "text/json_writer.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // banjoctl's command table and entry: global options, "COMMAND --help", running the command,
 // and turning whatever it throws into "banjoctl: MESSAGE" and an exit status (exit_status.hpp).
-// import-fail2ban lives in src/fail2ban/ and is linked in when that folder is built: it gets
+// import-fail2ban lives in src/fail2ban/ and parses its own arguments: it gets
 // argv[0] = "import-fail2ban" followed by the arguments after the command (with --json added
 // when it was given before the command) and returns the exit status itself.
 #include "ctl/bus_client.hpp"
 #include "ctl/command.hpp"
 #include "ctl/dispatch.hpp"
 #include "ctl/exit_status.hpp"
-#include "ctl/json_writer.hpp"
 #include "ctl/terminal.hpp"
-
-#if BANJO_HAVE_FAIL2BAN_IMPORT
 #include "fail2ban/import_command.hpp"
-#endif
+#include "text/json_writer.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -30,10 +27,6 @@ namespace {
 
 constexpr std::string_view import_name = "import-fail2ban";
 
-int import_not_built(const Invocation&) {
-    throw CtlError(exit_failure, "import-fail2ban is not part of this build of banjoctl");
-}
-
 CommandSpec import_spec() {
     static const OptionSpec output_option{"--output", "", "DIR", "write the banjo configuration into DIR"};
     static const OptionSpec all_option{"--all", "", "", "also convert jails fail2ban does not enable"};
@@ -45,7 +38,7 @@ CommandSpec import_spec() {
         "/etc/fail2ban) and writes the equivalent banjo.toml, jail.d/ and filter.d/ files into the\n"
         "--output directory, reporting what could not be carried over. Local, no daemon needed.",
         {output_option, all_option},
-        import_not_built,
+        nullptr,   // run() hands the raw arguments to run_import()
     };
 }
 
@@ -124,7 +117,6 @@ std::string main_help() {
 }
 
 int run_import(const std::vector<std::string>& args, bool json) {
-#if BANJO_HAVE_FAIL2BAN_IMPORT
     std::vector<std::string> owned{std::string(import_name)};
     owned.insert(owned.end(), args.begin(), args.end());
     if (json) owned.push_back("--json");
@@ -132,11 +124,6 @@ int run_import(const std::vector<std::string>& args, bool json) {
     for (auto& a : owned) argv.push_back(a.data());
     argv.push_back(nullptr);
     return import_fail2ban_command(static_cast<int>(owned.size()), argv.data());
-#else
-    (void)args;
-    (void)json;
-    throw CtlError(exit_failure, "import-fail2ban is not part of this build of banjoctl");
-#endif
 }
 
 int run(int argc, char** argv, bool& json) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ctl/filter_report.hpp"
 
-#include "ctl/json_writer.hpp"
 #include "ctl/table.hpp"
 #include "ctl/time_text.hpp"
+#include "text/json_writer.hpp"
 
 #include <cstdio>
 

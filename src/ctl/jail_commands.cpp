@@ -3,7 +3,7 @@
 // jail's own object (org.banjo1.Jail); the changes last until the next reload.
 #include "ctl/bus_client.hpp"
 #include "ctl/command.hpp"
-#include "ctl/json_writer.hpp"
+#include "text/json_writer.hpp"
 
 namespace banjo {
 

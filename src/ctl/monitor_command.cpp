@@ -1,32 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // banjoctl monitor: prints Banned, Unbanned and JailsChanged as banjod emits them, and banjod
-// appearing on or leaving the bus, one line each, until SIGINT or SIGTERM. The connection is
-// driven by hand (poll on its fd and a signalfd), so an interrupt ends the loop cleanly.
+// appearing on or leaving the bus, one line each, until SIGINT or SIGTERM. The connection and
+// the signals are served by one sd-event loop (src/lib/sd/event.hpp), as in banjod.
 #include "ctl/bus_client.hpp"
 #include "ctl/command.hpp"
-#include "ctl/json_writer.hpp"
 #include "ctl/time_text.hpp"
+#include "lib/sd/event.hpp"
+#include "text/json_writer.hpp"
 
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
-#include <poll.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
+#include <optional>
 
 namespace banjo {
 
 namespace {
 
-struct Event {
+struct BanjoEvent {
     const char* kind;   // banned, unbanned, jails_changed, daemon_started, daemon_stopped
     std::string jail, address, reason;
     std::uint64_t expires_usec = 0;
     std::uint32_t failures = 0;
 };
 
-void print_event(const Invocation& inv, const Event& e) {
+void print_event(const Invocation& inv, const BanjoEvent& e) {
     const std::uint64_t now = realtime_now_usec();
     const std::string_view kind = e.kind;
     std::string line;
@@ -79,20 +76,17 @@ int run_monitor(const Invocation& inv) {
     ManagerProxy& manager = bus.manager();
     manager.on_banned = [&](const std::string& jail, const std::string& address, std::uint64_t expires,
                             std::uint32_t failures) {
-        print_event(inv, Event{"banned", jail, address, "", expires, failures});
+        print_event(inv, BanjoEvent{"banned", jail, address, "", expires, failures});
     };
     manager.on_unbanned = [&](const std::string& jail, const std::string& address, const std::string& reason) {
-        print_event(inv, Event{"unbanned", jail, address, reason, 0, 0});
+        print_event(inv, BanjoEvent{"unbanned", jail, address, reason, 0, 0});
     };
-    manager.on_jails_changed = [&] { print_event(inv, Event{"jails_changed", "", "", "", 0, 0}); };
+    manager.on_jails_changed = [&] { print_event(inv, BanjoEvent{"jails_changed", "", "", "", 0, 0}); };
 
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    sigprocmask(SIG_BLOCK, &mask, nullptr);
-    const int signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (signal_fd < 0) throw CtlError(exit_failure, "signalfd failed");
+    // SIGINT and SIGTERM end the loop cleanly: sd-event blocks them and reads them from a signalfd.
+    sd::Event loop = sd::Event::create();
+    const sd::EventSource on_interrupt = loop.add_signal(SIGINT, [&] { loop.exit(exit_ok); });
+    const sd::EventSource on_terminate = loop.add_signal(SIGTERM, [&] { loop.exit(exit_ok); });
 
     sdbus::Slot owner_match;
     call_banjod([&] {
@@ -103,36 +97,21 @@ int run_monitor(const Invocation& inv) {
             [&](sdbus::Message& msg) {
                 std::string name, old_owner, new_owner;
                 msg >> name >> old_owner >> new_owner;
-                print_event(inv, Event{new_owner.empty() ? "daemon_stopped" : "daemon_started", "", "", "", 0, 0});
+                print_event(inv, BanjoEvent{new_owner.empty() ? "daemon_stopped" : "daemon_started", "", "", "", 0, 0});
             });
+    });
+    std::optional<CtlError> lost;
+    const sd::BusAttachment attached = sd::attach_bus(loop.get(), bus.connection(), [&](const std::exception& e) {
+        const auto* bus_error = dynamic_cast<const sdbus::Error*>(&e);
+        lost = bus_error ? to_ctl_error(*bus_error) : CtlError(exit_failure, e.what());
+        loop.exit(exit_failure);
     });
     // On stderr, so that it never mixes with --json lines; tests wait for it.
     std::fputs("Monitoring banjod (org.banjo1) on the system bus. Press Ctrl-C to stop.\n", stderr);
 
-    sdbus::IConnection& connection = bus.connection();
-    for (;;) {
-        call_banjod([&] {
-            while (connection.processPendingRequest()) {
-            }
-        });
-        const auto poll_data = connection.getEventLoopPollData();
-        int timeout_ms = -1;
-        if (poll_data.timeout_usec != UINT64_MAX) {
-            timespec ts{};
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            const std::uint64_t now = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
-            const std::uint64_t wait = poll_data.timeout_usec > now ? poll_data.timeout_usec - now : 0;
-            timeout_ms = static_cast<int>(std::min<std::uint64_t>((wait + 999) / 1000, 60'000));
-        }
-        pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {signal_fd, POLLIN, 0}};
-        if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) {
-            close(signal_fd);
-            throw CtlError(exit_failure, "poll failed");
-        }
-        if (fds[1].revents & POLLIN) break;
-    }
-    close(signal_fd);
-    return exit_ok;
+    const int status = loop.loop();
+    if (lost) throw *lost;
+    return status;
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // answers org.banjo1.Error.InvalidConfig with FILE:LINE: message, which is printed as is.
 #include "ctl/bus_client.hpp"
 #include "ctl/command.hpp"
-#include "ctl/json_writer.hpp"
+#include "text/json_writer.hpp"
 
 namespace banjo {
 

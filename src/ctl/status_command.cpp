@@ -3,9 +3,9 @@
 #include "ctl/ban_list.hpp"
 #include "ctl/bus_client.hpp"
 #include "ctl/command.hpp"
-#include "ctl/json_writer.hpp"
 #include "ctl/table.hpp"
 #include "ctl/time_text.hpp"
+#include "text/json_writer.hpp"
 
 namespace banjo {
 

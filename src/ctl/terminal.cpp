@@ -19,18 +19,6 @@ int boolean_word(const char* v) {
     return -1;
 }
 
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
-    const unsigned char c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
-    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-        return 0;   // overlong, surrogate, past U+10FFFF
-    return n;
-}
-
 }  // namespace
 
 Terminal Terminal::for_stdout() {
@@ -58,39 +46,6 @@ std::string Terminal::paint(std::string_view text, Colour c) const {
     case Colour::grey: on = "\x1b[0;38;5;245m"; break;
     }
     return on + std::string(text) + "\x1b[0m";
-}
-
-std::string printable(std::string_view s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(s.size());
-    auto escape = [&](unsigned char c) {
-        out += "\\x";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    };
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f) {
-            escape(c);
-            ++i;
-        } else if (c < 0x80) {
-            out += static_cast<char>(c);
-            ++i;
-        } else if (std::size_t n = utf8_length(s, i); n == 0) {
-            escape(c);
-            ++i;
-        } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
-            // U+0080..U+009F: C1 controls; U+009B is a CSI on some terminals.
-            escape(c);
-            escape(static_cast<unsigned char>(s[i + 1]));
-            i += 2;
-        } else {
-            out.append(s.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
 }
 
 std::size_t display_width(std::string_view s) {

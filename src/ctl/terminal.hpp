@@ -5,6 +5,8 @@
 // must not reach the administrator's terminal.
 #pragma once
 
+#include "text/printable.hpp"   // what text from outside goes through before it is shown
+
 #include <string>
 #include <string_view>
 
@@ -26,11 +28,6 @@ private:
     explicit Terminal(bool colour) : colour_(colour) {}
     bool colour_;
 };
-
-// s with every control character (C0, DEL, the C1 range U+0080..U+009F) and every byte that
-// is not valid UTF-8 written as \xNN. Backslashes stay as they are (patterns are full of them), so
-// the result is for reading, not for parsing back.
-std::string printable(std::string_view s);
 
 // The columns a printable() string takes: one per code point (no wide characters assumed).
 std::size_t display_width(std::string_view s);

@@ -9,8 +9,8 @@
 #include "ctl/exit_status.hpp"
 #include "ctl/filter_report.hpp"
 #include "ctl/filter_run.hpp"
-#include "ctl/syslog_line.hpp"
 #include "journal/journal_reader.hpp"
+#include "journal/syslog_line.hpp"
 
 #include <chrono>
 #include <filesystem>

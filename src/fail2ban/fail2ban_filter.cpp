@@ -2,6 +2,7 @@
 #include "fail2ban/fail2ban_filter.hpp"
 
 #include "fail2ban/tag_substitution.hpp"
+#include "fail2ban/value_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,12 +10,6 @@
 
 namespace banjo {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool plain_tag_char(char c) { return c != ' ' && c != '<' && c != '>'; }
 
@@ -67,18 +62,18 @@ std::optional<FilterValue> Fail2banFilter::value_of(const std::string& name, con
     auto from = [&](std::string_view section, const std::string& key, const IniVars& v) -> std::optional<FilterValue> {
         auto text = cfg_.get(section, key, v);
         if (!text) return std::nullopt;
-        const IniValue* raw = cfg_.raw(section, lower(key));
+        const IniValue* raw = cfg_.raw(section, to_lower(key));
         return FilterValue{*text, raw ? raw->where : SourceLocation{}};
     };
     if (auto it = args.find(name); it != args.end()) return FilterValue{it->second, {}};
     const IniOptions* init = cfg_.own_options("Init");
-    if (init && init->count(lower(name))) return from("Init", name, {});
-    if (init && name.rfind("known/", 0) == 0 && init->count(lower(name.substr(6)))) return from("Init", name.substr(6), {});
+    if (init && init->count(to_lower(name))) return from("Init", name, {});
+    if (init && name.rfind("known/", 0) == 0 && init->count(to_lower(name.substr(6)))) return from("Init", name.substr(6), {});
     std::string sec, opt;
     if (section_option(name, sec, opt)) {
         // fail2ban's get_ex: <known/x> is the overridden value, else the current one;
         // <default/x> [DEFAULT]'s; <other/x> section [other]'s.
-        std::string s = lower(sec);
+        std::string s = to_lower(sec);
         if (s == "known") {
             if (const IniValue* k = cfg_.known("Definition", opt))
                 return FilterValue{cfg_.interpolate("Definition", opt, *k, vars), k->where};
@@ -110,7 +105,7 @@ ResolvedFilter Fail2banFilter::resolve(const FilterArgs& args) const {
     // As fail2ban's FilterReader: the arguments, then the [Init] values (and known/NAME for
     // each) are the variables %(...)s sees first. banjo reads the journal: logtype "journal".
     IniVars vars;
-    for (const auto& [k, v] : args) vars[lower(k)] = v;
+    for (const auto& [k, v] : args) vars[to_lower(k)] = v;
     if (const IniOptions* init = cfg_.own_options("Init")) {
         for (const auto& [k, raw] : *init) {
             auto v = cfg_.get("Init", k);

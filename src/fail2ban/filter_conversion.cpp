@@ -6,6 +6,7 @@
 #include "fail2ban/journal_match.hpp"
 #include "fail2ban/regex_translation.hpp"
 #include "fail2ban/toml_text.hpp"
+#include "fail2ban/value_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -31,12 +32,6 @@ struct ModeResult {
     }
 };
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
-
 std::vector<std::string> lines_of(const std::optional<FilterValue>& v) {
     std::vector<std::string> out;
     if (!v) return out;
@@ -45,22 +40,10 @@ std::vector<std::string> lines_of(const std::optional<FilterValue>& v) {
         std::size_t end = v->text.find('\n', pos);
         if (end == std::string::npos) end = v->text.size();
         std::string line = v->text.substr(pos, end - pos);
-        if (!trim(unmark(line)).empty()) out.push_back(line);
+        if (!trim_space(unmark(line)).empty()) out.push_back(line);
         pos = end + 1;
     }
     return out;
-}
-
-std::string one_line(std::string s) {
-    for (char& c : s)
-        if (c == '\n') c = ' ';
-    return s;
-}
-
-std::string relative(const std::string& path, const std::string& dir) {
-    if (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/')
-        return path.substr(dir.size() + 1);
-    return path;
 }
 
 std::string args_text(const FilterArgs& args) {
@@ -163,7 +146,7 @@ private:
         m.mode = mode;
         bool multiline = false;
         if (r.maxlines) {
-            std::string v = trim(unmark(r.maxlines->text));
+            std::string v = trim_space(unmark(r.maxlines->text));
             multiline = !v.empty() && v != "1" && v != "0";
             items_.add(multiline ? ItemKind::warning : ItemKind::skipped,
                        "maxlines = " + v + ": ignored; banjo matches one journal entry at a time and correlates a "
@@ -171,19 +154,19 @@ private:
                        r.maxlines->where);
         }
         if (r.datepattern)
-            items_.add(ItemKind::skipped, "datepattern = " + one_line(trim(unmark(r.datepattern->text))) +
+            items_.add(ItemKind::skipped, "datepattern = " + one_line(trim_space(unmark(r.datepattern->text))) +
                                               ": ignored; the journal gives every entry its time", r.datepattern->where);
         bool session = false;
-        if (r.prefregex && !trim(unmark(r.prefregex->text)).empty()) {
-            TranslatedRegex t = translate_fail2ban_regex(trim(r.prefregex->text), multiline);
-            note(t, "prefregex", trim(unmark(r.prefregex->text)), r.prefregex->where);
+        if (r.prefregex && !trim_space(unmark(r.prefregex->text)).empty()) {
+            TranslatedRegex t = translate_fail2ban_regex(trim_space(r.prefregex->text), multiline);
+            note(t, "prefregex", trim_space(unmark(r.prefregex->text)), r.prefregex->where);
             if (!t.pattern) {
-                items_.add(ItemKind::error, "prefregex " + trim(unmark(r.prefregex->text)) + in_mode +
+                items_.add(ItemKind::error, "prefregex " + trim_space(unmark(r.prefregex->text)) + in_mode +
                                                 " cannot be translated: " + t.reason, r.prefregex->where);
                 return std::nullopt;
             }
             session = t.session_from_prefix;
-            m.prefregex = ConvertedPattern{*t.pattern, trim(unmark(r.prefregex->text)), r.prefregex->where};
+            m.prefregex = ConvertedPattern{*t.pattern, trim_space(unmark(r.prefregex->text)), r.prefregex->where};
         }
         std::vector<std::pair<std::string, TranslatedRegex>> fail, ignore;
         for (const auto& line : lines_of(r.failregex)) fail.emplace_back(line, translate_fail2ban_regex(line, multiline));
@@ -195,14 +178,14 @@ private:
                                           "id-field = \"_PID\", the journal's process id");
 
         if (r.journalmatch) {
-            TranslatedJournalMatch jm = translate_journalmatch(trim(unmark(r.journalmatch->text)));
+            TranslatedJournalMatch jm = translate_journalmatch(trim_space(unmark(r.journalmatch->text)));
             if (!jm.error.empty()) {
                 items_.add(ItemKind::error, jm.error, r.journalmatch->where);
                 return std::nullopt;
             }
             m.journal_match = jm.groups;
             if (!jm.groups.empty())
-                items_.add(ItemKind::converted, "journalmatch = " + trim(unmark(r.journalmatch->text)) + " -> journal-match = " +
+                items_.add(ItemKind::converted, "journalmatch = " + trim_space(unmark(r.journalmatch->text)) + " -> journal-match = " +
                                                     journal_match_text(jm.groups), r.journalmatch->where);
             for (const auto& w : jm.warnings) items_.add(ItemKind::warning, w, r.journalmatch->where);
         }
@@ -233,7 +216,7 @@ private:
                                         bool ignore) {
         std::vector<ConvertedPattern> out;
         for (const auto& [line, t] : list) {
-            std::string original = trim(unmark(line));
+            std::string original = trim_space(unmark(line));
             originals_.insert(what + original);
             note(t, what, original, where);
             if (!t.pattern) {
@@ -305,7 +288,7 @@ private:
 
         std::string t = "# Converted from fail2ban's filter " + f_.name() + " by banjoctl import-fail2ban.\n";
         t += "# fail2ban files:";
-        for (const auto& p : f_.config().files()) t += " " + relative(p, dir_);
+        for (const auto& p : f_.config().files()) t += " " + relative_path(p, dir_);
         t += "\n";
         if (!args_.empty()) t += "# With the arguments " + args_text(args_) + ".\n";
         t += "# The format is described at the top of banjo's filter.d/sshd.toml.\n\n";

@@ -1,23 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fail2ban/import_report.hpp"
 
-#include <cstdio>
+#include "fail2ban/value_text.hpp"
+#include "text/json_writer.hpp"
+
 #include <map>
 
 namespace banjo {
 namespace {
 
-std::string relative(const std::string& path, const std::string& dir) {
-    std::string d = dir;
-    while (d.size() > 1 && d.back() == '/') d.pop_back();
-    if (!d.empty() && path.size() > d.size() && path.compare(0, d.size(), d) == 0 && path[d.size()] == '/')
-        return path.substr(d.size() + 1);
-    return path;
-}
-
 std::string location(const SourceLocation& w, const std::string& dir) {
     if (w.file.empty()) return {};
-    return relative(w.file, dir) + (w.line > 0 ? ":" + std::to_string(w.line) : "");
+    return relative_path(w.file, dir) + (w.line > 0 ? ":" + std::to_string(w.line) : "");
 }
 
 void items_text(std::string& out, const std::vector<ReportItem>& items, const std::string& dir) {
@@ -35,62 +29,26 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
     return out;
 }
 
-// The length of the valid UTF-8 sequence at s[i], or 0 (configuration text is not always UTF-8,
-// JSON must be).
-std::size_t utf8_length(const std::string& s, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = byte(i);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((byte(i + k) & 0xc0) != 0x80) return 0;
-    return n;
-}
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else if (std::size_t n = utf8_length(s, i)) {
-                    out += s.substr(i, n);
-                    i += n;
-                    continue;
-                } else {
-                    out += "\\ufffd";
-                }
+void items_field(JsonWriter& json, std::string_view name, const std::vector<ReportItem>& items) {
+    json.key(name).begin_array();
+    for (const auto& it : items) {
+        json.begin_object();
+        json.field("kind", item_kind_name(it.kind));
+        json.field("text", it.text);
+        if (!it.where.file.empty()) {
+            json.field("file", it.where.file);
+            json.field("line", it.where.line);
         }
-        ++i;
+        json.end_object();
     }
-    return out + "\"";
+    json.end_array();
 }
 
-std::string json_strings(const std::vector<std::string>& v) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + json_string(v[i]);
-    return out + "]";
-}
-
-std::string json_items(const std::vector<ReportItem>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const auto& it = items[i];
-        out += (i ? "," : "");
-        out += "{\"kind\":" + json_string(item_kind_name(it.kind)) + ",\"text\":" + json_string(it.text);
-        if (!it.where.file.empty()) out += ",\"file\":" + json_string(it.where.file) + ",\"line\":" + std::to_string(it.where.line);
-        out += "}";
-    }
-    return out + "]";
+// The start of a jail's or a filter's object: its name and what became of it.
+void begin_outcome(JsonWriter& json, const std::string& name, OutcomeStatus status) {
+    json.begin_object();
+    json.field("name", name);
+    json.field("status", status_name(status));
 }
 
 struct Counts {
@@ -141,7 +99,7 @@ std::string report_text(const ImportReport& r) {
     const std::string& dir = r.source;
     std::string out = "fail2ban configuration: " + r.source + "\n";
     std::vector<std::string> read;
-    for (const auto& f : r.files_read) read.push_back(relative(f, dir));
+    for (const auto& f : r.files_read) read.push_back(relative_path(f, dir));
     out += "  read: " + join(read) + "\n";
     out += "output: " + r.output + "\n";
     items_text(out, r.general, dir);
@@ -186,43 +144,53 @@ std::string report_text(const ImportReport& r) {
 }
 
 std::string report_json(const ImportReport& r) {
-    std::string out = "{";
-    out += "\"source\":" + json_string(r.source);
-    out += ",\"output\":" + json_string(r.output);
-    out += ",\"files_read\":" + json_strings(r.files_read);
-    out += ",\"files_written\":" + json_strings(r.files_written);
-    out += ",\"general\":" + json_items(r.general);
-    out += ",\"defaults\":" + json_items(r.defaults);
-    out += ",\"jails\":[";
-    for (std::size_t i = 0; i < r.jails.size(); ++i) {
-        const auto& j = r.jails[i];
-        out += (i ? "," : "");
-        out += "{\"name\":" + json_string(j.name) + ",\"status\":" + json_string(status_name(j.status));
-        out += ",\"file\":" + json_string(j.file) + ",\"filter\":" + json_string(j.filter) +
-               ",\"mode\":" + json_string(j.mode);
-        if (!j.where.file.empty()) out += ",\"source_file\":" + json_string(j.where.file) + ",\"line\":" + std::to_string(j.where.line);
-        out += ",\"items\":" + json_items(j.items) + "}";
+    JsonWriter json;
+    json.begin_object();
+    json.field("source", r.source);
+    json.field("output", r.output);
+    json.field("files_read", r.files_read);
+    json.field("files_written", r.files_written);
+    items_field(json, "general", r.general);
+    items_field(json, "defaults", r.defaults);
+    json.key("jails").begin_array();
+    for (const auto& j : r.jails) {
+        begin_outcome(json, j.name, j.status);
+        if (!j.where.file.empty()) {   // the [jail] section it came from
+            json.field("source_file", j.where.file);
+            json.field("line", j.where.line);
+        }
+        json.field("file", j.file);
+        json.field("filter", j.filter);
+        json.field("mode", j.mode);
+        items_field(json, "items", j.items);
+        json.end_object();
     }
-    out += "],\"filters\":[";
-    for (std::size_t i = 0; i < r.filters.size(); ++i) {
-        const auto& f = r.filters[i];
-        out += (i ? "," : "");
-        out += "{\"name\":" + json_string(f.name) + ",\"status\":" + json_string(status_name(f.status));
-        out += ",\"files\":" + json_strings(f.files) + ",\"modes\":" + json_strings(f.modes);
-        out += ",\"patterns\":" + std::to_string(f.patterns) + ",\"patterns_converted\":" + std::to_string(f.patterns_converted);
-        out += ",\"items\":" + json_items(f.items) + "}";
+    json.end_array();
+    json.key("filters").begin_array();
+    for (const auto& f : r.filters) {
+        begin_outcome(json, f.name, f.status);
+        json.field("files", f.files);
+        json.field("modes", f.modes);
+        items_field(json, "items", f.items);
+        json.field("patterns", f.patterns);
+        json.field("patterns_converted", f.patterns_converted);
+        json.end_object();
     }
-    out += "],\"not_enabled\":" + json_strings(r.not_enabled);
+    json.end_array();
+    json.field("not_enabled", r.not_enabled);
     Counts c = count(r);
-    out += ",\"summary\":{\"jails_converted\":" + std::to_string(with_status(r.jails, OutcomeStatus::converted)) +
-           ",\"jails_disabled\":" + std::to_string(with_status(r.jails, OutcomeStatus::disabled)) +
-           ",\"jails_failed\":" + std::to_string(with_status(r.jails, OutcomeStatus::failed)) +
-           ",\"filters_converted\":" + std::to_string(with_status(r.filters, OutcomeStatus::converted)) +
-           ",\"filters_failed\":" + std::to_string(with_status(r.filters, OutcomeStatus::failed)) +
-           ",\"skipped\":" + std::to_string(c.items[ItemKind::skipped]) +
-           ",\"warnings\":" + std::to_string(c.items[ItemKind::warning]) +
-           ",\"errors\":" + std::to_string(c.items[ItemKind::error]) + "}";
-    return out + "}\n";
+    json.key("summary").begin_object();
+    json.field("jails_converted", with_status(r.jails, OutcomeStatus::converted));
+    json.field("jails_disabled", with_status(r.jails, OutcomeStatus::disabled));
+    json.field("jails_failed", with_status(r.jails, OutcomeStatus::failed));
+    json.field("filters_converted", with_status(r.filters, OutcomeStatus::converted));
+    json.field("filters_failed", with_status(r.filters, OutcomeStatus::failed));
+    json.field("skipped", c.items[ItemKind::skipped]);
+    json.field("warnings", c.items[ItemKind::warning]);
+    json.field("errors", c.items[ItemKind::error]);
+    json.end_object();
+    json.end_object();
+    return json.finish();
 }
 
 }  // namespace banjo

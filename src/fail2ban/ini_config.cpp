@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fail2ban/ini_config.hpp"
 
+#include "fail2ban/value_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -14,12 +16,6 @@ namespace fs = std::filesystem;
 
 // Include chains deeper than this are a loop fail2ban's own check missed, or a mistake.
 constexpr std::size_t max_include_depth = 16;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::vector<std::string> split_lines(std::string_view text) {
     std::vector<std::string> out;
@@ -216,14 +212,14 @@ std::optional<std::string> IniConfig::lookup(std::string_view section, const std
     // %(other/name)s: the section as written (section names keep their case), else [DEFAULT].
     auto other = sections_.end();
     for (auto it = sections_.begin(); it != sections_.end(); ++it)
-        if (lower(it->first) == sec) other = it;
+        if (to_lower(it->first) == sec) other = it;
     if (other == sections_.end()) return std::nullopt;
     if (auto it = other->second.find(opt); it != other->second.end()) return it->second.text;
     return from_defaults();
 }
 
 std::optional<std::string> IniConfig::get(std::string_view section, std::string_view key, const IniVars& vars) const {
-    std::string k = lower(key);
+    std::string k = to_lower(key);
     if (auto m = marked_.find(k); m != marked_.end() && m->second == MarkKind::empty) return mark_variable(k, "");
     std::optional<std::string> out;
     if (auto it = vars.find(k); it != vars.end())
@@ -237,7 +233,7 @@ std::optional<std::string> IniConfig::get(std::string_view section, std::string_
 const IniValue* IniConfig::known(std::string_view section, std::string_view key) const {
     auto k = known_.find(std::string(section));
     if (k == known_.end()) return nullptr;
-    auto it = k->second.find(lower(key));
+    auto it = k->second.find(to_lower(key));
     return it == k->second.end() ? nullptr : &it->second;
 }
 
@@ -268,7 +264,7 @@ std::string IniConfig::interpolate(std::string_view section, std::string_view ke
             if (close == std::string_view::npos || close == p + 2 || close + 1 >= text.size() || text[close + 1] != 's')
                 throw ConfigError(value.where, where_text + ": '%' must be followed by '%' or '(NAME)s' (near \"" +
                                                    std::string(text.substr(p, 24)) + "\")");
-            std::string name = lower(text.substr(p + 2, close - p - 2));
+            std::string name = to_lower(text.substr(p + 2, close - p - 2));
             i = close + 2;
             auto mark = marked_.find(name);
             if (mark != marked_.end() && mark->second == MarkKind::empty) {

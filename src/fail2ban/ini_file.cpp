@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fail2ban/ini_file.hpp"
 
+#include "fail2ban/value_text.hpp"
+
 #include <cctype>
 #include <fstream>
 #include <optional>
@@ -16,12 +18,6 @@ std::string_view strip(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 // Where the comment of a line starts: the whole line when its first non-blank character is '#'
@@ -96,7 +92,7 @@ private:
     void option(std::string_view value) {
         std::size_t delim = value.find_first_of("=:");
         if (delim == std::string_view::npos) fail("expected 'key = value', a [section] or an indented continuation: " + std::string(value));
-        std::string key = lower(strip(value.substr(0, delim)));
+        std::string key = to_lower(strip(value.substr(0, delim)));
         if (key.empty()) fail("an option without a name: " + std::string(value));
         if (options_->count(key) && seen_keys_.count(section_name_ + '\n' + key))
             fail("'" + key + "' is set twice in [" + section_name_ + "]");

@@ -6,6 +6,7 @@
 #include "fail2ban/fail2ban_time.hpp"
 #include "fail2ban/journal_match.hpp"
 #include "fail2ban/toml_text.hpp"
+#include "fail2ban/value_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -17,41 +18,10 @@
 namespace banjo {
 namespace {
 
-std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // fail2ban's boolean: 1, on, true, yes (any case); everything else is false.
 bool as_bool(const std::string& v) {
-    std::string l = lower(trim(v));
+    std::string l = to_lower(trim_space(v));
     return l == "1" || l == "on" || l == "true" || l == "yes";
-}
-
-std::vector<std::string> words(std::string_view text, std::string_view separators) {
-    std::vector<std::string> out;
-    std::string w;
-    for (char c : text) {
-        if (separators.find(c) != std::string_view::npos || std::isspace(static_cast<unsigned char>(c))) {
-            if (!w.empty()) out.push_back(std::move(w));
-            w.clear();
-        } else {
-            w += c;
-        }
-    }
-    if (!w.empty()) out.push_back(std::move(w));
-    return out;
-}
-
-std::string one_line(std::string s) {
-    std::replace(s.begin(), s.end(), '\n', ' ');
-    return s;
 }
 
 // The jail options fail2ban knows (its JailReader and FilterReader), and what becomes of the
@@ -110,7 +80,7 @@ public:
     std::optional<std::string> get(const std::string& key, bool report = true) const {
         try {
             auto v = cfg_.get(section_, key);
-            if (v) return trim(*v);
+            if (v) return trim_space(*v);
         } catch (const ConfigError& e) {
             if (report) items_.push_back({ItemKind::error, e.message(), e.where()});
         }
@@ -193,7 +163,7 @@ Translation ignore(const Reader& r, bool report) {
     auto text = r.get("ignoreip", report);
     if (!text) return std::nullopt;
     std::vector<std::string> out;
-    for (const auto& w : words(*text, ",")) {
+    for (const auto& w : split_words(*text, ",")) {
         std::optional<Cidr> c = Cidr::parse(w);
         if (!c) {
             auto slash = w.find('/');
@@ -280,11 +250,11 @@ void report_skipped(const Reader& r, const IniOptions& own, bool defaults) {
         }
         if (key == "maxlines" || key == "datepattern") continue;   // reported with the filter
         if (key == "logpath" && !defaults) continue;                // reported with the journal-match used
-        if (trim(value.text).empty()) continue;
+        if (trim_space(value.text).empty()) continue;
         std::string shown = one_line(value.text);
         if (auto v = r.get(key, false)) shown = one_line(*v);
         if (shown.size() > 100) shown = shown.substr(0, 97) + "...";
-        ItemKind kind = key == "usedns" && lower(shown) != "no" ? ItemKind::warning : ItemKind::skipped;
+        ItemKind kind = key == "usedns" && to_lower(shown) != "no" ? ItemKind::warning : ItemKind::skipped;
         r.item(kind, key, key + " = " + shown + ": " + reason->second);
     }
     if (!helpers.empty()) {
@@ -300,9 +270,9 @@ void report_skipped(const Reader& r, const IniOptions& own, bool defaults) {
 }  // namespace
 
 std::optional<std::pair<std::string, FilterArgs>> parse_filter_reference(std::string_view text) {
-    std::string t = trim(text);
+    std::string t = trim_space(text);
     auto open = t.find('[');
-    std::string name = trim(t.substr(0, open));
+    std::string name = trim_space(t.substr(0, open));
     if (name.empty()) return std::nullopt;
     FilterArgs args;
     if (open == std::string::npos) return std::pair{name, args};
@@ -334,7 +304,7 @@ std::optional<std::pair<std::string, FilterArgs>> parse_filter_reference(std::st
             value = std::string(s.substr(i, end - i));
             i = end;
         }
-        args[key] = trim(value);
+        args[key] = trim_space(value);
         space();
         if (i >= s.size()) break;
         if (s[i] == ',') {

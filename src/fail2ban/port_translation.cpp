@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fail2ban/port_translation.hpp"
 
+#include "fail2ban/value_text.hpp"
+
 #include <netdb.h>
 
 #include <algorithm>
@@ -9,29 +11,6 @@
 
 namespace banjo {
 namespace {
-
-std::string lower_trimmed(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::vector<std::string> port_words(std::string_view text) {
-    std::vector<std::string> out;
-    std::string w;
-    for (char c : text) {
-        if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
-            if (!w.empty()) out.push_back(std::move(w));
-            w.clear();
-        } else {
-            w += c;
-        }
-    }
-    if (!w.empty()) out.push_back(std::move(w));
-    return out;
-}
 
 bool is_number(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -49,14 +28,14 @@ bool firewalld_service(const std::string& name, const PortLookup& lookup) {
 std::vector<std::string> translate_ports(std::string_view value, std::string_view protocol, const PortLookup& lookup,
                                          std::vector<ReportItem>& items, const SourceLocation& where) {
     std::vector<std::string> out;
-    std::string proto = lower_trimmed(protocol);
+    std::string proto = to_lower(trim_space(protocol));
     if (proto.empty()) proto = "tcp";
     if (proto != "tcp" && proto != "udp" && proto != "sctp" && proto != "dccp") {
         items.push_back({ItemKind::warning, "protocol = " + proto + ": banjo knows tcp, udp, sctp and dccp; tcp used", where});
         proto = "tcp";
     }
     const std::string suffix = proto == "tcp" ? "" : "/" + proto;
-    for (const auto& w : port_words(value)) {
+    for (const auto& w : split_words(value, ",")) {
         auto colon = w.find(':');
         if (colon != std::string::npos) {
             std::string a = w.substr(0, colon), b = w.substr(colon + 1);

@@ -1,38 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fail2ban/toml_text.hpp"
 
-#include <cstdio>
+#include "text/quoted_string.hpp"
+#include "text/utf8.hpp"
 
 namespace banjo {
 
 std::string toml_string(std::string_view text) {
-    bool control = false;
+    // TOML strings of every kind must be valid UTF-8; a literal one cannot escape anything.
+    bool literal = is_valid_utf8(text);
     for (unsigned char c : text)
-        if ((c < 0x20 && c != '\t') || c == 0x7f) control = true;
-    if (!control && text.find('\'') == std::string_view::npos) return "'" + std::string(text) + "'";
+        if ((c < 0x20 && c != '\t') || c == 0x7f) literal = false;
+    if (literal && text.find('\'') == std::string_view::npos) return "'" + std::string(text) + "'";
     // A pattern with a quote (sshd's "user's groups") reads best as a multi-line literal.
-    if (!control && text.find("''") == std::string_view::npos && !text.empty() && text.front() != '\'' &&
+    if (literal && text.find("''") == std::string_view::npos && !text.empty() && text.front() != '\'' &&
         text.back() != '\'')
         return "'''" + std::string(text) + "'''";
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04X", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
+    return quoted_string(text);
 }
 
 std::string toml_inline_list(const std::vector<std::string>& items) {

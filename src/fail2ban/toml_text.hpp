@@ -9,8 +9,9 @@
 
 namespace banjo {
 
-// 'text' when text has no ' and no control character but tab; '''text''' when its quotes allow;
-// else "text" with escapes.
+// 'text' when text is valid UTF-8 with no ' and no control character but tab; '''text''' when
+// its quotes allow; else a basic string written by quoted_string() (escapes, and U+FFFD for each
+// byte that is not UTF-8: TOML files must be UTF-8).
 std::string toml_string(std::string_view text);
 // [ "a", "b" ] on one line.
 std::string toml_inline_list(const std::vector<std::string>& items);

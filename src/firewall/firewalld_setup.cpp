@@ -47,7 +47,7 @@ void FirewalldBackend::setup() {
         setup_->again = true;
         return;
     }
-    setup_.emplace();
+    setup_ = SetupRun{};   // not emplace(): clang judges SetupRun unconstructible inside its own class
     retry_setup_ = false;
     setup_problems_.clear();
 

@@ -32,11 +32,16 @@ CanonicalGroup canonical_group(const std::vector<std::string>& terms) {
 
 CanonicalMatch canonical_match(const EntryRouter::Groups& groups) {
     CanonicalMatch match;
+    bool every_entry = false;
     for (const auto& terms : groups) {
+        // An empty group takes every entry; the other groups' terms must still be well-formed.
         if (terms.empty())
-            return {};
-        match.insert(canonical_group(terms));
+            every_entry = true;
+        else
+            match.insert(canonical_group(terms));
     }
+    if (every_entry)
+        return {};
     return match;
 }
 

@@ -2,8 +2,10 @@
 // FirewalldBackend against a real firewalld 1.3 that runs in a network namespace on a private
 // system bus (started by firewalld_backend_test.sh through lib/sandbox.sh, first with an empty
 // configuration). The backend runs in an sd-event loop as in banjod; the assertions read what
-// firewalld reports over D-Bus and what nft shows inside the namespace. The cases run in file
-// order and share that one firewalld: each starts its own backend, as a banjod start would.
+// firewalld reports over D-Bus and what nft shows inside the namespace. Each case starts its own
+// backend, as a banjod start would, and first brings firewalld into the state it needs
+// (restarting it with another configuration only when it is not in that state already), so
+// every case also runs alone (-tc=NAME).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -103,9 +105,28 @@ struct Firewalld {
         call(fw_path, fw_iface + ".zone", "queryRichRule", std::tie(present), zone, rule);
         return present;
     }
+    void add_entry(const std::string& ipset, const std::string& entry) {
+        call(fw_path, fw_iface + ".ipset", "addEntry", std::tie(), ipset, entry);
+    }
     void reload() { call(fw_path, fw_iface, "reload", std::tie()); }
     void set_default_zone(const std::string& zone) { call(fw_path, fw_iface, "setDefaultZone", std::tie(), zone); }
 };
+
+// firewalld as a fresh install leaves it: no ipsets of banjo's.
+void firewalld_without_banjo() {
+    if (has(Firewalld().permanent_ipsets(), "banjo4")) {
+        sandbox("firewalld-stop");
+        sandbox("firewalld-start --empty");
+    }
+}
+
+// firewalld with banjo's ipsets in force, as after installing banjo's XML and a reload.
+void firewalld_ready_for_banjo() {
+    if (!has(Firewalld().runtime_ipsets(), "banjo4")) {
+        sandbox("firewalld-stop");
+        sandbox("firewalld-start --with-banjo");
+    }
+}
 
 // banjod's arrangement: one loop, one bus connection attached to it.
 struct Daemon {
@@ -154,6 +175,7 @@ std::string v6(unsigned n) {
 }  // namespace
 
 TEST_CASE("missing ipsets are created permanently and the administrator is told to reload") {
+    firewalld_without_banjo();
     Firewalld fw;
     Daemon d;
     REQUIRE_FALSE(has(fw.permanent_ipsets(), "banjo4"));
@@ -178,13 +200,15 @@ TEST_CASE("missing ipsets are created permanently and the administrator is told 
 }
 
 TEST_CASE("IPv4 and IPv6 bans reach firewalld in canonical form and unbans remove them") {
+    firewalld_ready_for_banjo();
     Firewalld fw;
+    fw.add_entry("banjo4", "203.0.113.99");   // left by an earlier banjod
     Daemon d;
     FirewalldBackend backend(*d.bus, d.loop, quiet());
     backend.add(target("198.51.100.7"));
     backend.add(target("2001:DB8:0:0::7"));   // firewalld would store this text as given
     REQUIRE(d.settle(backend, BackendState::ready));
-    // A banjod start converges firewalld to its own set: the previous case's ban is gone.
+    // A banjod start converges firewalld to its own set: the earlier banjod's entry is gone.
     CHECK(fw.entries("banjo4") == std::vector<std::string>{"198.51.100.7"});
     CHECK(fw.entries("banjo6") == std::vector<std::string>{"2001:db8::7"});
     CHECK(sandbox("nft list set inet firewalld banjo6").find("2001:db8::7") != std::string::npos);
@@ -208,6 +232,7 @@ TEST_CASE("IPv4 and IPv6 bans reach firewalld in canonical form and unbans remov
 }
 
 TEST_CASE("a burst of 2000 bans is coalesced into a few setEntries calls") {
+    firewalld_ready_for_banjo();
     Firewalld fw;
     Daemon d;
     FirewalldBackend backend(*d.bus, d.loop, quiet());
@@ -249,6 +274,7 @@ TEST_CASE("a burst of 2000 bans is coalesced into a few setEntries calls") {
 }
 
 TEST_CASE("after a firewalld reload the bans are applied again") {
+    firewalld_ready_for_banjo();
     Firewalld fw;
     Daemon d;
     FirewalldBackend backend(*d.bus, d.loop, quiet());
@@ -256,7 +282,7 @@ TEST_CASE("after a firewalld reload the bans are applied again") {
     backend.on_state_changed = [&](BackendState s) { seen.push_back(s); };
     backend.add(target("203.0.113.30"));
     backend.add(target("2001:db8::30"));
-    REQUIRE(d.settle(backend, BackendState::ready, 60s));   // also removes the burst: one setEntries each
+    REQUIRE(d.settle(backend, BackendState::ready, 60s));   // also clears what earlier cases left
     REQUIRE(fw.entries("banjo4") == std::vector<std::string>{"203.0.113.30"});
     seen.clear();
 
@@ -270,6 +296,7 @@ TEST_CASE("after a firewalld reload the bans are applied again") {
 }
 
 TEST_CASE("while firewalld is gone the backend is unavailable, and its bans return with it") {
+    firewalld_ready_for_banjo();
     Firewalld fw;
     Daemon d;
     FirewalldBackend backend(*d.bus, d.loop, quiet());
@@ -290,6 +317,7 @@ TEST_CASE("while firewalld is gone the backend is unavailable, and its bans retu
 }
 
 TEST_CASE("a jail with ports gets its own ipsets and rich rules; allowed, banjo reloads firewalld") {
+    firewalld_ready_for_banjo();
     Firewalld fw;
     Daemon d;
     FirewalldBackend backend(*d.bus, d.loop, quiet(/*allow_reload=*/true));

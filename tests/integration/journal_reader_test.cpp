@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "journal/journal_reader.hpp"
+#include "temp_dir.hpp"
 
 #include <poll.h>
 #include <spawn.h>
@@ -66,25 +67,7 @@ std::vector<Entry> numbered(int first, int last) {
     return entries;
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "banjo-journal-XXXXXX").string();
-        if (!mkdtemp(tmpl.data()))
-            throw std::system_error(errno, std::generic_category(), "mkdtemp");
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using banjo::test::TempDir;
 
 // Export format; a value that is not plain text goes in the binary form (name, newline,
 // little-endian 64-bit length, bytes, newline), as systemd-journal-remote expects.
@@ -168,8 +151,8 @@ std::vector<std::string> follow(JournalReader& reader, std::size_t wanted) {
 
 TEST_CASE("a directory is read from head to tail in order, with each entry's realtime") {
     TempDir tmp;
-    make_journal(tmp.path() / "j", "a", numbered(1, 5));
-    auto reader = JournalReader::open_directory((tmp.path() / "j").string());
+    make_journal(tmp.dir / "j", "a", numbered(1, 5));
+    auto reader = JournalReader::open_directory((tmp.dir / "j").string());
     reader.seek_head();
     for (int n = 1; n <= 5; ++n) {
         REQUIRE(reader.next());
@@ -181,13 +164,13 @@ TEST_CASE("a directory is read from head to tail in order, with each entry's rea
 
 TEST_CASE("several files are merged in time order") {
     TempDir tmp;
-    make_journal(tmp.path() / "j", "odd", {numbered(1), numbered(3), numbered(5)});
-    make_journal(tmp.path() / "j", "even", {numbered(2), numbered(4)});
+    make_journal(tmp.dir / "j", "odd", {numbered(1), numbered(3), numbered(5)});
+    make_journal(tmp.dir / "j", "even", {numbered(2), numbered(4)});
     auto files = JournalReader::open_files(
-        {(tmp.path() / "j" / "odd.journal").string(), (tmp.path() / "j" / "even.journal").string()});
+        {(tmp.dir / "j" / "odd.journal").string(), (tmp.dir / "j" / "even.journal").string()});
     files.seek_head();
     CHECK(messages(files) == numbered_messages(1, 5));
-    auto dir = JournalReader::open_directory((tmp.path() / "j").string());
+    auto dir = JournalReader::open_directory((tmp.dir / "j").string());
     dir.seek_head();
     CHECK(messages(dir) == numbered_messages(1, 5));
 }
@@ -203,8 +186,8 @@ TEST_CASE("matches are the union of groups, each group an AND across fields") {
         numbered(6, "nginx.service", "nginx"),
     };
     entries[5].fields[2].second = "3";   // PRIORITY=3
-    make_journal(tmp.path() / "j", "a", entries);
-    auto reader = JournalReader::open_directory((tmp.path() / "j").string());
+    make_journal(tmp.dir / "j", "a", entries);
+    auto reader = JournalReader::open_directory((tmp.dir / "j").string());
     reader.set_matches({{"_SYSTEMD_UNIT=ssh.service", "_SYSTEMD_UNIT=sshd.service",
                          "SYSLOG_IDENTIFIER=sshd"},
                         {"_SYSTEMD_UNIT=nginx.service", "PRIORITY=3"}});
@@ -221,8 +204,8 @@ TEST_CASE("field() gives the value without FIELD=, nullopt when absent") {
     Entry e = numbered(1);
     e.fields.push_back({"EMPTY", ""});
     e.fields.push_back({"WITH_EQUALS", "a=b=c"});
-    make_journal(tmp.path() / "j", "a", {e});
-    auto reader = JournalReader::open_directory((tmp.path() / "j").string());
+    make_journal(tmp.dir / "j", "a", {e});
+    auto reader = JournalReader::open_directory((tmp.dir / "j").string());
     reader.seek_head();
     REQUIRE(reader.next());
     CHECK(reader.field("_SYSTEMD_UNIT") == "ssh.service");
@@ -234,8 +217,8 @@ TEST_CASE("field() gives the value without FIELD=, nullopt when absent") {
 
 TEST_CASE("resuming after a saved cursor neither repeats nor loses an entry") {
     TempDir tmp;
-    make_journal(tmp.path() / "j", "a", numbered(1, 8));
-    auto dir = (tmp.path() / "j").string();
+    make_journal(tmp.dir / "j", "a", numbered(1, 8));
+    auto dir = (tmp.dir / "j").string();
     std::string cursor;
     {
         auto reader = JournalReader::open_directory(dir);
@@ -254,8 +237,8 @@ TEST_CASE("a cursor taken under matches resumes among the matching entries") {
     std::vector<Entry> entries;
     for (int n = 1; n <= 8; ++n)
         entries.push_back(n % 2 ? numbered(n) : numbered(n, "cron.service", "CRON"));
-    make_journal(tmp.path() / "j", "a", entries);
-    auto dir = (tmp.path() / "j").string();
+    make_journal(tmp.dir / "j", "a", entries);
+    auto dir = (tmp.dir / "j").string();
     auto reader = JournalReader::open_directory(dir);
     reader.set_matches({{"_SYSTEMD_UNIT=ssh.service"}});
     reader.seek_head();
@@ -270,7 +253,7 @@ TEST_CASE("a cursor taken under matches resumes among the matching entries") {
 
 TEST_CASE("a cursor on the last entry yields only entries appended later") {
     TempDir tmp;
-    auto dir = tmp.path() / "j";
+    auto dir = tmp.dir / "j";
     make_journal(dir, "a", numbered(1, 3));
     std::string cursor;
     {
@@ -289,10 +272,10 @@ TEST_CASE("a cursor on the last entry yields only entries appended later") {
 
 TEST_CASE("a cursor whose entry was vacuumed continues after its timestamp") {
     TempDir tmp;
-    make_journal(tmp.path() / "old", "a", numbered(1, 5));
+    make_journal(tmp.dir / "old", "a", numbered(1, 5));
     std::string cursor;
     {
-        auto reader = JournalReader::open_directory((tmp.path() / "old").string());
+        auto reader = JournalReader::open_directory((tmp.dir / "old").string());
         reader.seek_head();
         for (int n = 1; n <= 3; ++n)
             REQUIRE(reader.next());
@@ -300,14 +283,14 @@ TEST_CASE("a cursor whose entry was vacuumed continues after its timestamp") {
     }
 
     SUBCASE("only later entries are left") {
-        make_journal(tmp.path() / "new", "b", numbered(4, 8));
-        auto reader = JournalReader::open_directory((tmp.path() / "new").string());
+        make_journal(tmp.dir / "new", "b", numbered(4, 8));
+        auto reader = JournalReader::open_directory((tmp.dir / "new").string());
         REQUIRE(reader.seek_after_cursor(cursor));
         CHECK(messages(reader) == numbered_messages(4, 8));
     }
     SUBCASE("a new file holds copies of the old entries too") {
-        make_journal(tmp.path() / "new", "b", numbered(1, 8));
-        auto reader = JournalReader::open_directory((tmp.path() / "new").string());
+        make_journal(tmp.dir / "new", "b", numbered(1, 8));
+        auto reader = JournalReader::open_directory((tmp.dir / "new").string());
         REQUIRE(reader.seek_after_cursor(cursor));
         CHECK(messages(reader) == numbered_messages(4, 8));
     }
@@ -315,8 +298,8 @@ TEST_CASE("a cursor whose entry was vacuumed continues after its timestamp") {
         std::vector<Entry> entries = numbered(1, 8);
         for (auto& e : entries)
             e.fields.push_back({"_BOOT_ID", "fedcba9876543210fedcba9876543210"});
-        make_journal(tmp.path() / "new", "b", entries);
-        auto reader = JournalReader::open_directory((tmp.path() / "new").string());
+        make_journal(tmp.dir / "new", "b", entries);
+        auto reader = JournalReader::open_directory((tmp.dir / "new").string());
         REQUIRE(reader.seek_after_cursor(cursor));
         CHECK(messages(reader) == numbered_messages(4, 8));
     }
@@ -324,15 +307,15 @@ TEST_CASE("a cursor whose entry was vacuumed continues after its timestamp") {
 
 TEST_CASE("an unusable cursor is refused") {
     TempDir tmp;
-    make_journal(tmp.path() / "j", "a", numbered(1, 2));
-    auto reader = JournalReader::open_directory((tmp.path() / "j").string());
+    make_journal(tmp.dir / "j", "a", numbered(1, 2));
+    auto reader = JournalReader::open_directory((tmp.dir / "j").string());
     CHECK_FALSE(reader.seek_after_cursor("garbage"));
     CHECK_FALSE(reader.seek_after_cursor(""));
 }
 
 TEST_CASE("a directory reader sees entries from files written after it opened") {
     TempDir tmp;
-    auto dir = tmp.path() / "j";
+    auto dir = tmp.dir / "j";
     make_journal(dir, "a", numbered(1, 3));
     auto reader = JournalReader::open_directory(dir.string());
     reader.fd();   // starts watching, as the live loop does before its first poll
@@ -349,7 +332,7 @@ TEST_CASE("a directory reader sees entries from files written after it opened") 
 
 TEST_CASE("seek_tail then next yields only entries appended later") {
     TempDir tmp;
-    auto dir = tmp.path() / "j";
+    auto dir = tmp.dir / "j";
     make_journal(dir, "a", numbered(1, 3));
     auto reader = JournalReader::open_directory(dir.string());
     reader.fd();
@@ -371,9 +354,9 @@ TEST_CASE("hostile field contents are read without harm") {
     for (auto& c : noise)
         c = char((x = x * 1664525 + 1013904223) >> 24);   // incompressible
     huge_random.fields.back().second = noise;
-    make_journal(tmp.path() / "j", "a", {binary, huge, huge_random, numbered(4)});
+    make_journal(tmp.dir / "j", "a", {binary, huge, huge_random, numbered(4)});
 
-    auto reader = JournalReader::open_directory((tmp.path() / "j").string());
+    auto reader = JournalReader::open_directory((tmp.dir / "j").string());
     reader.seek_head();
     REQUIRE(reader.next());
     CHECK(reader.field("MESSAGE") == std::string_view(binary.fields.back().second));
@@ -395,17 +378,17 @@ TEST_CASE("hostile field contents are read without harm") {
 TEST_CASE("errors name the journal call that failed") {
     TempDir tmp;
     try {
-        JournalReader::open_files({(tmp.path() / "missing.journal").string()});
+        JournalReader::open_files({(tmp.dir / "missing.journal").string()});
         FAIL("opening a missing file succeeded");
     } catch (const std::system_error& e) {
         CHECK(std::string(e.what()).find("sd_journal_open_files") == 0);
     }
     try {
-        JournalReader::open_directory((tmp.path() / "missing").string());
+        JournalReader::open_directory((tmp.dir / "missing").string());
         FAIL("opening a missing directory succeeded");
     } catch (const std::system_error& e) {
         CHECK(std::string(e.what()) == "sd_journal_open_directory: No such file or directory");
     }
-    auto reader = JournalReader::open_directory(tmp.path().string());
+    auto reader = JournalReader::open_directory(tmp.dir.string());
     CHECK_THROWS_AS(reader.set_matches({{"no equals sign"}}), std::system_error);
 }

@@ -7,9 +7,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_with_firewalld
-banjod_prepare_sshd
-banjod_start
+sandbox_with_banjod_sshd
 journal_failures 3 198.51.100.20
 manager Ban sst sshd 2001:db8::20 0 >/dev/null || fail "Ban"
 wait_until 10 has_entry 198.51.100.20 || fail "198.51.100.20 not banned"

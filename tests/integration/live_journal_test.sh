@@ -7,9 +7,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_with_backend
-banjod_prepare_sshd
-banjod_start
+sandbox_with_banjod_sshd
 journal_failures 3 198.51.100.30
 wait_until 10 has_entry 198.51.100.30 || fail "198.51.100.30 not banned"
 

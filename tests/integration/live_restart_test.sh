@@ -8,9 +8,7 @@ set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
-sandbox_with_backend
-banjod_prepare_sshd
-banjod_start
+sandbox_with_banjod_sshd
 
 # 800 attackers, three failures each, interleaved: an attacker's failures lie 800 entries apart,
 # across banjod's chunks, so a crash falls between the failures of many of them.
@@ -43,9 +41,13 @@ banjod_stop TERM
 banjod_start
 [[ $(banned_addresses sshd | wc -l) -eq 800 ]] || fail "clean restart: $(banned_addresses sshd | wc -l) bans"
 manager ListBans s sshd | grep -q '"restored"' || fail "restored bans are not marked restored"
-sleep 2
-[[ $(manager_property TotalBans) -eq 0 ]] || fail "the restart decided $(manager_property TotalBans) new bans (before: $total_before)"
-[[ $(firewall_addresses | wc -l) -eq 800 ]] || fail "firewalld lost entries over a clean restart"
+# A new attacker after the restart: once it is banned, banjod has read on past the saved cursor,
+# and that one ban must be all it decided.
+journal_failures 3 203.0.113.60
+wait_until 10 has_entry 203.0.113.60 || fail "an attacker after the restart was not banned"
+[[ $(manager_property TotalBans) -eq 1 ]] || fail "the restart decided $(($(manager_property TotalBans) - 1)) new bans (before: $total_before)"
+[[ $(firewall_addresses | wc -l) -eq 801 ]] || fail "the firewall lost entries over a clean restart"
+manager Unban ss sshd 203.0.113.60 >/dev/null || fail "Unban 203.0.113.60"
 
 echo "3. a ban that ends while banjod is down is gone after the restart"
 manager Ban sst sshd 203.0.113.50 2000000 >/dev/null || fail "Ban"
@@ -58,7 +60,7 @@ wait_until 10 lacks_entry 203.0.113.50 || fail "an expired ban is still in firew
 
 echo "4. failures counted before a crash still count after it"
 journal_failures 2 198.51.103.9
-sleep 1   # counted and saved with the cursor of that chunk
+wait_journal_read   # counted, and saved with the cursor of that chunk
 banjod_stop KILL
 banjod_start
 journal_failures 1 198.51.103.9

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "state/state_store.hpp"
+#include "temp_dir.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -18,7 +19,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
@@ -124,10 +124,8 @@ TEST_CASE("a store killed at any moment reopens with whole batches only") {
     std::mt19937 random(seed);
     std::uniform_int_distribution<int> delay_us(0, max_kill_delay_ms * 1000);
 
-    std::string dir = (std::filesystem::temp_directory_path() /
-                       ("banjo-state-crash-" + std::to_string(getpid())))
-                          .string();
-    std::filesystem::remove_all(dir);
+    const banjo::test::TempDir tmp("banjo-state-crash");
+    const std::string dir = tmp.path();
 
     int committed = 0;   // the highest batch any reopen has seen
     for (int round = 0; round < rounds; ++round) {
@@ -152,5 +150,4 @@ TEST_CASE("a store killed at any moment reopens with whole batches only") {
     // Otherwise the rounds above proved nothing.
     CHECK(committed > 0);
     MESSAGE("batches committed across ", rounds, " kills: ", committed);
-    std::filesystem::remove_all(dir);
 }

@@ -140,3 +140,9 @@ TEST_CASE("a term that is not FIELD=value is refused") {
     CHECK_THROWS_AS(EntryRouter({{{"_SYSTEMD_UNIT"}}}), std::invalid_argument);
     CHECK_THROWS_AS(EntryRouter({{{"=value"}}}), std::invalid_argument);
 }
+
+TEST_CASE("a term that is not FIELD=value is refused in a jail that also has an empty group") {
+    // Found by fuzz_entry_router: the empty group ended the check before the later groups.
+    CHECK_THROWS_AS(EntryRouter({{{}, {"_SYSTEMD_UNIT"}}}), std::invalid_argument);
+    CHECK_THROWS_AS(EntryRouter({{{"_EXE=/usr/sbin/sshd"}, {}, {"=value"}}}), std::invalid_argument);
+}

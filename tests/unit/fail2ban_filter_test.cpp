@@ -3,40 +3,38 @@
 // a jail's arguments (src/fail2ban/fail2ban_filter.cpp): [Init], arguments, modes, known/.
 #include "fail2ban/fail2ban_filter.hpp"
 #include "fail2ban/tag_substitution.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <random>
+#include <map>
+#include <optional>
+#include <string>
 
 using namespace banjo;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct FilterDir {
-    fs::path dir;
-    FilterDir() {
-        std::random_device rd;
-        dir = fs::temp_directory_path() / ("banjo-f2b-filter-test-" + std::to_string(rd()));
-        fs::create_directories(dir);
+struct FilterDir : test::TempDir {
+    FilterDir() : TempDir("banjo-f2b-filter-test") {
         write("common.conf", "[DEFAULT]\n_daemon = \\S*\n__pid_re = (?:\\[\\d+\\])\n"
                              "__prefix_line = \\s*(?:\\S+ )?<_daemon><__pid_re>?:\\s+\n__hostname = \\S+\n");
     }
-    ~FilterDir() { fs::remove_all(dir); }
-    void write(const std::string& name, const std::string& text) const { std::ofstream(dir / name) << text; }
     Fail2banFilter read(const std::string& name) {
         return Fail2banFilter::read(dir.string(), name, cache);
     }
     IniFileCache cache;
 };
 
-std::map<std::string, std::string> table;
-std::optional<std::string> from_table(const std::string& name) {
-    auto it = table.find(name);
-    if (it == table.end()) return std::nullopt;
-    return it->second;
+// A tag lookup that answers from `table` alone.
+TagLookup lookup_in(std::map<std::string, std::string> table) {
+    return [table = std::move(table)](const std::string& name) -> std::optional<std::string> {
+        auto it = table.find(name);
+        if (it == table.end()) return std::nullopt;
+        return it->second;
+    };
 }
 
 std::string error_of(const std::function<void()>& f) {
@@ -51,18 +49,18 @@ std::string error_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("tags are substituted innermost first until nothing changes; unknown tags stay") {
-    table = {{"mode", "ddos"}, {"mdre-ddos", "^Did not receive identification string from <HOST>"}};
-    CHECK(substitute_tags("<mdre-<mode>>", "failregex", from_table, {}) ==
+    const TagLookup table = lookup_in({{"mode", "ddos"}, {"mdre-ddos", "^Did not receive identification string from <HOST>"}});
+    CHECK(substitute_tags("<mdre-<mode>>", "failregex", table, {}) ==
           "^Did not receive identification string from <HOST>");
-    CHECK(substitute_tags("user=<<F-USER>[^>]*</F-USER>> <mode>", "x", from_table, {}) ==
+    CHECK(substitute_tags("user=<<F-USER>[^>]*</F-USER>> <mode>", "x", table, {}) ==
           "user=<<F-USER>[^>]*</F-USER>> ddos");
 }
 
 TEST_CASE("a tag that refers to itself, directly or through others, is an error") {
-    table = {{"a", "<b>"}, {"b", "<a>"}};
-    CHECK(error_of([] { substitute_tags("<failregex>", "failregex", from_table, {"f.conf", 3}); }) ==
+    const TagLookup table = lookup_in({{"a", "<b>"}, {"b", "<a>"}});
+    CHECK(error_of([&] { substitute_tags("<failregex>", "failregex", table, {"f.conf", 3}); }) ==
           "f.conf:3: 'failregex' refers to itself through <failregex>");
-    CHECK(error_of([] { substitute_tags("<a>", "x", from_table, {"f.conf", 4}); }).find("substituted more than 25 times") !=
+    CHECK(error_of([&] { substitute_tags("<a>", "x", table, {"f.conf", 4}); }).find("substituted more than 25 times") !=
           std::string::npos);
 }
 

@@ -9,6 +9,7 @@
 #include "config/filter_file.hpp"
 #include "core/filter.hpp"
 #include "core/session_table.hpp"
+#include "planted_address.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,6 +18,8 @@
 #include <vector>
 
 using namespace banjo;
+using banjo::test::names_planted;
+using banjo::test::repeat;
 
 namespace {
 
@@ -30,12 +33,6 @@ struct Attack {
     // refused (it reads two ways), only never misread.
     std::vector<std::string> must_count_in{"*"};
 };
-
-std::string repeat(const std::string& s, std::size_t bytes) {
-    std::string out;
-    while (out.size() < bytes) out += s;
-    return out;
-}
 
 std::vector<Attack> attacks() {
     const std::vector<std::string> more{"more", "aggressive"};

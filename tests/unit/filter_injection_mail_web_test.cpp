@@ -9,6 +9,7 @@
 #include "config/filter_file.hpp"
 #include "core/filter.hpp"
 #include "core/session_table.hpp"
+#include "planted_address.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,6 +19,8 @@
 #include <vector>
 
 using namespace banjo;
+using banjo::test::names_planted;
+using banjo::test::repeat;
 
 namespace {
 
@@ -247,15 +250,6 @@ std::vector<Attack> attacks() {
     return out;
 }
 
-bool names(std::string_view host, const std::vector<std::string>& planted) {
-    auto a = Address::parse(host);
-    for (const auto& p : planted) {
-        if (host == p) return true;
-        if (a && a == Address::parse(p)) return true;
-    }
-    return false;
-}
-
 FilterSpec load(const std::string& name) {
     return load_filter_file(std::string(BANJO_SOURCE_ROOT) + "/conf/filter.d/" + name + ".toml");
 }
@@ -299,7 +293,7 @@ TEST_CASE("no text an attacker writes into a mail, web, FTP, DNS, VPN or LDAP lo
             for (const auto& line : attack.context) {
                 auto [m, counted] = feed(line);
                 INFO("[" << attack.filter << " " << mode << "] context: " << line);
-                if (m) CHECK_FALSE(names(m->host, attack.planted));
+                if (m) CHECK_FALSE(names_planted(m->host, attack.planted));
                 CHECK_FALSE(counted);
             }
             auto [m, counted] = feed(attack.message);
@@ -307,7 +301,7 @@ TEST_CASE("no text an attacker writes into a mail, web, FTP, DNS, VPN or LDAP lo
             INFO("[" << attack.filter << " " << (mode.empty() ? "-" : mode) << "] " << attack.message);
             INFO("matched: " << (m ? "pattern " + std::to_string(m->pattern_index) + ", host '" + std::string(m->host) + "'"
                                    : "no"));
-            if (m) CHECK_FALSE(names(m->host, attack.planted));
+            if (m) CHECK_FALSE(names_planted(m->host, attack.planted));
             if (counted) CHECK(*counted == *Address::parse(attack.real));
             bool must = std::find(attack.must_count_in.begin(), attack.must_count_in.end(), "*") != attack.must_count_in.end() ||
                         std::find(attack.must_count_in.begin(), attack.must_count_in.end(), mode) != attack.must_count_in.end();

@@ -7,6 +7,7 @@
 #include "config/filter_file.hpp"
 #include "core/filter.hpp"
 #include "core/session_table.hpp"
+#include "planted_address.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,6 +15,8 @@
 #include <vector>
 
 using namespace banjo;
+using banjo::test::names_planted;
+using banjo::test::repeat;
 using namespace std::string_literals;
 
 namespace {
@@ -33,12 +36,6 @@ const std::string real4 = "198.51.100.4";
 const std::string p4 = "203.0.113.9";
 const std::string p6 = "2001:db8::bad";
 const std::string pmapped = "::ffff:203.0.113.9";
-
-std::string repeat(const std::string& s, std::size_t bytes) {
-    std::string out;
-    while (out.size() < bytes) out += s;
-    return out;
-}
 
 std::vector<Attack> attacks() {
     const std::string kib64(64 * 1024, 'a');
@@ -114,15 +111,6 @@ std::vector<Attack> attacks() {
     };
 }
 
-bool names(std::string_view host, const std::vector<std::string>& planted) {
-    auto a = Address::parse(host);
-    for (const auto& p : planted) {
-        if (host == p) return true;
-        if (a && a == Address::parse(p)) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
 TEST_CASE("no text an attacker writes into an sshd line becomes the address banjo counts") {
@@ -147,7 +135,7 @@ TEST_CASE("no text an attacker writes into an sshd line becomes the address banj
                          << attack.message.substr(0, 200) << (attack.message.size() > 200 ? "..." : ""));
                 INFO("matched: " << (m ? "pattern " + std::to_string(m->pattern_index) + ", host '" + std::string(m->host) + "'"
                                        : "no"));
-                if (m) CHECK_FALSE(names(m->host, attack.planted));
+                if (m) CHECK_FALSE(names_planted(m->host, attack.planted));
                 if (counted) CHECK(counted->to_string() == Address::parse(attack.real)->to_string());
                 bool must = std::find(attack.must_count_in.begin(), attack.must_count_in.end(), mode) !=
                             attack.must_count_in.end();

@@ -8,33 +8,14 @@
 //
 // What a sample line becomes in the journal. banjod never sees a log file: it sees MESSAGE,
 // SYSLOG_IDENTIFIER and _PID of an entry. A sample line is turned into those as journald itself
-// would have stored what the daemon wrote:
-// - A syslog line ("Mon DD HH:MM:SS [host] ident[pid]: MESSAGE", the same after an ISO 8601 time
-//   stamp or syslog-ng's "YYYY-MM-DD HH:MM:SS", or journalctl's "host ident[pid]: MESSAGE"
-//   without a time): the time and host are the syslog daemon's, and the identifier is split off
-//   by journald's own rule (the first word, when it ends in ':', is "ident" or "ident[pid]";
-//   after a BSD time stamp, relays' "[ident]" too).
-//   Without a host, only a plain identifier counts ("dropbear[1252]:", "cyrus/imap:"): a line
-//   like dovecot's "Jan 29 13:54:06 auth-worker(22401): Info: ..." is dovecot's own log file.
-//   After a BSD time stamp and host, a first word without that ':' (proftpd's
-//   "proftpd[12345] host (...)") stays in MESSAGE, as journald keeps it.
-// - RFC 5424 ("<PRI>1 TIME HOST APP PROCID MSGID SD MESSAGE"): APP and PROCID, MESSAGE after SD.
-// - A block whose options set "test.prefix-line" (fail2ban's marker for lines given without
-//   their journal prefix): the line is MESSAGE, the prefix gives ident and pid.
-// - A kernel audit record as auditd writes it ("type=USER_AUTH msg=audit(T:ID): BODY"): journald
-//   reads these from the kernel itself and stores MESSAGE "USER_AUTH BODY", _PID from pid=.
-// - daemontools' multilog lines ("@4000... text"): the TAI64N label is multilog's, the rest is
-//   what the daemon wrote to stderr, which journald would store as MESSAGE.
-// - Anything else (web server access and error logs, exim's mainlog, mysqld's and mongod's own
-//   formats, ...) is a line the daemon writes itself: to stderr under systemd, or through syslog
-//   after the identifier. Either way the daemon's own time stamp and level stay part of it, so
-//   the whole line is MESSAGE, with no identifier and no pid. Filters for such services accept
-//   their own time stamp at the start of MESSAGE.
+// would have stored what the daemon wrote, by split_syslog_line (src/journal/syslog_line.hpp),
+// the same function banjoctl test-filter uses, so the two cannot disagree about a line.
 // The session id is the match's <F-ID>, else the filter's id-field (_PID or SYSLOG_IDENTIFIER,
 // from the syslog prefix); a line without one has no session.
 #include "config/filter_file.hpp"
 #include "core/filter.hpp"
 #include "core/session_table.hpp"
+#include "journal/syslog_line.hpp"
 
 #include <doctest/doctest.h>
 
@@ -248,153 +229,16 @@ std::vector<Sample> read_samples(const std::string& path, const std::string& lab
 
 // ---- a sample line as a journal entry ----------------------------------------------------------
 
-struct JournalView {
-    std::string message, ident, pid;
-};
-
-struct Word {
-    std::string text;
-    std::size_t end;   // offset just past it in the line
-};
-
-std::vector<Word> first_words(const std::string& line, std::size_t count) {
-    std::vector<Word> words;
-    for (std::size_t i = 0; i < line.size() && words.size() < count;) {
-        while (i < line.size() && line[i] == ' ') ++i;
-        std::size_t b = i;
-        while (i < line.size() && line[i] != ' ') ++i;
-        if (i > b) words.push_back({line.substr(b, i - b), i});
-    }
-    return words;
-}
-
-bool is_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
-
-// journald's syslog_parse_identifier: "ident:" or "ident[pid]:"; and "[ident]", "[ident]:",
-// which some BSD syslog relays write after the time stamp.
-std::optional<std::pair<std::string, std::string>> syslog_identifier(const std::string& w, bool after_bsd_time = false) {
-    std::string_view bare(w);
-    if (!bare.empty() && bare.back() == ':') bare.remove_suffix(1);
-    if (after_bsd_time && bare.size() > 2 && bare.front() == '[' && bare.back() == ']' && bare.find_first_of("[]", 1) == bare.size() - 1)
-        return std::make_pair(std::string(bare.substr(1, bare.size() - 2)), std::string());
-    if (w.size() < 2 || w.back() != ':') return std::nullopt;
-    std::string s = w.substr(0, w.size() - 1);
-    if (s.back() == ']') {
-        auto open = s.rfind('[');
-        if (open != std::string::npos && open > 0) return std::make_pair(s.substr(0, open), s.substr(open + 1, s.size() - open - 2));
-    }
-    return std::make_pair(s, std::string());
-}
-
-// "Mon DD HH:MM:SS" (a BSD syslog time stamp) at words[0..2].
-bool bsd_time(const std::vector<Word>& w) {
-    return w.size() >= 3 && w[0].text.size() == 3 && std::isupper(static_cast<unsigned char>(w[0].text[0])) &&
-           std::islower(static_cast<unsigned char>(w[0].text[1])) && is_digits(w[1].text) && w[1].text.size() <= 2 &&
-           w[2].text.size() == 8 && w[2].text[2] == ':' && w[2].text[5] == ':';
-}
-
-// "2005-06-21T16:47:48..." (an ISO 8601 syslog time stamp; "...Z:" is a daemon's own).
-bool iso_time(const std::string& w) {
-    return w.size() >= 19 && w.back() != ':' && is_digits(w.substr(0, 4)) && w[4] == '-' && w[7] == '-' && w[10] == 'T' && w[13] == ':';
-}
-
-bool host_word(const std::string& w) {
-    return !w.empty() && w.find_first_of("[]:=\"'()") == std::string::npos;
-}
-
-// A word right after a time stamp names a syslog identifier only in the forms syslog(3)
-// callers use ("ident:", "ident[pid]:", "cyrus/imap[5]:"); anything else there ("auth-worker(5):",
-// "auth(user,ip)<id>:") is a daemon's own log-file prefix, kept in MESSAGE.
-bool plain_identifier(const std::string& w) {
-    std::string_view s(w);
-    if (s.back() == ':') s.remove_suffix(1);
-    if (s.size() > 2 && s.front() == '[' && s.back() == ']') return true;
-    if (auto open = s.find('['); open != std::string_view::npos && s.back() == ']') {
-        if (!is_digits(s.substr(open + 1, s.size() - open - 2))) return false;
-        s = s.substr(0, open);
-    }
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/';
-    });
-}
-
-JournalView message_after(const std::string& line, const Word& ident_word, bool after_bsd_time) {
-    auto id = syslog_identifier(ident_word.text, after_bsd_time);
-    std::size_t at = ident_word.end + (ident_word.end < line.size() ? 1 : 0);
-    return {line.substr(at), id->first, id->second};
-}
-
-JournalView journal_view(const std::string& line, const Options& opts) {
-    if (opts.prefix_line) {
-        auto w = first_words(*opts.prefix_line, 3);
-        REQUIRE_MESSAGE((!w.empty() && syslog_identifier(w.back().text)), "bad test.prefix-line " << *opts.prefix_line);
-        auto id = syslog_identifier(w.back().text);
-        return {line, id->first, id->second};
-    }
-    // RFC 5424: <PRI>1 TIME HOST APP PROCID MSGID SD MSG, SD being "-" or [..][..] with quoted values.
-    if (line.size() > 3 && line[0] == '<' && std::isdigit(static_cast<unsigned char>(line[1]))) {
-        JournalView v;
-        std::istringstream in(line);
-        std::string pri, time, host, msgid;
-        in >> pri >> time >> host >> v.ident >> v.pid >> msgid;
-        std::size_t i = static_cast<std::size_t>(in.tellg()) + 1;
-        if (line[i] == '-') {
-            i += 2;
-        } else {
-            bool quoted = false;
-            for (; i < line.size(); ++i) {
-                if (line[i] == '"' && line[i - 1] != '\\') quoted = !quoted;
-                if (!quoted && line[i] == ']' && (i + 1 >= line.size() || line[i + 1] != '[')) break;
-            }
-            i += 2;
-        }
-        v.message = i < line.size() ? line.substr(i) : std::string();
-        if (v.pid == "-") v.pid.clear();
-        return v;
-    }
-    // The kernel's audit records as auditd writes them ("type=NAME msg=audit(TIME:ID): BODY"):
-    // journald reads them from the audit netlink socket itself and stores "NAME BODY" (its
-    // process_audit_string), with _PID from the record. What auditd appends after a 0x1d byte
-    // (log_format = ENRICHED) is auditd's, not the kernel's.
-    if (line.rfind("type=", 0) == 0) {
-        auto head_end = line.find("): ");
-        auto space = line.find(' ');
-        if (head_end != std::string::npos && space != std::string::npos && line.compare(space, 11, " msg=audit(") == 0) {
-            std::string body = line.substr(head_end + 3);
-            body = body.substr(0, body.find('\x1d'));
-            std::string pid;
-            if (auto at = body.find("pid="); at != std::string::npos && (at == 0 || body[at - 1] == ' '))
-                pid = body.substr(at + 4, body.find(' ', at) - at - 4);
-            return {line.substr(5, space - 5) + " " + body, "audit", pid};
-        }
-    }
-    // multilog: "@" and 24 hex digits of TAI64N.
-    if (line.size() > 26 && line[0] == '@' && line[25] == ' ' &&
-        std::all_of(line.begin() + 1, line.begin() + 25, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
-        return {line.substr(26), "", ""};
-
-    std::vector<Word> w = first_words(line, 6);
-    // syslog-ng's "YYYY-MM-DD HH:MM:SS host ident[pid]:". Daemons' own lines share the date
-    // format, so only the full form with a pid counts.
-    if (w.size() > 4 && w[0].text.size() == 10 && is_digits(w[0].text.substr(0, 4)) && w[0].text[4] == '-' &&
-        w[1].text.size() >= 8 && w[1].text[2] == ':' && host_word(w[2].text) && syslog_identifier(w[3].text) &&
-        w[3].text.find('[') != std::string::npos)
-        return message_after(line, w[3], false);
-    std::size_t first = 0;
-    if (bsd_time(w)) first = 3;
-    else if (!w.empty() && iso_time(w[0].text)) first = 1;
-    // [host] ident[pid]: after a time stamp; host ident[pid]: without one.
-    const bool bsd = first == 3;
-    if (first > 0 && first < w.size() && syslog_identifier(w[first].text, bsd) && plain_identifier(w[first].text))
-        return message_after(line, w[first], bsd);
-    if (first + 1 < w.size() && host_word(w[first].text) && syslog_identifier(w[first + 1].text, bsd) &&
-        (first > 0 || w[first + 1].text.find('[') != std::string::npos))
-        return message_after(line, w[first + 1], bsd);
-    // A BSD time and host, then no identifier journald would recognise: the rest is MESSAGE.
-    if (first == 3 && w.size() > 4 && host_word(w[3].text)) return {line.substr(w[3].end + 1), "", ""};
-    return {line, "", ""};
+// What journald would have stored for the line (src/journal/syslog_line.hpp); in a block whose
+// options set "test.prefix-line" (fail2ban's marker for lines given without their journal
+// prefix) the line is MESSAGE and the prefix gives ident and pid.
+SyslogLine journal_view(const std::string& line, const Options& opts) {
+    if (!opts.prefix_line) return split_syslog_line(line);
+    std::string_view prefix = *opts.prefix_line;   // "server asterisk[123]: "
+    prefix = prefix.substr(0, prefix.find_last_not_of(' ') + 1);
+    auto id = parse_syslog_identifier(prefix.substr(prefix.find_last_of(' ') + 1));
+    REQUIRE_MESSAGE(id.has_value(), "bad test.prefix-line " << *opts.prefix_line);
+    return {line, std::string(id->ident), std::string(id->pid)};
 }
 
 // fail2ban's "constraint": a Python expression; the samples use only these forms.
@@ -463,7 +307,7 @@ void run_samples(const FilterSpec& spec, const std::vector<Sample>& samples, con
         now += std::chrono::seconds(1);
         ++tally.lines;
 
-        JournalView j = journal_view(s.text, *opts);
+        const SyslogLine j = journal_view(s.text, *opts);
         std::optional<FilterMatch> m = filter ? filter->match(j.message) : std::nullopt;
         std::string_view id = m ? m->id : std::string_view{};
         if (m && id.empty()) {

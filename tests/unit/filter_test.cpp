@@ -4,14 +4,11 @@
 // author sees.
 #include "config/filter_file.hpp"
 #include "core/filter.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 using namespace banjo;
 
@@ -287,19 +284,17 @@ TEST_CASE("Filter::check compiles every mode, so a bad pattern in an unused mode
 }
 
 TEST_CASE("find_filter_file takes the first directory holding NAME.toml and stays inside the directories") {
-    auto root = std::filesystem::temp_directory_path() / ("banjo-filter-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(root / "etc");
-    std::filesystem::create_directories(root / "share");
-    std::ofstream(root / "etc" / "sshd.toml") << "";
-    std::ofstream(root / "share" / "sshd.toml") << "";
-    std::ofstream(root / "share" / "nginx.toml") << "";
+    test::TempDir tmp("banjo-filter-test");
+    const auto& root = tmp.dir;
+    tmp.write("etc/sshd.toml", "");
+    tmp.write("share/sshd.toml", "");
+    tmp.write("share/nginx.toml", "");
     std::vector<std::string> dirs{(root / "etc").string(), (root / "share").string()};
     CHECK(find_filter_file("sshd", dirs) == (root / "etc" / "sshd.toml").string());
     CHECK(find_filter_file("nginx", dirs) == (root / "share" / "nginx.toml").string());
     CHECK_FALSE(find_filter_file("postfix", dirs));
     CHECK_FALSE(find_filter_file("../share/nginx", dirs));
     CHECK_FALSE(find_filter_file(".hidden", dirs));
-    std::filesystem::remove_all(root);
 }
 
 TEST_CASE("the shipped sshd filter compiles in every mode") {
@@ -319,7 +314,9 @@ TEST_CASE("a pattern that repeats a group still matches a 64 KiB line, and a 1 M
     REQUIRE(m);
     CHECK(m->host == "198.51.100.4");
     std::string huge = "Invalid user " + std::string(1024 * 1024, 'a') + " from 198.51.100.4";
-    CHECK_NOTHROW(f.match(huge));
+    // Past the JIT stack limit: no match (match() is noexcept), and the filter goes on working.
+    CHECK_FALSE(f.match(huge).has_value());
+    CHECK(f.match(line).has_value());
 }
 
 TEST_CASE("a ported pattern's raw (?P<host>...) group is read like <HOST>") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "state/state_store.hpp"
+#include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,27 +19,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using test::TempDir;
+
 Address addr(const char* text) { return *Address::parse(text); }
 Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)); }
-
-// A fresh directory per test, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        auto pattern = (std::filesystem::temp_directory_path() / "banjo-state-XXXXXX").string();
-        if (!mkdtemp(pattern.data()))
-            throw std::runtime_error("mkdtemp failed");
-        path_ = std::filesystem::canonical(pattern).string();   // messages name the resolved path
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 StoredBan ban(const char* jail, const char* address, int banned, int expires,
               unsigned failures = 3, BanOrigin origin = BanOrigin::filter) {

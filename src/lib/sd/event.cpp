@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/sd/event.hpp"
 
+#include "lib/sd/check.hpp"
+
 #include <sdbus-c++/IConnection.h>
 #include <systemd/sd-event.h>
 
@@ -13,12 +15,6 @@
 namespace banjo::sd {
 
 namespace {
-
-int check(int r, const char* call) {
-    if (r < 0)
-        throw std::system_error(-r, std::generic_category(), call);
-    return r;
-}
 
 // A callback must never unwind into sd-event's C frames. An exception that gets this far is a
 // bug: say so and stop the loop, so that the service manager restarts a clean daemon instead

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/sd/journal.hpp"
 
+#include "lib/sd/check.hpp"
+
 #include <systemd/sd-journal.h>
 
 #include <cerrno>
@@ -8,17 +10,6 @@
 #include <system_error>
 
 namespace banjo::sd {
-
-namespace {
-
-// libsystemd returns -errno; keep the call's name so the message says what failed.
-int check(int r, const char* call) {
-    if (r < 0)
-        throw std::system_error(-r, std::generic_category(), call);
-    return r;
-}
-
-}  // namespace
 
 void Journal::Closer::operator()(sd_journal* j) const noexcept {
     sd_journal_close(j);

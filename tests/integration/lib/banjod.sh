@@ -3,9 +3,11 @@
 # Running banjod for real in the integration sandbox (source sandbox.sh first): a config of
 # its own, a journal directory it follows, a state directory, the private bus.
 #
+#   sandbox_with_firewalld               # sandbox_start + firewalld; exits 77 when it cannot run
 #   sandbox_with_backend                 # sandbox_start + the firewall of $BANJO_TEST_BACKEND:
 #                                        # firewalld (default), or nftables (banjod then runs
 #                                        # inside the namespace); exits 77 when it cannot run
+#   sandbox_with_banjod_sshd             # the usual start: that, banjod_prepare_sshd, banjod_start
 #   banjod_prepare <<'TOML' ... TOML     # banjo.toml text; filter.d/ gets the shipped filters
 #   banjod_prepare_sshd                  # the usual: one sshd jail, maxretry 3, bantime 1h
 #   journal_failures COUNT ADDRESS...    # appends COUNT sshd failures per address, stamped now
@@ -15,6 +17,8 @@
 #   banjod_start_by_metrics_socket       # as banjo-metrics.socket starts it; sets METRICS_PORT
 #   metrics_scrape                       # GET /metrics on METRICS_PORT
 #   wait_until SECONDS COMMAND...        # polls every 0.1 s; fails when the time is up
+#   wait_journal_read                    # until banjod has read the journal's last entry
+#   not_banned ADDRESS                   # neither banjod nor firewalld has it banned
 #   manager METHOD [SIGNATURE ARGS...]   # busctl call to org.banjo1.Manager
 #   fail MESSAGE                         # prints and exits 1
 # Needs BANJOD (the binary) and BANJO_SOURCE_ROOT.
@@ -43,12 +47,18 @@ sandbox_with_firewalld() {
 }
 
 sandbox_with_backend() {
-    if [[ $BANJO_TEST_BACKEND == nftables ]]; then
+    if [[ ${BANJO_TEST_BACKEND:-} == nftables ]]; then
         sandbox_require || exit 77
         sandbox_start
     else
         sandbox_with_firewalld
     fi
+}
+
+sandbox_with_banjod_sshd() {
+    sandbox_with_backend
+    banjod_prepare_sshd
+    banjod_start
 }
 
 banjod_prepare_sshd() {
@@ -150,6 +160,18 @@ firewall_addresses() {
 
 has_entry() { sandbox_banned "$1"; }
 lacks_entry() { ! sandbox_banned "$1"; }
+
+# A check that something did not happen first waits for what must come after it: banjod's
+# JournalCursor reaching the cursor of the journal's last entry. Every entry before it has then
+# gone through the jails, and every ban they called for is in ListBans.
+journal_cursor_is() { [[ $(manager_property JournalCursor) == "$1" ]]; }
+wait_journal_read() {
+    local cursor
+    cursor=$(journalctl --directory "$BANJOD_DIR/journal" -n 1 -o export 2>/dev/null | sed -n 's/^__CURSOR=//p')
+    [[ -n $cursor ]] || fail "the journal in $BANJOD_DIR/journal has no last entry"
+    wait_until 20 journal_cursor_is "$cursor" || fail "banjod did not read up to $cursor (JournalCursor $(manager_property JournalCursor))"
+}
+not_banned() { ! banned_addresses | grep -qx "$1" && lacks_entry "$1"; }
 
 # The D-Bus error a call to org.banjo1 fails with, as "NAME: message" ("OK" when it succeeds);
 # busctl shows only the message. Simple argument types only (s, t, u, b).

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A small JSON writer for --json output: one document built in memory, printed whole, so an
 // error half-way never leaves half a document on stdout. Strings may come from log lines an
-// attacker wrote: control characters are escaped, and bytes that are not valid UTF-8 become
-// U+FFFD, so the output is always valid JSON (RFC 8259) in valid UTF-8.
+// attacker wrote: they are written with quoted_string() (src/text/), so the output is always
+// valid JSON (RFC 8259) in valid UTF-8.
 #pragma once
 
 #include <cstdint>
@@ -50,8 +50,5 @@ private:
     std::vector<bool> first_;   // per open container: no element written yet
     bool after_key_ = false;
 };
-
-// s as a JSON string literal, quotes included (the writer's escaping).
-std::string json_quote(std::string_view s);
 
 }  // namespace banjo
