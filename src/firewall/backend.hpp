@@ -7,9 +7,11 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/duration.hpp"
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,13 @@ struct BanTarget {
     std::vector<std::string> ports;
 };
 
+// An entry a firewall holds of banjo's bans, as found there (Backend::adopt_held).
+struct HeldBan {
+    Address address;
+    std::string jail;              // empty: a set shared by the jails that block all ports
+    std::optional<Usec> expires;   // when the firewall itself ends it, if it does (set timeouts)
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -60,6 +69,15 @@ public:
         static_cast<void>(jail);
         static_cast<void>(ports);
     }
+
+    // Recovery of lost state: what the firewall holds of banjo's bans outlives banjod
+    // (firewalld's runtime ipsets, kernel sets). `found` is called once, from the event loop,
+    // with the entries of every set the backend keeps, as soon as it can read them (firewalld:
+    // once it runs and banjo's ipsets are set up), and before the backend removes anything it
+    // does not want: what `found` add()s stays in force, the rest is removed as usual. A
+    // backend that cannot tell never calls it.
+    using HeldFound = std::function<void(const std::vector<HeldBan>&)>;
+    virtual void adopt_held(HeldFound found) { static_cast<void>(found); }
 
     // Called from the event loop when state() changes, and when state_detail() changes while
     // degraded (a new problem to report). The owner logs it: a backend does not log its state.
