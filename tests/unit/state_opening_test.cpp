@@ -47,7 +47,7 @@ struct StateDir {
 };
 
 // The file was moved aside under the expected name and a new, empty store now works.
-void check_moved_aside(const StateDir& d, StateOpening& opened, const char* problem) {
+void check_moved_aside(const StateDir& d, StateOpening& opened, const std::string& problem) {
     REQUIRE(opened.storage);
     CHECK(opened.moved_aside == d.path() + "/" + moved_name);
     CHECK(fs::exists(opened.moved_aside));
