@@ -39,7 +39,7 @@ void report_state_health(const StateWriter& state, Usec now) {
         return;
     }
     const auto retry = state.retry_at();
-    const auto wait_s = retry && *retry > now ? std::chrono::duration_cast<std::chrono::seconds>(*retry - now).count() : 0;
+    const auto wait_s = retry && *retry > now ? std::chrono::ceil<std::chrono::seconds>(*retry - now).count() : 0;
     sd::log(LOG_ERR,
             "The state cannot be saved (" + state.problem() + "): state " + health +
                 "; bans still reach the firewall, " + std::to_string(state.held_changes()) +

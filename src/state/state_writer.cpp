@@ -123,8 +123,8 @@ void StateWriter::retry(Usec now, const BanSnapshot& all_bans) {
             changes_.rewrite_bans();
             if (cursor_) changes_.set_cursor(*cursor_);
         }
-        storage_ = std::move(opened.storage);
         if (on_reopened) on_reopened(opened);
+        storage_ = std::move(opened.storage);
     }
     write(now, all_bans);
 }

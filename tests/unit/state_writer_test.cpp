@@ -179,7 +179,14 @@ TEST_CASE("without a store from the start the writer runs from memory and writes
     CHECK(w.health() == StateHealth::memory_only);
 
     d.faults->cannot_open = false;
+    unsigned reopened = 0;
+    w.on_reopened = [&](const StateOpening& opened) {
+        ++reopened;
+        CHECK(opened.storage);   // as found: the report says it opened
+        CHECK(opened.moved_aside.empty());
+    };
     w.retry(at(13), d.snapshot());
+    CHECK(reopened == 1);
     CHECK(w.health() == StateHealth::ok);
     CHECK(d.reported == std::vector<StateHealth>{StateHealth::ok});
     StateStore disk = d.on_disk();
