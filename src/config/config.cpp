@@ -2,7 +2,9 @@
 #include "config/config.hpp"
 
 #include "config/filter_file.hpp"
+#include "config/system_services.hpp"
 #include "config/toml_source.hpp"
+#include "core/input_excerpt.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -51,7 +53,7 @@ CidrSet read_ignore(const TomlSource& src, const toml::table& t) {
     for (const auto& text : entries) {
         auto cidr = Cidr::parse(text);
         if (!cidr)
-            src.fail(*t.get("ignore"), "'ignore': \"" + text +
+            src.fail(*t.get("ignore"), "'ignore': \"" + input_excerpt(text) +
                                            "\" is not an address or CIDR (host names are not resolved)");
         set.insert(*cidr);
     }
@@ -83,7 +85,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "dry-run")
-            src.fail(*t->get("backend"), "'backend' must be \"firewalld\" or \"dry-run\", not \"" + *v + "\"");
+            src.fail(*t->get("backend"), "'backend' must be \"firewalld\" or \"dry-run\", not \"" + input_excerpt(*v) + "\"");
         backend = *v;
     }
     read_increment(src, *t, d.increment);
@@ -97,7 +99,7 @@ FirewalldSettings read_firewalld(const TomlSource& src) {
     src.require_known_keys(*t, {"zone", "allow-reload"}, "[firewalld]");
     if (auto v = src.get_string(*t, "zone")) {
         static const std::regex zone_name("[A-Za-z0-9_-]{1,17}");
-        if (!std::regex_match(*v, zone_name)) src.fail(*t->get("zone"), "'zone': \"" + *v + "\" is not a firewalld zone name");
+        if (!std::regex_match(*v, zone_name)) src.fail(*t->get("zone"), "'zone': \"" + input_excerpt(*v) + "\" is not a firewalld zone name");
         f.zone = *v;
     }
     if (auto v = src.get_bool(*t, "allow-reload")) f.allow_reload = *v;
@@ -110,23 +112,38 @@ void check_jail_name(const TomlSource& src, const toml::key& key) {
     static const std::regex jail_name("[A-Za-z0-9][A-Za-z0-9_-]{0,23}");
     if (!std::regex_match(std::string(key.str()), jail_name))
         throw ConfigError({src.path(), static_cast<int>(key.source().begin.line)},
-                          "jail name '" + std::string(key.str()) +
+                          "jail name '" + input_excerpt(key.str()) +
                               "' must be 1-24 letters, digits, '-' or '_', starting with a letter or digit");
 }
 
-void check_ports(const TomlSource& src, const toml::table& t, const std::vector<std::string>& ports) {
-    // A service name ("ssh"), a port ("22"), a range ("6000-6010"), with an optional protocol.
-    static const std::regex port_spec("([a-z][a-z0-9-]*|[0-9]{1,5}(-[0-9]{1,5})?)(/(tcp|udp|sctp|dccp))?");
-    for (const auto& p : ports)
-        if (!std::regex_match(p, port_spec))
-            src.fail(*t.get("ports"), "'ports': \"" + p + "\" is not a service name, port or port range");
+// Each entry checked as firewalld will check it and resolved to what the rich rule says, so a
+// port firewalld would refuse is an error here, at its own line, and never a degraded backend.
+std::vector<std::string> read_ports(const TomlSource& src, const toml::table& t, const ServiceCatalog& services) {
+    const toml::node& n = *t.get("ports");
+    std::vector<const toml::node*> items;
+    if (n.is_string()) {
+        items.push_back(&n);
+    } else if (n.is_array()) {
+        for (const auto& item : *n.as_array()) items.push_back(&item);
+    } else {
+        src.fail(n, "'ports' must be a list of strings like [\"ssh\", \"8080/tcp\"]");
+    }
+    std::vector<std::string> ports;
+    for (const toml::node* item : items) {
+        if (!item->is_string()) src.fail(*item, "'ports' entries must be strings");
+        PortResolution r = resolve_port(item->as_string()->get(), services);
+        if (!r.error.empty()) src.fail(*item, "'ports': " + r.error);
+        for (auto& p : r.ports)
+            if (std::find(ports.begin(), ports.end(), p) == ports.end()) ports.push_back(std::move(p));
+    }
+    return ports;
 }
 
 void check_journal_match(const TomlSource& src, const toml::node& n, const std::vector<std::vector<std::string>>& groups) {
     static const std::regex term("[A-Z0-9_]+=.*");
     for (const auto& g : groups)
         for (const auto& t : g)
-            if (!std::regex_match(t, term)) src.fail(n, "'journal-match': \"" + t + "\" is not FIELD=value");
+            if (!std::regex_match(t, term)) src.fail(n, "'journal-match': \"" + input_excerpt(t) + "\" is not FIELD=value");
 }
 
 std::vector<std::vector<std::string>> read_journal_match(const TomlSource& src, const toml::table& t) {
@@ -153,7 +170,7 @@ std::vector<std::vector<std::string>> read_journal_match(const TomlSource& src, 
 
 // Resolves one jail from its layers: later layers win, key by key.
 JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers, const Defaults& d,
-                      const std::vector<std::string>& filter_dirs) {
+                      const std::vector<std::string>& filter_dirs, const ServiceCatalog& services) {
     JailConfig jc;
     JailSettings& s = jc.settings;
     s.name = name;
@@ -188,21 +205,19 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("bantime")) s.ban.bantime = read_positive_span(src, t, "bantime");
         if (t.get("ignore")) s.ignore = read_ignore(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
-        if (auto v = src.get_strings(t, "ports")) {
-            check_ports(src, t, *v);
-            s.ports = *v;
-        }
+        if (t.get("ports")) s.ports = read_ports(src, t, services);
         read_increment(src, t, s.ban.increment);
     }
     const TomlSource& fsrc = *filter_layer.source;
     const toml::node& fnode = filter_layer.table->get("filter") ? node_of(filter_layer, "filter") : *filter_layer.table;
     static const std::regex filter_name("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    if (!std::regex_match(s.filter, filter_name)) fsrc.fail(fnode, "'filter': \"" + s.filter + "\" is not a filter name");
+    if (!std::regex_match(s.filter, filter_name)) fsrc.fail(fnode, "'filter': \"" + input_excerpt(s.filter) + "\" is not a filter name");
     auto file = find_filter_file(s.filter, filter_dirs);
     if (!file) {
         std::string dirs;
         for (const auto& dir : filter_dirs) dirs += (dirs.empty() ? "" : ", ") + dir;
-        fsrc.fail(fnode, "jail '" + name + "': no filter '" + s.filter + "' (looked for " + s.filter + ".toml in " + dirs + ")");
+        fsrc.fail(fnode, "jail '" + name + "': no filter '" + input_excerpt(s.filter) + "' (looked for " +
+                             input_excerpt(s.filter + ".toml") + " in " + dirs + ")");
     }
     jc.filter = load_filter_file(*file);
     if (s.mode.empty()) {
@@ -211,7 +226,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         std::string known;
         for (const auto& [m, spec] : jc.filter.modes) known += (known.empty() ? "" : ", ") + m;
         mode_layer.source->fail(node_of(mode_layer, "mode"), "jail '" + name + "': filter '" + s.filter +
-                                                                 "' has no mode '" + s.mode + "' (modes: " +
+                                                                 "' has no mode '" + input_excerpt(s.mode) + "' (modes: " +
                                                                  (known.empty() ? "none" : known) + ")");
     }
     // Compiling here makes a bad pattern a config error at load time, naming the filter's line.
@@ -280,6 +295,10 @@ const std::vector<std::vector<std::string>>& effective_journal_match(const JailC
 }
 
 Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override) {
+    return load_config(path, SystemServiceCatalog(), std::move(filter_dirs_override));
+}
+
+Config load_config(const std::string& path, const ServiceCatalog& services, std::vector<std::string> filter_dirs_override) {
     Config cfg;
     cfg.path = path;
     const fs::path dir = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
@@ -308,7 +327,7 @@ Config load_config(const std::string& path, std::vector<std::string> filter_dirs
             layers[std::string(key.str())].push_back({&src, node.as_table()});
         }
     }
-    for (const auto& [name, ls] : layers) cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs));
+    for (const auto& [name, ls] : layers) cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services));
     return cfg;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/filter.hpp"
 #include "core/jail.hpp"
+#include "core/port_spec.hpp"
 
 #include <memory>
 #include <string>
@@ -42,8 +43,11 @@ struct Config {
 };
 
 // `filter_dirs_override` replaces the default lookup (tests); empty = filter.d beside the config,
-// then the shipped directory.
+// then the shipped directory. A jail's ports are checked and resolved through `services` (the
+// first form: this host's firewalld service definitions and /etc/services, read afresh).
 Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override = {});
+Config load_config(const std::string& path, const ServiceCatalog& services,
+                   std::vector<std::string> filter_dirs_override = {});
 
 // A text that differs exactly when two jails would judge the journal differently (settings,
 // filter patterns, modes): a reload keeps a jail whose fingerprint did not change, with its

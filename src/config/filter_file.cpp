@@ -2,6 +2,7 @@
 #include "config/filter_file.hpp"
 
 #include "config/toml_source.hpp"
+#include "core/input_excerpt.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -42,7 +43,7 @@ public:
         spec.journal_match = journal_match(root);
         if (auto id = src_.get_string(root, "id-field")) {
             if (!valid_field_name(*id))
-                src_.fail(*root.get("id-field"), "'id-field': \"" + *id + "\" is not a journal field name");
+                src_.fail(*root.get("id-field"), "'id-field': \"" + input_excerpt(*id) + "\" is not a journal field name");
             spec.id_field = *id;
         }
         if (const toml::node* n = root.get("prefregex")) {
@@ -55,7 +56,7 @@ public:
 
         spec.default_mode = src_.get_string(root, "default-mode").value_or("");
         if (!spec.default_mode.empty() && !spec.modes.count(spec.default_mode))
-            src_.fail(*root.get("default-mode"), "'default-mode': no mode '" + spec.default_mode + "' in [modes]");
+            src_.fail(*root.get("default-mode"), "'default-mode': no mode '" + input_excerpt(spec.default_mode) + "' in [modes]");
         return spec;
     }
 
@@ -77,7 +78,7 @@ private:
                 const std::string& t = term.as_string()->get();
                 auto eq = t.find('=');
                 if (eq == std::string::npos || !valid_field_name(std::string_view(t).substr(0, eq)))
-                    src_.fail(term, "'journal-match': \"" + t +
+                    src_.fail(term, "'journal-match': \"" + input_excerpt(t) +
                                         "\" is not FIELD=value with an upper-case journal field name");
                 terms.push_back(t);
             }
@@ -107,7 +108,7 @@ private:
         std::map<std::string, const toml::node*> include_nodes;
         for (const auto& [key, node] : modes) {
             const std::string name(key.str());
-            if (!node.is_table()) src_.fail(node, "mode '" + name + "' must be a table ([modes." + name + "])");
+            if (!node.is_table()) src_.fail(node, "mode '" + input_excerpt(name) + "' must be a table");
             const toml::table& m = *node.as_table();
             src_.require_known_keys(m, {"failregex", "ignoreregex", "include"}, "mode '" + name + "'");
             FilterModeSpec mode;
@@ -120,7 +121,7 @@ private:
         for (const auto& [name, mode] : spec.modes)
             for (const auto& inc : mode.include)
                 if (!spec.modes.count(inc))
-                    src_.fail(*include_nodes.at(name), "mode '" + name + "' includes '" + inc + "', which does not exist");
+                    src_.fail(*include_nodes.at(name), "mode '" + input_excerpt(name) + "' includes '" + input_excerpt(inc) + "', which does not exist");
         for (const auto& [name, mode] : spec.modes) {
             std::set<std::string> path;
             if (includes_itself(spec, name, path))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/toml_source.hpp"
 
+#include "core/input_excerpt.hpp"
 #include <fstream>
 #include <sstream>
 
@@ -45,7 +46,7 @@ void TomlSource::require_known_keys(const toml::table& t, std::initializer_list<
             for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
             throw ConfigError({path_, static_cast<int>(key.source().begin.line ? key.source().begin.line
                                                                                  : node.source().begin.line)},
-                              "unknown key '" + std::string(key.str()) + "' in " + std::string(what) +
+                              "unknown key '" + input_excerpt(key.str()) + "' in " + std::string(what) +
                                   " (known: " + list + ")");
         }
     }
@@ -92,7 +93,7 @@ std::optional<Usec> TomlSource::get_timespan(const toml::table& t, std::string_v
         fail(*n, "'" + std::string(key) + "' must be a time span such as \"10m\" or \"1h 30min\"");
     auto span = parse_timespan(n->as_string()->get());
     if (!span)
-        fail(*n, "'" + std::string(key) + "': invalid time span \"" + n->as_string()->get() +
+        fail(*n, "'" + std::string(key) + "': invalid time span \"" + input_excerpt(n->as_string()->get()) +
                      "\" (examples: \"90s\", \"10m\", \"1h 30min\", \"1w\", \"infinity\")");
     return span;
 }

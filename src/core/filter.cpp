@@ -2,6 +2,7 @@
 #include "core/filter.hpp"
 
 #include "core/filter_tags.hpp"
+#include "core/input_excerpt.hpp"
 #include "lib/pcre/regex.hpp"
 
 #include <algorithm>
@@ -40,7 +41,8 @@ GroupList numbers(const pcre::Regex& re, std::string_view a, std::string_view b 
 std::string excerpt(std::string_view text, std::size_t at) {
     constexpr std::size_t width = 24;
     std::size_t begin = at > width ? at - width : 0;
-    return std::string(text.substr(begin, 2 * width));
+    // Escaped: a cut through a multi-byte character must not make the message invalid UTF-8.
+    return input_excerpt(text.substr(begin, 2 * width), 2 * width);
 }
 
 CompiledPattern compile_pattern(const Pattern& p, std::string_view what) {
@@ -80,7 +82,7 @@ void collect_mode(const FilterSpec& spec, const std::string& mode, std::set<std:
     if (it == spec.modes.end()) {
         std::string known;
         for (const auto& [name, m] : spec.modes) known += (known.empty() ? "" : ", ") + name;
-        throw ConfigError(spec.where, "filter '" + spec.name + "' has no mode '" + mode + "'" +
+        throw ConfigError(spec.where, "filter '" + spec.name + "' has no mode '" + input_excerpt(mode) + "'" +
                                           (known.empty() ? " (it has no modes)" : " (modes: " + known + ")"));
     }
     for (const auto& p : it->second.failregex) fail.push_back(&p);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/filter_tags.hpp"
+#include "core/input_excerpt.hpp"
 
 #include <cctype>
 
@@ -125,7 +126,7 @@ private:
         if (name.substr(0, 2) == "F-") return field_tag(name.substr(2), whole, closing, start);
         std::string expansion = closing ? std::string() : address_tag(name);
         if (expansion.empty())
-            fail("unknown tag " + std::string(whole) +
+            fail("unknown tag " + input_excerpt(whole) +
                  " (known: <HOST>, <ADDR>, <IP4>, <IP6>, <CIDR>, <F-NAME>..</F-NAME>; write \\< for a literal '<')");
         emit(expansion, start);
     }
@@ -134,7 +135,7 @@ private:
         std::string group_name = to_group_name(name, whole);
         if (closing) {
             if (open_.empty() || open_.back().first != name)
-                fail(std::string(whole) + " does not close the innermost open <F-...> tag");
+                fail(input_excerpt(whole) + " does not close the innermost open <F-...> tag");
             open_.pop_back();
             return emit(")", start);
         }
@@ -142,7 +143,7 @@ private:
         // holding it matched. Any other field needs its closing tag.
         bool has_close = s_.find("</F-" + std::string(name) + ">", i_) != std::string_view::npos;
         if (!has_close) {
-            if (!is_marker(group_name)) fail(std::string(whole) + " needs a closing </F-" + std::string(name) + ">");
+            if (!is_marker(group_name)) fail(input_excerpt(whole) + " needs a closing </F-" + std::string(name) + ">");
             return emit("(?<" + group_name + ">)", start);
         }
         open_.emplace_back(std::string(name), start);
@@ -151,14 +152,14 @@ private:
 
     std::string to_group_name(std::string_view name, std::string_view whole) const {
         if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
-            fail(std::string(whole) + ": a field name must start with a letter");
+            fail(input_excerpt(whole) + ": a field name must start with a letter");
         std::string g;
         for (char ch : name) {
-            if (ch == '-') fail(std::string(whole) + ": a field name holds letters, digits and '_' only");
+            if (ch == '-') fail(input_excerpt(whole) + ": a field name holds letters, digits and '_' only");
             g += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         }
         if (g == "id") return std::string(tag_group::id);
-        if (g.size() > 32) fail(std::string(whole) + ": a field name has at most 32 characters");
+        if (g.size() > 32) fail(input_excerpt(whole) + ": a field name has at most 32 characters");
         return g;
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/jail.hpp"
 
+#include "core/special_address.hpp"
+
 #include <algorithm>
 
 namespace banjo {
@@ -17,6 +19,10 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
     FailureOutcome& out = outcome ? *outcome : dummy;
     if (ignores(address)) {
         out = FailureOutcome::ignored;
+        return std::nullopt;
+    }
+    if (special_address(address)) {
+        out = FailureOutcome::refused;
         return std::nullopt;
     }
     ++total_failures_;

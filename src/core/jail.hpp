@@ -47,7 +47,8 @@ struct BanDecision {
     unsigned previous_bans = 0;
 };
 
-enum class FailureOutcome { counted, banned, ignored, already_banned };
+// refused: the address is one banjo never bans (core/special_address.hpp); not counted.
+enum class FailureOutcome { counted, banned, ignored, already_banned, refused };
 
 class Jail {
 public:
@@ -57,7 +58,9 @@ public:
     const std::string& name() const noexcept { return settings_.name; }
 
     // One failure of `address` at journal time `time`. Returns the ban decision when this
-    // failure reaches maxretry; `outcome` (if given) says what happened otherwise.
+    // failure reaches maxretry; `outcome` (if given) says what happened otherwise. The ignore
+    // list is asked first, so a loopback address on it stays "ignored"; an address that may
+    // never be banned is "refused" and never counted.
     std::optional<BanDecision> add_failure(const Address& address, Usec time,
                                            FailureOutcome* outcome = nullptr);
 

@@ -27,10 +27,26 @@ std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string
     }
     FailureOutcome outcome{};
     auto decision = jail_.add_failure(*address, time, &outcome);
-    if (outcome == FailureOutcome::ignored) ++counters_.ignored;
-    else ++counters_.failures;
+    if (outcome == FailureOutcome::ignored) {
+        ++counters_.ignored;
+    } else if (outcome == FailureOutcome::refused) {
+        const SpecialAddress kind = *special_address(*address);
+        ++counters_.refused[static_cast<std::size_t>(kind)];
+        if (refusals_.size() < max_pending_refusals) refusals_.push_back({*address, kind, time});
+        else ++refusals_not_kept_;
+    } else {
+        ++counters_.failures;
+    }
     if (decision) ++counters_.bans;
     return decision;
+}
+
+std::vector<Refusal> JailPipeline::take_refusals(std::uint64_t& not_kept) {
+    not_kept = refusals_not_kept_;
+    refusals_not_kept_ = 0;
+    std::vector<Refusal> out;
+    out.swap(refusals_);
+    return out;
 }
 
 }  // namespace banjo

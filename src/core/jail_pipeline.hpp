@@ -8,11 +8,14 @@
 #include "core/filter.hpp"
 #include "core/jail.hpp"
 #include "core/session_table.hpp"
+#include "core/special_address.hpp"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace banjo {
 
@@ -22,7 +25,21 @@ struct JailCounters {
     std::uint64_t no_address = 0;   // matched, but no address (a host name, or an unknown session)
     std::uint64_t ignored = 0;      // the address is on the ignore list
     std::uint64_t bans = 0;
+    // Failures naming an address banjo never bans, by kind (index: the SpecialAddress value).
+    std::array<std::uint64_t, all_special_addresses.size()> refused{};
 };
+
+// A failure that named an address banjo never bans: kept for the journal, which the daemon
+// writes off the hot path (and rate-limited), since the text behind it is the attacker's.
+struct Refusal {
+    Address address;
+    SpecialAddress kind{};
+    Usec time{};   // journal time of the entry
+};
+
+// Refusals kept between two take_refusals(); more are only counted, so a flood of forged lines
+// costs a fixed amount of memory.
+inline constexpr std::size_t max_pending_refusals = 16;
 
 class JailPipeline {
 public:
@@ -47,12 +64,16 @@ public:
     const Jail& jail() const noexcept { return jail_; }
     const Filter& filter() const noexcept { return *filter_; }
     const JailCounters& counters() const noexcept { return counters_; }
+    // The refusals since the last call, oldest first, and how many more there were.
+    std::vector<Refusal> take_refusals(std::uint64_t& not_kept);
 
 private:
     std::shared_ptr<const Filter> filter_;
     SessionTable sessions_;
     Jail jail_;
     JailCounters counters_;
+    std::vector<Refusal> refusals_;
+    std::uint64_t refusals_not_kept_ = 0;
 };
 
 }  // namespace banjo

@@ -50,7 +50,7 @@ void BanService::flush(std::optional<std::string_view> cursor) {
 
 void BanService::retry_state() { state_.retry(clock_.now(), snapshot()); }
 
-std::vector<Ban> BanService::restore(Usec now) {
+std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     std::vector<Ban> restored;
     const auto stored_bans = state_.stored_bans();
     if (!stored_bans) return restored;
@@ -59,6 +59,17 @@ std::vector<Ban> BanService::restore(Usec now) {
         if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
             state_.remove_ban(b.jail, b.address);
+            continue;
+        }
+        if (auto why = lift ? lift(b) : std::nullopt) {
+            // Never handed to the backend: the firewall drops what banjo no longer wants.
+            state_.remove_ban(b.jail, b.address);
+            const std::string address = b.address.to_string();
+            sd::log(LOG_NOTICE, "Lifted the saved ban of " + address + " in jail " + b.jail + ": " + *why,
+                    {{"MESSAGE_ID", sd::message_id::unban},
+                     {"BANJO_JAIL", b.jail},
+                     {"BANJO_ADDRESS", address},
+                     {"BANJO_REASON", std::string(to_string(UnbanReason::flushed))}});
             continue;
         }
         table_.insert(b);

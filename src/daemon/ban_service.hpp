@@ -37,10 +37,12 @@ public:
     // Changing them moves the jail's active bans in the firewall.
     void set_jail_ports(const std::string& jail, std::vector<std::string> ports);
 
-    // Puts the stored bans back: expired ones are dropped (from the store, never applied),
+    // Puts the stored bans back: expired ones are dropped (from the store, never applied), so
+    // are those `lift` gives a reason for (said in the journal as an unban, reason "flushed");
     // the others go to the table and the backend with origin "restored". None when the store
     // cannot give them (StateWriter::bans_lost(): then rebuild()).
-    std::vector<Ban> restore(Usec now);
+    using LiftCheck = std::function<std::optional<std::string>(const Ban&)>;
+    std::vector<Ban> restore(Usec now, const LiftCheck& lift = {});
     // Puts rebuilt bans (origin "restored") in force and in the state, without announcing each;
     // those already in the table are left as they are. Returns the ones put in force.
     std::vector<Ban> rebuild(const std::vector<Ban>& bans);

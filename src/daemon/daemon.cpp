@@ -199,7 +199,10 @@ struct Daemon::Impl final : Manager::Listener {
         const std::optional<std::string> cursor = manager->state().cursor();
         // Failure windows first (what the journal before the cursor says), then what the store
         // knows on top of it (bans in force, ban history), which wins where they overlap.
-        if (cursor) follower->warm_up(manager->jail_set(), *cursor, manager->longest_findtime());
+        if (cursor) {
+            follower->warm_up(manager->jail_set(), *cursor, manager->longest_findtime());
+            RefusalReport::discard(manager->jail_set());   // the last run wrote those
+        }
         manager->seed_jails();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();

@@ -3,6 +3,7 @@
 // Its requests (ban, unban, enable, ignore lists) are in manager_requests.cpp.
 #include "daemon/manager.hpp"
 
+#include "daemon/restore_check.hpp"
 #include "daemon/state_report.hpp"
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
@@ -79,13 +80,15 @@ void Manager::configure_jail_ports() {
         // Bans already in the firewall under other ports move to the new ones.
         bans_.set_jail_ports(j.settings.name, j.settings.ports);
         if (j.settings.enabled && !j.settings.ports.empty()) backend_.prepare_jail(j.settings.name, j.settings.ports);
+        else backend_.forget_jail(j.settings.name);
     }
 }
 
 std::vector<Ban> Manager::restore() {
     // Until the follower reads on, the journal stands where the store says it stopped.
     journal_.cursor = state_.cursor().value_or("");
-    return bans_.restore(clock_.now());
+    // Bans of jails gone or disabled meanwhile, or of addresses banjo never bans, are lifted.
+    return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_); });
 }
 
 Usec Manager::longest_bantime() const {
@@ -106,12 +109,19 @@ std::vector<BanRecovery::Jail> Manager::recovery_jails() const {
     return out;
 }
 
+// What restore() would lift is not rebuilt either (an address banjo never bans, say, that an
+// older banjo put in the firewall).
+std::vector<Ban> Manager::restorable(std::vector<Ban> bans) const {
+    std::erase_if(bans, [&](const Ban& b) { return why_not_restored(b, config_).has_value(); });
+    return bans;
+}
+
 std::vector<Ban> Manager::rebuild(std::vector<BanRecord> records) {
     const Usec now = clock_.now();
     recovery_ = std::make_unique<BanRecovery>(std::move(records), recovery_jails());
     answered_ = recovery_->take_ban_times();
     answered_until_ = now;
-    const auto rebuilt = bans_.rebuild(recovery_->journal_bans(now));
+    const auto rebuilt = bans_.rebuild(restorable(recovery_->journal_bans(now)));
     for (const RecoveredHistory& h : recovery_->history())
         state_.note_offences(h.jail, h.address, h.bans, h.last_banned_at);
     bans_.flush();
@@ -125,7 +135,7 @@ std::vector<Ban> Manager::rebuild(std::vector<BanRecord> records) {
 
 void Manager::adopt_held(const std::vector<HeldBan>& held) {
     if (!recovery_) return;
-    const auto adopted = bans_.rebuild(recovery_->held_bans(held, clock_.now()));
+    const auto adopted = bans_.rebuild(restorable(recovery_->held_bans(held, clock_.now())));
     recovery_.reset();
     for (const Ban& b : adopted)
         if (JailPipeline* p = jails_->find(b.jail)) p->jail().note_ban(b.address, b.expires, false);
@@ -195,6 +205,7 @@ void Manager::journal_read(JournalProgress progress) {
     journal_ = std::move(progress);
     if (!answered_.empty() && journal_.last_entry >= answered_until_) answered_.clear();
     bans_.flush(journal_.cursor);
+    refusals_.report(*jails_, clock_.now());
 }
 
 void Manager::expire_due() {
@@ -249,7 +260,10 @@ void Manager::reload() {
         const bool kept = std::any_of(fresh.jails.begin(), fresh.jails.end(), [&](const JailConfig& j) {
             return j.settings.name == old.settings.name && j.settings.enabled;
         });
-        if (!kept) bans_.unban_jail(old.settings.name, UnbanReason::flushed);
+        if (!kept) {
+            bans_.unban_jail(old.settings.name, UnbanReason::flushed);
+            backend_.forget_jail(old.settings.name);
+        }
     }
     config_ = std::move(fresh);
     configure_jail_ports();

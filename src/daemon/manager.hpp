@@ -17,6 +17,7 @@
 #include "daemon/ban_service.hpp"
 #include "daemon/clock.hpp"
 #include "daemon/jail_set.hpp"
+#include "daemon/refusal_report.hpp"
 #include "firewall/backend.hpp"
 #include "journal/ban_records.hpp"
 #include "state/state_writer.hpp"
@@ -85,7 +86,8 @@ public:
 
     // Start-up, in this order: restore(); rebuild() if needs_rebuild(); the journal follower's
     // warm-up through jail_set(); seed_jails().
-    // Puts the stored bans back in force; those that ended while banjod was away are dropped.
+    // Puts the stored bans back in force; those that ended while banjod was away are dropped,
+    // those of jails gone or disabled meanwhile and of addresses banjo never bans are lifted.
     // The journal position is the stored cursor until the follower reports.
     std::vector<Ban> restore();
     // The store could not give the bans in force (its file was damaged and moved aside, or it
@@ -107,7 +109,8 @@ public:
 
     // From the journal follower: a jail decided a ban (it lasts from now, wall clock) ...
     void ban_decided(const Jail& jail, const BanDecision& decision);
-    // ... and a chunk of entries ended: its bans are committed with its last cursor.
+    // ... and a chunk of entries ended: its bans are committed with its last cursor, and the
+    // failures it refused (addresses banjo never bans) go to the journal, rate-limited.
     void journal_read(JournalProgress progress);
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
@@ -163,6 +166,7 @@ private:
     void adopt_held(const std::vector<HeldBan>& held);
     bool already_answered(const Jail& jail, const BanDecision& decision);
     std::vector<BanRecovery::Jail> recovery_jails() const;
+    std::vector<Ban> restorable(std::vector<Ban> bans) const;
 
     Config config_;
     ConfigLoader load_;
@@ -175,6 +179,7 @@ private:
     JournalProgress journal_;
     BackendState backend_state_;
     Listener* listener_ = nullptr;
+    RefusalReport refusals_;
     std::unique_ptr<BanRecovery> recovery_;   // from rebuild() until the backend's held entries came
     // After a rebuild the follower reads the last findtime again, the cursor being lost: when
     // banjo last banned each (jail, address) by its journal entries, so that failures a ban

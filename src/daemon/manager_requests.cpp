@@ -3,6 +3,8 @@
 // arguments first and refuses with an OperationError a person can act on.
 #include "daemon/manager.hpp"
 
+#include "core/input_excerpt.hpp"
+#include "core/special_address.hpp"
 #include "daemon/operation_error.hpp"
 #include "lib/sd/log.hpp"
 
@@ -17,19 +19,19 @@ namespace {
 template <typename Jails>
 auto& require_jail(Jails& jails, const std::string& name) {
     auto it = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == name; });
-    if (it == jails.end()) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + name + "'");
+    if (it == jails.end()) throw OperationError(OperationErrorKind::no_such_jail, "no jail named '" + input_excerpt(name) + "'");
     return *it;
 }
 
 Address require_address(const std::string& text) {
     auto a = Address::parse(text);
-    if (!a) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an IPv4 or IPv6 address");
+    if (!a) throw OperationError(OperationErrorKind::invalid_address, "'" + input_excerpt(text) + "' is not an IPv4 or IPv6 address");
     return *a;
 }
 
 Cidr require_cidr(const std::string& text) {
     auto c = Cidr::parse(text);
-    if (!c) throw OperationError(OperationErrorKind::invalid_address, "'" + text + "' is not an address or CIDR");
+    if (!c) throw OperationError(OperationErrorKind::invalid_address, "'" + input_excerpt(text) + "' is not an address or CIDR");
     return *c;
 }
 
@@ -71,6 +73,10 @@ Usec Manager::ban(const std::string& jail_name, const std::string& address_text,
     if (jail ? jail->ignores(address) : jc.settings.ignore.contains(address))
         throw OperationError(OperationErrorKind::ignored,
                              address.to_string() + " is on the ignore list of jail " + jail_name + ": not banned");
+    // After the ignore list, so that loopback, on it by default, keeps answering Ignored.
+    if (auto kind = special_address(address))
+        throw OperationError(OperationErrorKind::invalid_address,
+                             address.to_string() + " is " + std::string(describe(*kind)) + ": banjo never bans it");
     if (duration == Usec(0)) duration = jc.settings.ban.duration_for(jail ? jail->previous_bans(address) : 0);
     const Usec now = clock_.now();
     const Ban& b = bans_.ban(Ban{jail_name, address, now, saturating_add(now, duration), 0, BanOrigin::manual});
@@ -110,7 +116,10 @@ void Manager::set_enabled(const std::string& jail_name, bool enabled) {
     JailConfig& jc = require_jail(config_.jails, jail_name);
     if (jc.settings.enabled == enabled) return;
     jc.settings.enabled = enabled;
-    if (!enabled) bans_.unban_jail(jail_name, UnbanReason::flushed);
+    if (!enabled) {
+        bans_.unban_jail(jail_name, UnbanReason::flushed);
+        backend_.forget_jail(jail_name);
+    }
     rebuild_jails();
     bans_.flush();
     sd::log(LOG_INFO, "Jail " + jail_name + (enabled ? " enabled" : " disabled") + " until the next reload");

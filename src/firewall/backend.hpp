@@ -79,6 +79,12 @@ public:
     using HeldFound = std::function<void(const std::vector<HeldBan>&)>;
     virtual void adopt_held(HeldFound found) { static_cast<void>(found); }
 
+    // The jail is gone, disabled or no longer limited to ports: whatever the backend set up for
+    // it alone (firewalld: its rich rules, the entries of its ipsets) goes, and is not put back
+    // after a firewall reload. Its bans must have been removed first. prepare_jail() or add()
+    // bring it back.
+    virtual void forget_jail(const std::string& jail) { static_cast<void>(jail); }
+
     // Called from the event loop when state() changes, and when state_detail() changes while
     // degraded (a new problem to report). The owner logs it: a backend does not log its state.
     std::function<void(BackendState)> on_state_changed;

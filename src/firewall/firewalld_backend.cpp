@@ -220,11 +220,11 @@ void FirewalldBackend::flush() {
             firewalld_->callMethodAsync("getEntries").onInterface(ipset_iface).withArguments(name)
                 .uponReplyInvoke(reply<std::vector<std::string>>(round_->track(
                     [this, name = name](const sdbus::Error* error, std::vector<std::string> entries) {
-                        if (!error) {
-                            auto& ipset = ipsets_.at(name);
-                            ipset.entries_known = true;
-                            ipset.mirror.set_applied(entries);
-                            if (adopt_round_) note_held(ipset, entries);
+                        // The ipset may be gone meanwhile: its jail was forgotten.
+                        if (auto it = ipsets_.find(name); !error && it != ipsets_.end()) {
+                            it->second.entries_known = true;
+                            it->second.mirror.set_applied(entries);
+                            if (adopt_round_) note_held(it->second, entries);
                         }
                         entry_answered(name, error, "");
                     })));
@@ -277,7 +277,8 @@ void FirewalldBackend::entry_answered(const std::string& ipset, const sdbus::Err
     ++counters_.failed_calls;
     apply_problem_ = "firewalld refused a change of ipset " + ipset + ": " + describe(*error);
     log(LOG_ERR, apply_problem_);
-    ipsets_.at(ipset).entries_known = false;   // we no longer know what it holds
+    if (auto it = ipsets_.find(ipset); it != ipsets_.end())
+        it->second.entries_known = false;   // we no longer know what it holds
     round_->set_failed();
 }
 

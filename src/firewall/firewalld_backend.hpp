@@ -4,7 +4,9 @@
 // ports gets its own ipsets banjo-<jail>4/6 and one runtime rich rule per port and family in
 // firewalld's default zone. The backend keeps the wanted set itself and converges firewalld to
 // it: single addEntry/removeEntry calls for a few changes, one setEntries per ipset for a burst,
-// and everything again after a firewalld reload or restart (both wipe runtime entries).
+// and everything again after a firewalld reload or restart (both wipe runtime entries). What
+// it finds of jails it no longer has (rules and entries of banjo-<jail> ipsets, left by a
+// removed jail or an earlier run) it removes, and never puts back.
 // Every call is asynchronous on the caller's connection, which the caller's sd-event loop
 // drives (sd::attach_bus); nothing here blocks. Missing ipsets are created in firewalld's
 // permanent configuration; activating them takes a reload, which banjo does only when allowed.
@@ -54,6 +56,7 @@ public:
     void add(const BanTarget& target) override;
     void remove(const BanTarget& target) override;
     void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override;
+    void forget_jail(const std::string& jail) override;
     // The first round of entry calls after this reads every active banjo ipset and hands the
     // entries over before anything is removed.
     void adopt_held(HeldFound found) override;
@@ -112,6 +115,7 @@ private:
     void setup();
     void setup_ipsets();
     void setup_bindings();
+    void setup_stale();   // firewalld_cleanup.cpp
     void setup_rules();
     void setup_done();
     void begin_step(std::function<void()> next);

@@ -97,6 +97,39 @@ std::string firewalld_rich_rule(Family family, std::string_view ipset, std::stri
     return rule;
 }
 
+std::optional<std::string> banjo_jail_rule_ipset(std::string_view rule) {
+    constexpr std::string_view source = "\" source ipset=\"";
+    constexpr std::string_view start = "rule family=\"ipv";
+    if (rule.substr(0, start.size()) != start || rule.size() < start.size() + 1 + source.size()) return std::nullopt;
+    const char version = rule[start.size()];
+    if ((version != '4' && version != '6') || rule.substr(start.size() + 1, source.size()) != source)
+        return std::nullopt;
+    const std::size_t name_at = start.size() + 1 + source.size();
+    const std::size_t name_end = rule.find('"', name_at);
+    if (name_end == std::string_view::npos || name_end + 1 >= rule.size() || rule[name_end + 1] != ' ')
+        return std::nullopt;
+    const std::string_view ipset = rule.substr(name_at, name_end - name_at);
+    constexpr std::string_view drop = " drop";
+    if (ipset.substr(0, 6) != "banjo-" || rule.size() < name_end + 2 + drop.size()) return std::nullopt;
+    const std::string_view element = rule.substr(name_end + 2, rule.size() - drop.size() - name_end - 2);
+    // The element must be what firewalld_rule_element() writes for some port entry, and nothing more.
+    std::string spec;
+    constexpr std::string_view service = "service name=\"", port = "port port=\"", protocol = "\" protocol=\"";
+    if (element.substr(0, service.size()) == service) {
+        spec = element.substr(service.size(), element.size() - service.size() - 1);
+    } else if (element.substr(0, port.size()) == port) {
+        const std::string_view rest = element.substr(port.size());
+        const std::size_t cut = rest.find(protocol);
+        if (cut == std::string_view::npos) return std::nullopt;
+        spec = std::string(rest.substr(0, cut)) + "/" +
+               std::string(rest.substr(cut + protocol.size(), rest.size() - cut - protocol.size() - 1));
+    } else {
+        return std::nullopt;
+    }
+    if (firewalld_rule_element(spec) != element) return std::nullopt;
+    return std::string(ipset);
+}
+
 std::string_view firewalld_error_code(std::string_view message) noexcept {
     auto colon = message.find(':');
     return colon == std::string_view::npos ? message : message.substr(0, colon);

@@ -25,6 +25,11 @@ std::optional<std::string> firewalld_rule_element(std::string_view port);
 // rule family="ipv4" source ipset="banjo-sshd4" service name="ssh" drop
 std::string firewalld_rich_rule(Family family, std::string_view ipset, std::string_view element);
 
+// The ipset a rich rule names if the rule is exactly one banjo writes for a port-limited jail
+// (firewalld_rich_rule() over a banjo-<jail> ipset); nullopt for any other rule, so a rule an
+// administrator wrote is never taken for banjo's.
+std::optional<std::string> banjo_jail_rule_ipset(std::string_view rule);
+
 // Every firewalld failure is the D-Bus error org.fedoraproject.FirewallD1.Exception with the
 // code before the first ':' of the message ("ALREADY_ENABLED: '...' already in 'banjo4'").
 std::string_view firewalld_error_code(std::string_view message) noexcept;

@@ -137,7 +137,7 @@ void FirewalldBackend::setup_ipsets() {
 // banjo4/banjo6 are bound as sources of the zone, permanently (so the binding survives every
 // reload) and, when the ipset is active, at runtime too (so it works before the next reload).
 void FirewalldBackend::setup_bindings() {
-    begin_step([this] { setup_rules(); });
+    begin_step([this] { setup_stale(); });
     SetupRun& run = *setup_;
     for (auto& [name, ipset] : ipsets_) {
         if (!ipset.shared || !contains(run.permanent_ipsets, name))

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "metrics/daemon_metrics.hpp"
 
+#include "core/special_address.hpp"
+
 namespace banjo {
 
 MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram& apply_latency) {
@@ -31,6 +33,8 @@ MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram&
             jm.matches = p->counters().matches;
             jm.failures = p->counters().failures;
             jm.tracked_addresses = p->jail().tracked_addresses();
+            for (SpecialAddress kind : all_special_addresses)
+                jm.refused[std::string(to_string(kind))] = p->counters().refused[static_cast<std::size_t>(kind)];
         }
         m.jails.push_back(std::move(jm));
     }

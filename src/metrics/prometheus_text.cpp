@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "metrics/prometheus_text.hpp"
 
+#include "core/special_address.hpp"
+
 #include <charconv>
 
 namespace banjo {
@@ -63,6 +65,15 @@ std::string render_prometheus_text(const MetricsSnapshot& m) {
     for (const auto& j : m.jails)
         out += "banjo_failures_total{jail=\"" + label(j.name) + "\",filter=\"" + label(j.filter) + "\"} " +
                std::to_string(j.failures) + "\n";
+    header(out, "banjo_refused_failures_total", "counter",
+           "Failures not counted because they named an address banjo never bans, by its kind.");
+    for (const auto& j : m.jails)
+        for (SpecialAddress kind : all_special_addresses) {
+            const std::string k(to_string(kind));
+            auto it = j.refused.find(k);
+            out += "banjo_refused_failures_total{jail=\"" + label(j.name) + "\",kind=\"" + k + "\"} " +
+                   std::to_string(it == j.refused.end() ? 0 : it->second) + "\n";
+        }
     header(out, "banjo_bans_total", "counter", "Bans made since start.");
     for (const auto& j : m.jails) out += "banjo_bans_total{jail=\"" + label(j.name) + "\"} " + std::to_string(j.bans) + "\n";
     header(out, "banjo_unbans_total", "counter", "Bans ended since start, by reason.");

@@ -37,6 +37,9 @@ struct JailMetrics {
     std::map<std::string, std::uint64_t> unbans;   // by reason: expired, manual, flushed
     std::uint64_t active_bans = 0;
     std::uint64_t tracked_addresses = 0;
+    // Failures not counted because they named an address banjo never bans, by its kind
+    // ("unspecified", "multicast"...: core/special_address.hpp). Kinds absent here print as 0.
+    std::map<std::string, std::uint64_t> refused;
 };
 
 struct MetricsSnapshot {

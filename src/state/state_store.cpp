@@ -126,6 +126,39 @@ void migrate(sqlite::Database& db, const std::string& path) {
     }
 }
 
+namespace fs = std::filesystem;
+
+// The state says whom banjo banned and why: for root's eyes only, whether or not systemd's
+// StateDirectoryMode= made the directory so. Only the owner's bits are kept; a symbolic link
+// is refused (chmod would follow it to whatever file it names).
+void restrict_to_owner(const fs::path& path, fs::perms wanted, bool must_exist) {
+    std::error_code ec;
+    const fs::file_status st = fs::symlink_status(path, ec);
+    if (!fs::exists(st)) {
+        if (must_exist)
+            throw std::system_error(ec, "cannot read the permissions of " + path.string());
+        return;
+    }
+    if (fs::is_symlink(st))
+        throw std::runtime_error(path.string() + ": a symbolic link where banjo keeps its state; remove it");
+    if (st.permissions() == wanted)
+        return;
+    fs::permissions(path, wanted, fs::perm_options::replace, ec);
+    if (ec)
+        throw std::system_error(ec, "cannot restrict the permissions of " + path.string());
+}
+
+constexpr fs::perms dir_mode = fs::perms::owner_all;                                     // 0700
+constexpr fs::perms file_mode = fs::perms::owner_read | fs::perms::owner_write;          // 0600
+
+// SQLite gives the -wal and -shm files the mode of the database file when it creates them; a
+// pair left by an older banjo (or a crash) may still be wider.
+void restrict_files(const std::string& db_path, bool db_must_exist) {
+    restrict_to_owner(db_path, file_mode, db_must_exist);
+    for (const char* suffix : {"-wal", "-shm", "-journal"})
+        restrict_to_owner(db_path + suffix, file_mode, false);
+}
+
 }  // namespace
 
 struct StateStore::Impl {
@@ -200,9 +233,12 @@ StateStore StateStore::open(const std::string& state_dir) {
     auto dir = std::filesystem::canonical(state_dir, ec);
     if (ec)
         throw std::system_error(ec, "cannot resolve state directory " + state_dir);
+    restrict_to_owner(dir, dir_mode, true);
     auto path = (dir / file_name).string();
     refuse_zero_length(path);
+    restrict_files(path, false);
     auto db = sqlite::Database::open(path);
+    restrict_files(path, true);   // created just now with the umask's mode, still empty
     try {
         // A damaged file is left as found, for whoever looks at it later: no checkpoint of its
         // WAL into it when this connection closes on the way out.
@@ -219,6 +255,7 @@ StateStore StateStore::open(const std::string& state_dir) {
             throw;
         }
         impl->db.set_checkpoint_on_close(true);
+        restrict_files(path, true);
         return StateStore(std::move(impl));
     } catch (const sqlite::Error& e) {
         if (e.file_damaged())

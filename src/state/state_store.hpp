@@ -45,8 +45,10 @@ public:
     static constexpr const char* file_name = "banjo.db";
 
     // Creates the directory, the file and the schema as needed, and checks the file's
-    // integrity (quick_check: ~20 ms for 100k bans). Throws CorruptStateError for a file that
-    // is not banjo's state (see above), else std::runtime_error naming the path
+    // integrity (quick_check: ~20 ms for 100k bans). The directory is made 0700 and the files
+    // in it 0600 (whatever the umask, with or without systemd's StateDirectoryMode=). Throws
+    // CorruptStateError for a file that is not banjo's state (see above), else
+    // std::runtime_error naming the path
     // (std::system_error for the directory, sqlite::Error for SQLite's own failures): unusable
     // directory, read-only file, full disk, a schema from a newer banjo.
     static StateStore open(const std::string& state_dir);

@@ -344,6 +344,54 @@ TEST_CASE("a jail with ports gets its own ipsets and rich rules; allowed, banjo 
     CHECK(fw.has_rich_rule("public", ssh4));
 }
 
+TEST_CASE("what firewalld holds for jails the backend does not have goes, and a forgotten jail stays gone") {
+    Firewalld fw;
+    Daemon d;
+    const std::string ssh4 = R"(rule family="ipv4" source ipset="banjo-sshd4" service name="ssh" drop)";
+    const std::string ssh6 = R"(rule family="ipv6" source ipset="banjo-sshd6" service name="ssh" drop)";
+    const std::string nginx4 = R"(rule family="ipv4" source ipset="banjo-nginx4" service name="http" drop)";
+    // The previous case left jails sshd and nginx in firewalld, as a banjod stopped before its
+    // configuration lost jail nginx would.
+    REQUIRE(fw.has_rich_rule("public", nginx4));
+    REQUIRE_FALSE(fw.entries("banjo-nginx4").empty());
+    // A rule of the administrator's over a banjo ipset is not banjo's to remove.
+    const std::string admin = R"(rule family="ipv4" source ipset="banjo-nginx4" service name="http" log prefix="seen" drop)";
+    std::string zone;
+    fw.call(fw_path, fw_iface + ".zone", "addRichRule", std::tie(zone), std::string("public"), admin, 0);
+
+    FirewalldBackend backend(*d.bus, d.loop, quiet(/*allow_reload=*/true));
+    const std::vector<std::string> ports{"ssh"};
+    backend.prepare_jail("sshd", ports);
+    backend.add(target("203.0.113.50", "sshd", ports));
+    backend.add(target("203.0.113.53"));
+    REQUIRE(d.run_until([&] {
+        return backend.idle() && backend.state() == BackendState::ready && !fw.has_rich_rule("public", nginx4);
+    }));
+    CHECK(fw.entries("banjo-nginx4").empty());
+    CHECK(fw.has_rich_rule("public", admin));
+    CHECK(fw.has_rich_rule("public", ssh4));
+    CHECK(fw.entries("banjo-sshd4") == std::vector<std::string>{"203.0.113.50"});
+
+    // The jail goes (a reload without it): its bans first, then its rules and entries.
+    backend.remove(target("203.0.113.50", "sshd", ports));
+    backend.forget_jail("sshd");
+    REQUIRE(d.run_until([&] {
+        return backend.idle() && !fw.has_rich_rule("public", ssh4) && !fw.has_rich_rule("public", ssh6) &&
+               fw.entries("banjo-sshd4").empty();
+    }));
+    CHECK(backend.state() == BackendState::ready);
+
+    // A firewalld reload: once the remaining ban is back, the forgotten jail's rules have not come back.
+    fw.reload();
+    REQUIRE(d.run_until([&] {
+        return backend.idle() && backend.state() == BackendState::ready && has(fw.entries("banjo4"), "203.0.113.53");
+    }));
+    CHECK_FALSE(fw.has_rich_rule("public", ssh4));
+    CHECK_FALSE(fw.has_rich_rule("public", ssh6));
+    CHECK(fw.entries("banjo-sshd4").empty());
+    CHECK(sandbox("nft list ruleset").find("@banjo-sshd4") == std::string::npos);
+}
+
 TEST_CASE("with the shipped ipset XML firewalld comes up ready for banjo, nothing to create") {
     sandbox("firewalld-stop");
     sandbox("firewalld-start --with-banjo");   // a fresh configuration: the XML and a drop binding

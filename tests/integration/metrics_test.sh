@@ -29,21 +29,9 @@ ss -ltnp 2>/dev/null | grep -q "pid=$BANJOD_PID," && fail "banjod listens withou
 banjod_stop TERM
 
 echo "2. socket-activated, GET /metrics answers"
-port=$((20000 + RANDOM % 20000))
-systemd-socket-activate -E DBUS_SYSTEM_BUS_ADDRESS -l "127.0.0.1:$port" "$BANJOD" --config "$BANJOD_DIR/etc/banjo.toml" \
-    --state-dir "$BANJOD_DIR/state" --journal-directory "$BANJOD_DIR/journal" >>"$BANJOD_DIR/banjod.log" 2>&1 &
-BANJOD_PID=$!
-sandbox_remember "$BANJOD_PID" banjod
-scrape() { /usr/bin/python3 - "$port" <<'PY'
-import sys, urllib.request
-print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
-PY
-}
-# systemd-socket-activate starts banjod on the first connection, as systemd would.
-listening() { ss -ltn | grep -q "127.0.0.1:$port "; }
-wait_until 10 listening || fail "no listening socket"
-scrape >/dev/null || fail "the first scrape (which starts banjod) failed"
-wait_until 20 banjod_on_bus || fail "banjod did not start"
+banjod_start_by_metrics_socket
+port=$METRICS_PORT
+scrape() { metrics_scrape; }
 journal_failures 3 198.51.100.40 203.0.113.41
 journal_failures 1 198.51.100.42
 manager Ban sst sshd 2001:db8::43 0 >/dev/null || fail "Ban"

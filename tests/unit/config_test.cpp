@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/config.hpp"
+#include "fake_services.hpp"
 #include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -27,11 +28,23 @@ struct ConfigDir : test::TempDir {
     }
     std::string main() const { return (dir / "banjo.toml").string(); }
     Config load() const { return load_config(main(), {(dir / "filter.d").string()}); }
+    Config load(const ServiceCatalog& services) const {
+        return load_config(main(), services, {(dir / "filter.d").string()});
+    }
 };
 
 std::string error_of(const ConfigDir& d) {
     try {
         d.load();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string error_of(const ConfigDir& d, const ServiceCatalog& services) {
+    try {
+        d.load(services);
     } catch (const ConfigError& e) {
         return e.what();
     }
@@ -160,4 +173,69 @@ TEST_CASE("the shipped configuration is valid") {
     auto sshd = std::find_if(c.jails.begin(), c.jails.end(), [](const auto& j) { return j.settings.name == "sshd"; });
     REQUIRE(sshd != c.jails.end());
     CHECK(sshd->settings.enabled);
+}
+
+TEST_CASE("a jail's ports are resolved as firewalld will read them") {
+    ConfigDir d;
+    test::FakeServices services;
+    d.write("banjo.toml", "[jail.demo]\nports = [\"ssh\", \"domain\", \"8080\", \"6000-6010/udp\", \"22/tcp\", \"ssh/tcp\"]\n");
+    Config c = d.load(services);
+    REQUIRE(c.jails.size() == 1);
+    CHECK(c.jails[0].settings.ports ==
+          std::vector<std::string>{"ssh", "53/tcp", "53/udp", "8080", "6000-6010/udp", "22/tcp"});
+}
+
+TEST_CASE("a port firewalld would refuse is an error at the line of that entry") {
+    ConfigDir d;
+    test::FakeServices services;
+    d.write("banjo.toml", "[jail.demo]\nports = [\n  \"ssh\",\n  \"99999\",\n]\n");
+    std::string err = error_of(d, services);
+    CHECK(err.find(d.main() + ":4:") == 0);
+    CHECK(err.find("99999") != std::string::npos);
+    CHECK(err.find("out of range") != std::string::npos);
+
+    d.write("banjo.toml", "[jail.demo]\nports = [\"ssh\", \"no-such-service\"]\n");
+    err = error_of(d, services);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("unknown service 'no-such-service'") != std::string::npos);
+
+    d.write("banjo.toml", "[jail.demo]\nports = \"22/icmp\"\n");
+    CHECK(error_of(d, services).find(d.main() + ":2: 'ports'") == 0);
+
+    d.write("banjo.toml", "[jail.demo]\nports = [\"2000-1000\"]\n");
+    CHECK(error_of(d, services).find("backwards") != std::string::npos);
+
+    d.write("banjo.toml", "[jail.demo]\nports = [22]\n");
+    CHECK(error_of(d, services).find("must be strings") != std::string::npos);
+}
+
+TEST_CASE("a jail.d file with a bad port is named, with its line") {
+    ConfigDir d;
+    test::FakeServices services;
+    d.write("banjo.toml", "[jail.demo]\nports = [\"ssh\"]\n");
+    const std::string dropin = d.write("jail.d/20-web.toml", "\n[jail.demo]\nports = [\"http\", \"0\"]\n");
+    CHECK(error_of(d, services).find(dropin + ":3:") == 0);
+}
+
+TEST_CASE("an error echoes at most 64 characters of what the file says") {
+    ConfigDir d;
+    const std::string huge(5000, 'z');
+    for (const std::string& text : {
+             "[defaults]\nbackend = \"" + huge + "\"\n",
+             "[defaults]\nignore = [\"" + huge + "\"]\n",
+             "[firewalld]\nzone = \"" + huge + "\"\n",
+             "[defaults]\nbantime = \"" + huge + "\"\n",
+             "[defaults]\n" + huge + " = 1\n",
+             "[jail." + huge + "]\n",
+             "[jail.demo]\nports = [\"" + huge + "\"]\n",
+             "[jail.demo]\nmode = \"" + huge + "\"\n",
+             "[jail.demo]\nfilter = \"" + huge + "\"\n",
+             "[jail.demo]\njournal-match = [[\"" + huge + "\"]]\n",
+         }) {
+        d.write("banjo.toml", text);
+        const std::string err = error_of(d);
+        CHECK_MESSAGE(!err.empty(), text.substr(0, 40));
+        CHECK_MESSAGE(err.size() < 400, err.substr(0, 120));
+        CHECK(err.find(std::string(65, 'z')) == std::string::npos);
+    }
 }

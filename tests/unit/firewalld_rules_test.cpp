@@ -47,3 +47,19 @@ TEST_CASE("the firewalld error code is the message's text before the first colon
     CHECK(firewalld_error_code("INVALID_IPSET: nosuch") == "INVALID_IPSET");
     CHECK(firewalld_error_code("no colon") == "no colon");
 }
+
+TEST_CASE("a rule banjo wrote for a jail is recognised by its ipset, an administrator's rule is not") {
+    const std::string ssh = firewalld_rich_rule(Family::ipv4, "banjo-web4", *firewalld_rule_element("http"));
+    const std::string port = firewalld_rich_rule(Family::ipv6, "banjo-web6", *firewalld_rule_element("8000-8100/udp"));
+    CHECK(banjo_jail_rule_ipset(ssh) == "banjo-web4");
+    CHECK(banjo_jail_rule_ipset(port) == "banjo-web6");
+    // Not banjo's: the all-ports sets are bound as zone sources, never named in a rule.
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="banjo4" service name="ssh" drop)"));
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="mine" service name="ssh" drop)"));
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="banjo-web4" service name="ssh" log prefix="x" drop)"));
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="banjo-web4" service name="ssh" reject)"));
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="banjo-web4" port port="22" protocol="icmp" drop)"));
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule priority="1" family="ipv4" source ipset="banjo-web4" service name="ssh" drop)"));
+    CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="banjo-web4")"));
+    CHECK_FALSE(banjo_jail_rule_ipset(""));
+}

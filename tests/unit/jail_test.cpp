@@ -134,3 +134,27 @@ TEST_CASE("a repeat offender is forgotten once its history is older than the ret
     REQUIRE(again);
     CHECK(again->bantime == Usec(10min));
 }
+
+TEST_CASE("a failure from an address banjo never bans is refused and never counted") {
+    Jail jail(sshd(1));
+    for (const char* text : {"0.0.0.0", "::", "255.255.255.255", "224.0.0.1", "ff02::1", "169.254.1.1", "fe80::1%eth0",
+                             "::ffff:0.0.0.0", "0.1.2.3", "127.0.0.1", "::1"}) {
+        FailureOutcome outcome{};
+        CHECK_FALSE(jail.add_failure(addr(text), at(0), &outcome));
+        CHECK_MESSAGE(outcome == FailureOutcome::refused, text);
+    }
+    CHECK(jail.tracked_addresses() == 0);
+    CHECK(jail.total_failures() == 0);
+    CHECK(jail.add_failure(addr("198.51.100.4"), at(1)));   // and a real attacker still is banned
+}
+
+TEST_CASE("an address on the ignore list is ignored before it is judged special") {
+    JailSettings s = sshd(1);
+    s.ignore.insert(*Cidr::parse("127.0.0.0/8"));
+    Jail jail(s);
+    FailureOutcome outcome{};
+    CHECK_FALSE(jail.add_failure(addr("127.0.0.1"), at(0), &outcome));
+    CHECK(outcome == FailureOutcome::ignored);
+    CHECK_FALSE(jail.add_failure(addr("::1"), at(0), &outcome));
+    CHECK(outcome == FailureOutcome::refused);
+}

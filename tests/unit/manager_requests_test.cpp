@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+
 using namespace banjo;
 using namespace banjo::test;
 
@@ -68,7 +70,7 @@ TEST_CASE("a manual ban names an existing jail and an address") {
     CHECK(refusal([&] { h.manager->ban("nosuch", "203.0.113.7", 0us); }) == OperationErrorKind::no_such_jail);
     CHECK(refusal([&] { h.manager->ban("sshd", "203.0.113.0/24", 0us); }) == OperationErrorKind::invalid_address);
     CHECK(refusal([&] { h.manager->ban("sshd", "host.example", 0us); }) == OperationErrorKind::invalid_address);
-    CHECK(h.backend->calls.size() == 0);
+    CHECK(h.backend->entry_calls() == 0);
 }
 
 TEST_CASE("unban in one jail lifts only that jail's ban of the address") {
@@ -164,4 +166,59 @@ TEST_CASE("the jail summary counts tracked addresses, bans and failures") {
     CHECK(s.total_failures == 4);
     CHECK(h.manager->failures_found() == 4);
     CHECK(refusal([&] { h.manager->jail("nosuch"); }) == OperationErrorKind::no_such_jail);
+}
+
+TEST_CASE("a manual ban of an address banjo never bans is refused as invalid, after the ignore list") {
+    ManagerHarness h("[defaults]\nignore-self = false\nignore = [\"127.0.0.0/8\"]\n[jail.sshd]\nfilter = \"demo\"\n");
+    for (const char* text : {"0.0.0.0", "::", "255.255.255.255", "224.0.0.1", "ff02::1", "169.254.1.1", "fe80::1%eth0",
+                             "::ffff:0.0.0.0", "0.1.2.3", "::1", "::198.51.100.7"})
+        CHECK_MESSAGE(refusal([&] { h.manager->ban("sshd", text, 0us); }) == OperationErrorKind::invalid_address, text);
+    // Loopback on the ignore list keeps its answer.
+    CHECK(refusal([&] { h.manager->ban("sshd", "127.0.0.1", 0us); }) == OperationErrorKind::ignored);
+    CHECK(h.backend->entry_calls() == 0);
+    CHECK(h.stored_bans().empty());
+    CHECK(h.events.banned_bans.empty());
+}
+
+TEST_CASE("a refusal quotes at most 64 characters of what the caller sent") {
+    ManagerHarness h(two_jails);
+    const std::string huge(10'000, 'x');
+    for (auto call : std::vector<std::function<void()>>{
+             [&] { h.manager->ban("sshd", huge, 0us); },
+             [&] { h.manager->ban(huge, "198.51.100.7", 0us); },
+             [&] { h.manager->unban("", huge); },
+             [&] { h.manager->add_ignore("sshd", huge); },
+             [&] { h.manager->jail(huge); },
+         }) {
+        try {
+            call();
+            FAIL("not refused");
+        } catch (const OperationError& e) {
+            CHECK(std::string(e.what()).size() < 150);
+            CHECK(std::string(e.what()).find(std::string(64, 'x') + "...") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("disabling a jail makes the backend forget its rules") {
+    ManagerHarness h("[defaults]\nmaxretry = 3\n[jail.sshd]\nfilter = \"demo\"\nports = [\"ssh\"]\n");
+    h.attack("sshd", "198.51.100.7");
+    CHECK_FALSE(h.backend->forgot("sshd"));
+    h.manager->set_enabled("sshd", false);
+    CHECK(h.backend->forgot("sshd"));
+    CHECK(h.backend->held() == 0);
+}
+
+TEST_CASE("failures from an address banjo never bans are counted as refused and never ban") {
+    ManagerHarness h(two_jails);
+    for (int i = 0; i < 10; ++i) CHECK_FALSE(h.fail("sshd", "0.0.0.0"));
+    h.end_chunk();
+    CHECK(h.backend->entry_calls() == 0);
+    const JailPipeline* p = h.manager->jail_set().find("sshd");
+    REQUIRE(p);
+    CHECK(p->counters().refused[static_cast<std::size_t>(SpecialAddress::unspecified)] == 10);
+    CHECK(p->counters().failures == 0);
+    CHECK(h.manager->failures_found() == 0);
+    std::uint64_t not_kept = 0;
+    CHECK(h.manager->jail_set().find("sshd")->take_refusals(not_kept).empty());   // the chunk's end reported them
 }

@@ -261,3 +261,45 @@ TEST_CASE("each change of the backend's state reaches the listener once; a new p
     h.backend->recover();
     CHECK(h.events.backend_changes == 2);
 }
+
+TEST_CASE("a jail removed by a reload, or no longer limited to ports, is forgotten by the backend") {
+    ManagerHarness h("[defaults]\nmaxretry = 3\n[jail.sshd]\nfilter = \"demo\"\nports = [\"ssh\"]\n"
+                     "[jail.web]\nfilter = \"demo\"\nports = [\"http\"]\n");
+    h.attack("web", "198.51.100.7");
+    h.write_config("[defaults]\nmaxretry = 3\n[jail.sshd]\nfilter = \"demo\"\n");
+    h.manager->reload();
+    CHECK(h.backend->forgot("web"));
+    CHECK(h.backend->forgot("sshd"));
+    // Its bans were taken out first, under the ports they went in with.
+    CHECK_FALSE(h.backend->holds("web", address("198.51.100.7")));
+    const auto forget = std::find_if(h.backend->calls.begin(), h.backend->calls.end(), [](const RecordingBackend::Call& c) {
+        return c.kind == RecordingBackend::Kind::forget && c.jail == "web";
+    });
+    const auto remove = std::find_if(h.backend->calls.begin(), h.backend->calls.end(), [](const RecordingBackend::Call& c) {
+        return c.kind == RecordingBackend::Kind::remove && c.jail == "web";
+    });
+    CHECK(remove < forget);
+}
+
+TEST_CASE("a restart lifts the saved bans of jails removed or disabled meanwhile, and of never-banned addresses") {
+    ManagerHarness h(sshd_and_web + "[jail.mail]\nfilter = \"demo\"\n");
+    h.attack("web", "198.51.100.7");
+    h.attack("mail", "198.51.100.8");
+    h.attack("sshd", "198.51.100.9");
+    {
+        // As an older banjo, which banned anything, would have saved it.
+        auto batch = h.store->begin();
+        batch.add_ban(StoredBan{"sshd", address("0.0.0.0"), t0, t0 + 1h, 3, BanOrigin::filter}, true);
+        batch.commit();
+    }
+    h.write_config(sshd_only + "[jail.mail]\nfilter = \"demo\"\nenabled = false\n");
+    h.restart();
+
+    REQUIRE(h.restored.size() == 1);
+    CHECK(h.restored[0].address == address("198.51.100.9"));
+    CHECK(h.backend->held() == 1);
+    CHECK_FALSE(h.backend->holds("web", address("198.51.100.7")));
+    CHECK_FALSE(h.backend->holds("mail", address("198.51.100.8")));
+    CHECK_FALSE(h.backend->holds("sshd", address("0.0.0.0")));
+    CHECK(h.stored_bans().size() == 1);   // gone from the store too: no Unban could reach them
+}

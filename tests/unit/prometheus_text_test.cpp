@@ -53,3 +53,12 @@ TEST_CASE("histogram buckets are cumulative and end with +Inf equal to the count
     CHECK(page.find("banjo_backend_apply_seconds_bucket{le=\"+Inf\"} 3\n") != std::string::npos);
     CHECK(page.find("banjo_backend_apply_seconds_count 3\n") != std::string::npos);
 }
+
+TEST_CASE("refused failures are shown per jail and kind, kinds never seen as 0") {
+    MetricsSnapshot m = one_jail("sshd");
+    m.jails[0].refused["unspecified"] = 12;
+    const std::string page = render_prometheus_text(m);
+    CHECK(page.find("# TYPE banjo_refused_failures_total counter\n") != std::string::npos);
+    CHECK(page.find("banjo_refused_failures_total{jail=\"sshd\",kind=\"unspecified\"} 12\n") != std::string::npos);
+    CHECK(page.find("banjo_refused_failures_total{jail=\"sshd\",kind=\"multicast\"} 0\n") != std::string::npos);
+}

@@ -17,11 +17,11 @@ namespace banjo::test {
 
 class RecordingBackend final : public Backend {
 public:
-    enum class Kind { add, remove, prepare };
+    enum class Kind { add, remove, prepare, forget };
     struct Call {
         Kind kind;
         std::string jail;
-        std::optional<Address> address;   // none for prepare
+        std::optional<Address> address;   // none for prepare and forget
         std::vector<std::string> ports;
     };
 
@@ -52,6 +52,11 @@ public:
         if (found) found(held);
     }
 
+    void forget_jail(const std::string& jail) override { calls.push_back({Kind::forget, jail, std::nullopt, {}}); }
+    bool forgot(const std::string& jail) const {
+        return std::any_of(calls.begin(), calls.end(), [&](const Call& c) { return c.kind == Kind::forget && c.jail == jail; });
+    }
+
     // The firewall's side of things.
     bool holds(const std::string& jail, const Address& address) const { return held_.count({jail, address}) != 0; }
     std::optional<std::vector<std::string>> ports_of(const std::string& jail, const Address& address) const {
@@ -59,6 +64,8 @@ public:
         return it == held_.end() ? std::nullopt : std::optional(it->second);
     }
     std::size_t held() const { return held_.size(); }
+    // Calls that change what the firewall holds (forgetting a jail's rules is not one).
+    std::size_t entry_calls() const { return count(Kind::add) + count(Kind::remove); }
     std::size_t count(Kind kind, const std::optional<Address>& address = std::nullopt) const {
         return static_cast<std::size_t>(std::count_if(calls.begin(), calls.end(), [&](const Call& c) {
             return c.kind == kind && (!address || c.address == address);

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <sys/stat.h>
+
 using namespace banjo;
 using namespace std::chrono_literals;
 
@@ -324,4 +326,69 @@ TEST_CASE("the state directory may be reached through a link, the file may not b
                                     dir.path() + "/planted/banjo.db");
     CHECK_THROWS_WITH(StateStore::open(dir.path() + "/planted"),
                       doctest::Contains("symbolic link"));
+}
+
+namespace {
+
+std::filesystem::perms mode_of(const std::string& path) {
+    return std::filesystem::symlink_status(path).permissions() & std::filesystem::perms::mask;
+}
+
+constexpr auto mode_0700 = std::filesystem::perms::owner_all;
+constexpr auto mode_0600 = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+
+// The umask of the whole process, for one test: as permissive as a careless start script's.
+struct Umask {
+    explicit Umask(mode_t m) : old(::umask(m)) {}
+    ~Umask() { ::umask(old); }
+    mode_t old;
+};
+
+}  // namespace
+
+TEST_CASE("the state directory is made 0700 and its files 0600, whatever the umask") {
+    TempDir dir;
+    const std::string state = dir.path() + "/var/lib/banjo";
+    Umask open_umask(0);
+    auto store = StateStore::open(state);
+    record(store, ban("sshd", "198.51.100.1", 0, 600));   // the WAL and its index now exist
+    CHECK(mode_of(state) == mode_0700);
+    CHECK(mode_of(state + "/banjo.db") == mode_0600);
+    REQUIRE(std::filesystem::exists(state + "/banjo.db-wal"));
+    CHECK(mode_of(state + "/banjo.db-wal") == mode_0600);
+    CHECK(mode_of(state + "/banjo.db-shm") == mode_0600);
+}
+
+TEST_CASE("a state directory and files left readable by others are narrowed at open") {
+    TempDir dir;
+    const std::string state = dir.path() + "/state";
+    {
+        auto store = StateStore::open(state);
+        record(store, ban("sshd", "198.51.100.1", 0, 600));
+    }
+    namespace fs = std::filesystem;
+    const auto wide = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+    fs::permissions(state, mode_0700 | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                               fs::perms::others_exec);
+    fs::permissions(state + "/banjo.db", wide);
+    std::ofstream(state + "/banjo.db-wal");   // as a crash may leave it (SQLite reads an empty WAL as none)
+    fs::permissions(state + "/banjo.db-wal", wide);
+
+    auto store = StateStore::open(state);
+    CHECK(store.active_bans().size() == 1);
+    CHECK(mode_of(state) == mode_0700);
+    CHECK(mode_of(state + "/banjo.db") == mode_0600);
+    CHECK(mode_of(state + "/banjo.db-wal") == mode_0600);
+}
+
+TEST_CASE("a link planted where the WAL goes is refused, never followed by chmod") {
+    TempDir dir;
+    const std::string state = dir.path() + "/state";
+    StateStore::open(state);
+    const std::string victim = dir.path() + "/victim";
+    std::ofstream(victim) << "x";
+    std::filesystem::permissions(victim, std::filesystem::perms(0644));
+    std::filesystem::create_symlink(victim, state + "/banjo.db-wal");
+    CHECK_THROWS_WITH(StateStore::open(state), doctest::Contains("symbolic link"));
+    CHECK(mode_of(victim) == std::filesystem::perms(0644));
 }

@@ -7,8 +7,11 @@
 #   banjod_prepare <<'TOML' ... TOML     # banjo.toml text; filter.d/ gets the shipped filters
 #   banjod_prepare_sshd                  # the usual: one sshd jail, maxretry 3, bantime 1h
 #   journal_failures COUNT ADDRESS...    # appends COUNT sshd failures per address, stamped now
+#   journal_sshd COUNT MESSAGE           # appends COUNT entries of sshd (as root) with MESSAGE
 #   banjod_start [ARGS...]               # starts banjod, waits until org.banjo1 is on the bus
 #   banjod_stop [SIGNAL]                 # TERM (clean stop, waits for it) or KILL (a crash)
+#   banjod_start_by_metrics_socket       # as banjo-metrics.socket starts it; sets METRICS_PORT
+#   metrics_scrape                       # GET /metrics on METRICS_PORT
 #   wait_until SECONDS COMMAND...        # polls every 0.1 s; fails when the time is up
 #   manager METHOD [SIGNATURE ARGS...]   # busctl call to org.banjo1.Manager
 #   fail MESSAGE                         # prints and exits 1
@@ -125,3 +128,54 @@ firewalld_addresses() {
 
 has_entry() { firewalld_addresses | grep -qx "$1"; }
 lacks_entry() { ! firewalld_addresses | grep -qx "$1"; }
+
+# The D-Bus error a call to org.banjo1 fails with, as "NAME: message" ("OK" when it succeeds);
+# busctl shows only the message. Simple argument types only (s, t, u, b).
+bus_error() {   # OBJECT INTERFACE METHOD [SIGNATURE ARGS...]
+    /usr/bin/python3 - "$@" <<'PY'
+import sys
+import dbus
+obj, iface, method = sys.argv[1:4]
+sig = sys.argv[4] if len(sys.argv) > 4 else ""
+convert = {"s": str, "t": int, "u": int, "b": lambda v: v == "true"}
+args = [convert[c](v) for c, v in zip(sig, sys.argv[5:])]
+try:
+    dbus.SystemBus().call_blocking("org.banjo1", obj, iface, method, sig, args, timeout=30)
+    print("OK")
+except dbus.exceptions.DBusException as e:
+    print(f"{e.get_dbus_name()}: {e.get_dbus_message()}")
+PY
+}
+
+# banjod as banjo-metrics.socket starts it: systemd-socket-activate listens on METRICS_PORT and
+# passes the socket to banjod, started by the first connection (the first scrape), as systemd would.
+banjod_start_by_metrics_socket() {
+    METRICS_PORT=$((20000 + RANDOM % 20000))
+    systemd-socket-activate -E DBUS_SYSTEM_BUS_ADDRESS -l "127.0.0.1:$METRICS_PORT" "$BANJOD" \
+        --config "$BANJOD_DIR/etc/banjo.toml" --state-dir "$BANJOD_DIR/state" \
+        --journal-directory "$BANJOD_DIR/journal" >>"$BANJOD_DIR/banjod.log" 2>&1 &
+    BANJOD_PID=$!
+    sandbox_remember "$BANJOD_PID" banjod
+    wait_until 10 metrics_listening || fail "no listening socket"
+    metrics_scrape >/dev/null || fail "the first scrape (which starts banjod) failed"
+    wait_until 20 banjod_on_bus || fail "banjod did not start"
+}
+
+metrics_listening() { ss -ltn | grep -q "127.0.0.1:$METRICS_PORT "; }
+
+metrics_scrape() {
+    /usr/bin/python3 - "$METRICS_PORT" <<'PY'
+import sys, urllib.request
+print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
+PY
+}
+
+journal_sshd() {   # COUNT MESSAGE
+    local count=$1 message=$2 now i
+    now=$(date +%s%6N)
+    for ((i = 0; i < count; i++)); do
+        BANJOD_PID_SEQ=$((BANJOD_PID_SEQ + 1))
+        printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\n_UID=0\n_EXE=/usr/sbin/sshd\nSYSLOG_IDENTIFIER=sshd\n_PID=%s\nMESSAGE=%s\n\n' \
+            "$((now + i))" "$((now + i))" "$BANJOD_PID_SEQ" "$message"
+    done | "$BANJOD_LIB_DIR/make-journal" - "$BANJOD_DIR/journal" live >/dev/null
+}
