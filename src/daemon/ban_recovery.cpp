@@ -38,6 +38,13 @@ std::vector<Ban> BanRecovery::journal_bans(Usec now) const {
     return out;
 }
 
+std::vector<BanRecord> BanRecovery::last_unbans() const {
+    std::vector<BanRecord> out;
+    for (const auto& [key, r] : last_)
+        if (r.kind == BanRecord::Kind::unban) out.push_back(r);
+    return out;
+}
+
 std::vector<RecoveredHistory> BanRecovery::history() const {
     std::vector<RecoveredHistory> out;
     out.reserve(offences_.size());

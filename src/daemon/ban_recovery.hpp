@@ -46,6 +46,9 @@ public:
     // The bans the journal says are in force at `now`, origin "restored": for each (jail,
     // address) whose last record is a ban that has not ended.
     std::vector<Ban> journal_bans(Usec now) const;
+    // The unban records that are the last word on their (jail, address): a ban restored from
+    // a store older than they are was lifted since.
+    std::vector<BanRecord> last_unbans() const;
     // Offences per (jail, address): ban records of origin filter or manual.
     std::vector<RecoveredHistory> history() const;
     // The entries of `held` the journal says nothing about, as bans of origin "restored": in

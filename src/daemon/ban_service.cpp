@@ -80,10 +80,11 @@ std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     return restored;
 }
 
-std::vector<Ban> BanService::rebuild(const std::vector<Ban>& bans) {
+std::vector<Ban> BanService::rebuild(const std::vector<Ban>& bans, bool newer_wins) {
     std::vector<Ban> added;
     for (const Ban& b : bans) {
-        if (table_.find(b.jail, b.address)) continue;
+        const Ban* in_table = table_.find(b.jail, b.address);
+        if (in_table && !(newer_wins && in_table->banned < b.banned)) continue;
         table_.insert(b);
         backend_.add(target(b));
         state_.put_ban(stored(b), false);

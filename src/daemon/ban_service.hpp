@@ -44,8 +44,9 @@ public:
     using LiftCheck = std::function<std::optional<std::string>(const Ban&)>;
     std::vector<Ban> restore(Usec now, const LiftCheck& lift = {});
     // Puts rebuilt bans (origin "restored") in force and in the state, without announcing each;
-    // those already in the table are left as they are. Returns the ones put in force.
-    std::vector<Ban> rebuild(const std::vector<Ban>& bans);
+    // a ban already in the table is left as it is, unless `newer_wins` and the rebuilt one was
+    // made later. Returns the ones put in force.
+    std::vector<Ban> rebuild(const std::vector<Ban>& bans, bool newer_wins = false);
 
     // Adds or replaces the ban; it adds to the address's ban history (the increment policy's n).
     const Ban& ban(const Ban& ban);

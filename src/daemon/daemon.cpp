@@ -121,12 +121,11 @@ struct Daemon::Impl final : Manager::Listener {
         status_changed();
     }
 
-    // The bans in force were lost with the state file: back from banjo's own journal entries
-    // (as far back as the longest ban), then from the firewall's sets.
+    // The bans in force were lost with the state file, or the store lacks what an earlier run
+    // could not save: back from banjo's own journal entries (as far back as the longest ban, or
+    // since the earlier run stopped saving), then from the firewall's sets.
     std::size_t rebuild_lost_bans() {
-        const Usec window = manager->longest_bantime();
-        const Usec now = clock.now();
-        const Usec since = window >= now ? Usec(0) : now - window;
+        const Usec since = manager->rebuild_since();
         std::vector<BanRecord> records;
         try {
             JournalReader reader = open_selected_journal(options);
@@ -218,7 +217,9 @@ struct Daemon::Impl final : Manager::Listener {
         sd::log(LOG_INFO,
                 "banjod " BANJO_VERSION " started: " + std::to_string(manager->jail_set().size()) + " jails, " +
                     std::to_string(restored.size()) + " bans restored, " +
-                    (manager->needs_rebuild() ? std::to_string(rebuilt) + " rebuilt from the journal, " : "") +
+                    (manager->needs_rebuild() ? std::to_string(rebuilt) + " rebuilt from the journal" +
+                                                    (state->bans_lost() ? ", " : " (the store lacked changes), ")
+                                              : "") +
                     (state->health() == StateHealth::ok ? "" : "state " + std::string(to_string(state->health())) + ", ") +
                     (cursor ? "following the journal from the saved cursor" : "first start, reading from the longest findtime ago"),
                 {{"MESSAGE_ID", sd::message_id::started}});

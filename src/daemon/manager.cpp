@@ -102,6 +102,15 @@ Usec Manager::longest_bantime() const {
     return longest;
 }
 
+Usec Manager::rebuild_since() const {
+    // A stale store lacks only what came after its marker (a chunk's worth before it too: the
+    // write that failed first held changes from a little earlier).
+    if (!state_.bans_lost() && state_.stale_since()) return *state_.stale_since() - std::chrono::minutes(1);
+    const Usec window = longest_bantime();
+    const Usec now = clock_.now();
+    return window >= now ? Usec(0) : now - window;
+}
+
 std::vector<BanRecovery::Jail> Manager::recovery_jails() const {
     std::vector<BanRecovery::Jail> out;
     for (const auto& j : config_.jails)
@@ -121,9 +130,15 @@ std::vector<Ban> Manager::rebuild(std::vector<BanRecord> records) {
     recovery_ = std::make_unique<BanRecovery>(std::move(records), recovery_jails());
     answered_ = recovery_->take_ban_times();
     answered_until_ = now;
-    const auto rebuilt = bans_.rebuild(restorable(recovery_->journal_bans(now)));
+    // The journal's word on a ban is newer than a stale store's.
+    const auto rebuilt = bans_.rebuild(restorable(recovery_->journal_bans(now)), true);
     for (const RecoveredHistory& h : recovery_->history())
         state_.note_offences(h.jail, h.address, h.bans, h.last_banned_at);
+    // A store older than the records restored bans that were lifted since.
+    for (const BanRecord& r : recovery_->last_unbans()) {
+        const Ban* b = bans_.table().find(r.jail, r.address);
+        if (b && b->banned <= r.time) bans_.unban(r.jail, r.address, UnbanReason::manual);
+    }
     bans_.flush();
     report_rebuilt("journal", rebuilt.size(),
                    std::to_string(recovery_->records()) + " ban and unban entries of banjo's own read");
@@ -143,6 +158,7 @@ void Manager::adopt_held(const std::vector<HeldBan>& held) {
     report_rebuilt("firewall", adopted.size(),
                    std::to_string(held.size()) + " entries found in the firewall, the others known to the journal or lifted");
     if (listener_ && !adopted.empty()) listener_->bans_rebuilt();
+    state_.merged();
 }
 
 std::optional<Usec> Manager::state_retry_wait() const {
@@ -237,8 +253,8 @@ void Manager::stop() {
     if (state_.health() != StateHealth::ok)
         sd::log(LOG_ERR,
                 "Stopping with " + std::to_string(state_.held_changes()) + " changes of the state not saved (" +
-                    state_.problem() + "); the next start reads the journal again from the last cursor saved and decides its bans again, "
-                    "but manual bans and unbans since the state was last saved are lost",
+                    state_.problem() + "); the next start finds the marker banjo.db-unsaved and rebuilds what the store lacks from the "
+                    "journal and the firewall",
                 {{"MESSAGE_ID", sd::message_id::state_health},
                  {"BANJO_STATE_HEALTH", std::string(to_string(state_.health()))},
                  {"BANJO_STATE_PROBLEM", state_.problem()}});

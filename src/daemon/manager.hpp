@@ -91,15 +91,19 @@ public:
     // The journal position is the stored cursor until the follower reports.
     std::vector<Ban> restore();
     // The store could not give the bans in force (its file was damaged and moved aside, or it
-    // cannot be read): they must be rebuilt from banjo's journal entries and the firewall.
-    bool needs_rebuild() const noexcept { return state_.bans_lost(); }
+    // cannot be read), or it lacks changes an earlier banjod could not save before it stopped
+    // (StateWriter::stale_since()): they must be rebuilt from banjo's journal entries (since
+    // rebuild_since()) and the firewall.
+    bool needs_rebuild() const noexcept { return state_.bans_lost() || state_.stale_since(); }
+    Usec rebuild_since() const;
     // How far back the journal's ban records can matter: the longest ban an enabled jail can
     // give (its bantime, or its increment's max); infinite_usec when one is permanent.
     Usec longest_bantime() const;
     // Puts back the bans the journal's records say are in force (and the ban history they
-    // show), then asks the backend for what the firewall still holds: entries the records say
-    // nothing about are kept too, as bans of their jail (BanRecovery has the rules).
-    // Returns the bans rebuilt from the records.
+    // show), lifts restored bans the records say were lifted since, then asks the backend for
+    // what the firewall still holds: entries the records and the store say nothing about are
+    // kept too, as bans of their jail (BanRecovery has the rules). Returns the bans rebuilt
+    // from the records.
     std::vector<Ban> rebuild(std::vector<BanRecord> records);
     // Tells each jail the bans in force and the ban history, so it neither bans an address twice
     // nor forgets a repeat offender. What the store knows wins over what a warm-up counted.

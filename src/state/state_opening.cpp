@@ -5,8 +5,11 @@
 
 #include <cstdio>
 #include <ctime>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace banjo {
 
@@ -49,12 +52,33 @@ std::unique_ptr<StateStorage> open_store(const std::string& state_dir) {
     return std::make_unique<StateStore>(StateStore::open(state_dir));
 }
 
+std::string marker_path(const std::string& state_dir) {
+    return (fs::path(state_dir) / StateStore::file_name).string() + "-unsaved";
+}
+
+std::optional<Usec> marker_time(const std::string& state_dir) {
+    struct stat st {};
+    if (lstat(marker_path(state_dir).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return std::chrono::duration_cast<Usec>(std::chrono::seconds(st.st_mtim.tv_sec) +
+                                            std::chrono::nanoseconds(st.st_mtim.tv_nsec));
+}
+
 }  // namespace
+
+void mark_unsaved(const std::string& state_dir) noexcept {
+    // O_EXCL: an earlier marker keeps its (earlier) time; O_NOFOLLOW: never through a link.
+    const int fd = ::open(marker_path(state_dir).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+}
+
+void clear_unsaved(const std::string& state_dir) noexcept { ::unlink(marker_path(state_dir).c_str()); }
 
 StateOpening open_state(const std::string& state_dir, Usec now) {
     StateOpening out;
+    out.dir = state_dir;
     const fs::path db = fs::path(state_dir) / StateStore::file_name;
     out.created = !exists_no_follow(db);
+    out.unsaved_since = marker_time(state_dir);
     try {
         out.storage = open_store(state_dir);
         return out;

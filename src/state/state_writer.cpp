@@ -15,9 +15,14 @@ std::string_view to_string(StateHealth health) noexcept {
     return "memory-only";
 }
 
-StateWriter::StateWriter(StateOpening opened, Opener reopen, Usec now) : reopen_(std::move(reopen)) {
+StateWriter::StateWriter(StateOpening opened, Opener reopen, Usec now)
+    : dir_(opened.dir), reopen_(std::move(reopen)) {
     bans_lost_ = !opened.storage || !opened.moved_aside.empty();
+    stale_since_ = opened.unsaved_since;
+    merge_pending_ = bans_lost_ || stale_since_;
+    marked_ = stale_since_.has_value();
     if (!opened.storage) {
+        mark();
         failing_ = true;
         problem_ = opened.problem.empty() ? "the state directory cannot be opened" : opened.problem;
         unsaved_since_ = now;
@@ -138,6 +143,7 @@ void StateWriter::write(Usec now, const BanSnapshot& all_bans) {
         failing_ = false;
         problem_.clear();
         backoff_ = first_retry;
+        settle_marker();
     } catch (const StateFileLost& e) {
         storage_.reset();   // only a fresh open can help: the next retry does it
         failed(now, e.what());
@@ -147,11 +153,31 @@ void StateWriter::write(Usec now, const BanSnapshot& all_bans) {
     report(before, problem_before);
 }
 
+void StateWriter::merged() {
+    merge_pending_ = false;
+    stale_since_.reset();
+    settle_marker();
+}
+
+void StateWriter::mark() {
+    if (dir_.empty() || marked_) return;
+    mark_unsaved(dir_);
+    marked_ = true;
+}
+
+// The marker goes once everything is written and nothing is waiting to be merged back.
+void StateWriter::settle_marker() {
+    if (!marked_ || failing_ || merge_pending_) return;
+    clear_unsaved(dir_);
+    marked_ = false;
+}
+
 void StateWriter::failed(Usec now, std::string problem) {
     ++write_failures_;
     if (!failing_) {
         unsaved_since_ = now;
         backoff_ = first_retry;
+        mark();
     }
     failing_ = true;
     problem_ = std::move(problem);

@@ -48,6 +48,12 @@ public:
     // The bans in force could not be read from a store: they must be rebuilt from what else
     // knows them (the journal, the firewall). True when the file was damaged or unreadable.
     bool bans_lost() const noexcept { return bans_lost_; }
+    // An earlier banjod stopped with changes it could not save, made from this time on (the
+    // marker mark_unsaved() leaves): the store's bans are there but may lack those changes.
+    std::optional<Usec> stale_since() const noexcept { return stale_since_; }
+    // What the store lacked has been put back from elsewhere (or was lost for good): once the
+    // state is written, the next start needs no rebuild. Until then the marker stays.
+    void merged();
 
     // The stored bans, as restore() needs them; nullopt (and bans_lost()) when they cannot be
     // read. Nothing held in memory is added: at start nothing is.
@@ -88,12 +94,19 @@ private:
     void failed(Usec now, std::string problem);
     void report(StateHealth before, const std::string& problem_before);
 
+    void mark();
+    void settle_marker();
+
+    std::string dir_;
     Opener reopen_;
     std::unique_ptr<StateStorage> storage_;
     StateChanges changes_;
     std::optional<std::string> cursor_;   // the last set, written or not
     bool failing_ = false;                // the last write failed (or there is no store)
     bool bans_lost_ = false;
+    std::optional<Usec> stale_since_;
+    bool merge_pending_ = false;   // bans lost or stale at start, not merged back yet
+    bool marked_ = false;          // the unsaved marker may be there
     std::string problem_;
     Usec retry_at_{0};
     Usec backoff_ = first_retry;

@@ -6,7 +6,8 @@
 # StateHealth degraded, and once space is freed the state is written (sqlite3 sees the 300,
 # and a restart restores them). Then banjod starts on a full disk, and on a read-only file
 # system: it runs from memory, keeps the bans firewalld holds, bans, and writes its state once
-# the file system takes it.
+# the file system takes it. Last, banjod is killed while the disk is full: the next start takes
+# back from firewalld what the store lacks.
 # Usage: live_state_disk_test.sh BANJOD SOURCE_ROOT
 set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
@@ -92,6 +93,28 @@ mount -o remount,rw "$STATE_TMPFS" || fail "remount rw"
 wait_until 70 health_is ok || fail "StateHealth still $(state_health) after the remount"
 [[ $(stored_bans) -eq 303 ]] || fail "$(stored_bans) bans written, not 303"
 running || fail "banjod is gone"
+
+echo "7. banjod killed while the disk is full: the next start keeps what the store lacks"
+banned() { banned_addresses sshd | grep -qx "$1"; }
+state_fill
+manager Ban sst sshd 203.0.113.4 0 >/dev/null || fail "Ban on a full disk"
+journal_failures 3 203.0.113.5
+wait_until 10 has_entry 203.0.113.4 || fail "the manual ban on a full disk is not in firewalld"
+wait_until 10 has_entry 203.0.113.5 || fail "no ban on a full disk"
+wait_until 10 health_is degraded || fail "StateHealth $(state_health) on a full disk"
+[[ -e $STATE_TMPFS/banjo.db-unsaved ]] || fail "no banjo.db-unsaved marker on a full disk"
+banjod_stop KILL
+state_free
+: >"$BANJOD_DIR/banjod.log"
+banjod_start
+# The manual ban was never saved and has no failures in the journal: only firewalld kept it.
+wait_until 30 banned 203.0.113.4 || fail "the manual ban made on a full disk was lost: $(banned_addresses sshd | tail -3)"
+banned 203.0.113.5 || fail "the ban decided on a full disk was lost"
+grep -q "the store lacked changes" "$BANJOD_DIR/banjod.log" || fail "the start does not say the store lacked changes"
+wait_until 70 health_is ok || fail "StateHealth $(state_health) after the restart"
+wait_until 10 bash -c "[[ ! -e '$STATE_TMPFS/banjo.db-unsaved' ]]" || fail "the marker stays after the merge"
+[[ $(stored_bans) -eq 305 ]] || fail "$(stored_bans) bans written, not 305"
+count_is 305 || fail "firewalld holds $(firewalld_count) addresses, not 305"
 
 banjod_stop TERM
 echo "PASS"

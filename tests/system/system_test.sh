@@ -473,6 +473,29 @@ ct test -s /var/lib/banjo/banjo.db || fail "no state in /var/lib/banjo"
 log "systemctl restart: new banjod, ban restored from /var/lib/banjo, still blocked"
 note_status 1
 
+# --- a damaged state file: moved aside, the ban rebuilt from banjod's own journal entries --------
+STATE_CORRUPT_MSGID=fee716e33a9749678b9b5ce1d16d984c
+STATE_REBUILT_MSGID=ee51d510686c4769b9f6cf0ce901a6e8
+ct systemctl stop banjo || fail "systemctl stop banjo"
+ct truncate -s 0 /var/lib/banjo/banjo.db || fail "truncate /var/lib/banjo/banjo.db"
+ct systemctl start banjo || fail "banjo.service does not start on a zero-length state file"
+[[ $(ct systemctl is-active banjo) == active ]] || fail "banjo.service not active on a zero-length state file"
+ban=$(manager ListBans s sshd)
+[[ $ban == *"\"sshd\" \"$HOST4\" "*'"restored"'* ]] || fail "the ban was not rebuilt after the state file was damaged: $ban"
+ct sh -c 'ls /var/lib/banjo/banjo.db.corrupt-*' >/dev/null || fail "the damaged state file was not moved aside"
+entry=$(ct journalctl -u banjo MESSAGE_ID=$STATE_CORRUPT_MSGID -o export --no-pager)
+[[ $entry == *"BANJO_STATE_FILE=/var/lib/banjo/banjo.db.corrupt-"* && $entry == *"zero-length"* ]] ||
+    fail "no journal entry MESSAGE_ID=$STATE_CORRUPT_MSGID naming the moved file: $entry"
+text=$(ct journalctl -x -u banjo MESSAGE_ID=$STATE_CORRUPT_MSGID --no-pager)
+[[ $text == *"Subject: banjo's state file was damaged and is moved aside"* && $text == *"What to do"* ]] ||
+    fail "journalctl -x does not explain the moved state file: $text"
+ct journalctl -u banjo MESSAGE_ID=$STATE_REBUILT_MSGID BANJO_REBUILT_FROM=journal -o export --no-pager |
+    grep -qx 'BANJO_REBUILT_BANS=1' || fail "no journal entry says the ban was rebuilt from the journal"
+[[ $(property StateHealth) == 's "ok"' ]] || fail "StateHealth $(property StateHealth) with a new state file"
+wait_until 10 in_ipset || fail "$HOST4 not in banjo4 after the rebuild"
+tcp_open "$CT4" 22 && fail "the attacker connects after the state file was damaged"
+log "zero-length state file: moved aside, the ban rebuilt from the journal, journalctl -x explains, still blocked"
+
 # --- unban over D-Bus ---------------------------------------------------------------------------
 [[ $(manager Unban ss "" "$HOST4") == "u 1" ]] || fail "Unban did not remove one ban"
 banned && fail "still listed after Unban"

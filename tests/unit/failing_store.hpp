@@ -66,6 +66,7 @@ private:
 inline StateOpening open_failing_state(const std::string& dir, Usec now, const std::shared_ptr<DiskFaults>& faults) {
     if (faults->cannot_open) {
         StateOpening none;
+        none.dir = dir;
         none.problem = dir + "/banjo.db: sqlite3_open_v2: unable to open database file";
         return none;
     }

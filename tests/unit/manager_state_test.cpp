@@ -249,3 +249,33 @@ TEST_CASE("after a rebuild, failures read again that a ban in the journal alread
     REQUIRE(b);
     CHECK(b->expires == now + 20min);
 }
+
+TEST_CASE("banjod killed while the disk was full: the next start keeps what the firewall holds and the store lacks") {
+    ManagerHarness h(sshd_and_web);
+    h.attack("sshd", "198.51.100.1");   // saved
+    h.disk->full = true;
+    h.attack("sshd", "198.51.100.2");
+    h.manager->ban("sshd", "203.0.113.5", Usec(0));
+    h.manager->unban("sshd", "198.51.100.1");   // lifted while the disk was full
+    // Killed: nothing more is written. The disk is freed before the next start.
+    h.manager.reset();
+    h.state.reset();
+    h.disk->full = false;
+    h.clock.advance(1min);
+    const Usec now = h.clock.now();
+    h.start({unban_record(now - 50s, "sshd", "198.51.100.1")});
+
+    CHECK(h.manager->needs_rebuild());
+    CHECK_FALSE(h.banned("sshd", "198.51.100.1"));   // the journal's unban is newer than the store
+    REQUIRE(h.backend->asked_for_held());
+    h.backend->hand_over_held({HeldBan{address("198.51.100.2"), "", std::nullopt},
+                               HeldBan{address("203.0.113.5"), "", std::nullopt}});
+    CHECK(h.banned("sshd", "198.51.100.2"));
+    CHECK(h.banned("sshd", "203.0.113.5"));
+    CHECK(h.stored_bans().size() == 2);
+    CHECK_FALSE(std::filesystem::exists(h.state_dir() + "/banjo.db-unsaved"));
+
+    h.restart();   // merged and written: an ordinary start again
+    CHECK_FALSE(h.manager->needs_rebuild());
+    CHECK(h.restored.size() == 2);
+}

@@ -288,7 +288,8 @@ TEST_CASE("a restart lifts the saved bans of jails removed or disabled meanwhile
     h.attack("sshd", "198.51.100.9");
     {
         // As an older banjo, which banned anything, would have saved it.
-        auto batch = h.store->begin();
+        auto disk = h.on_disk();
+        auto batch = disk.begin();
         batch.add_ban(StoredBan{"sshd", address("0.0.0.0"), t0, t0 + 1h, 3, BanOrigin::filter}, true);
         batch.commit();
     }

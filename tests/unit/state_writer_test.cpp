@@ -253,3 +253,38 @@ TEST_CASE("offence counts past the bound are dropped and counted") {
     CHECK(c.offences().size() == StateChanges::max_offence_changes);
     CHECK(c.dropped_offences() == 5);
 }
+
+TEST_CASE("a failed write leaves a marker for the next start, and the write that succeeds takes it away") {
+    Disk d;
+    StateWriter w = d.writer();
+    const std::string marker = d.path() + "/banjo.db-unsaved";
+    d.faults->full = true;
+    w.put_ban(ban("sshd", "198.51.100.1"), true);
+    w.commit(at(1), d.snapshot());
+    CHECK(std::filesystem::exists(marker));
+    d.faults->full = false;
+    w.retry(at(2), d.snapshot());
+    CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("a writer that finds the marker says its store is stale, and keeps the marker until merged and written") {
+    Disk d;
+    const std::string marker = d.path() + "/banjo.db-unsaved";
+    {
+        StateWriter killed = d.writer();
+        d.faults->full = true;
+        killed.put_ban(ban("sshd", "198.51.100.1"), true);
+        killed.commit(at(1), d.snapshot());
+    }   // stopped (or killed) before the disk took it
+    d.faults->full = false;
+    StateWriter w = d.writer(at(10));
+    REQUIRE(w.stale_since());
+    CHECK(*w.stale_since() > at(-3600));
+    CHECK_FALSE(w.bans_lost());
+    w.put_ban(ban("sshd", "198.51.100.2"), true);
+    w.commit(at(11), d.snapshot());
+    CHECK(std::filesystem::exists(marker));   // written, but not merged: a crash now must still tell
+    w.merged();
+    CHECK_FALSE(w.stale_since());
+    CHECK_FALSE(std::filesystem::exists(marker));
+}
