@@ -215,7 +215,13 @@ class Soak:
 
     # ---- faults ------------------------------------------------------------------------------
     def fill(self):
-        """Writes zeros until the file system refuses: unbuffered, so nothing is left to flush."""
+        """Writes zeros until the file system refuses: unbuffered, so nothing is left to flush.
+
+        First the WAL is emptied (a checkpoint by a second connection, as an administrator's
+        sqlite3 could run): a WAL that grew before takes small commits without a new block, and
+        a full disk would then only bite minutes later."""
+        subprocess.run(["sqlite3", "-cmd", ".timeout 5000", os.path.join(self.a.state, "banjo.db"),
+                        "PRAGMA wal_checkpoint(TRUNCATE)"], capture_output=True, timeout=30)
         fd = os.open(os.path.join(self.a.state, "filler"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             for size in (65536, 512, 1):
