@@ -59,6 +59,13 @@ void BusService::ignore_list_changed(const std::string& jail) { jail_changed(jai
 
 void BusService::backend_state_changed() { manager_changed({"BackendState"}); }
 
+void BusService::state_health_changed() { manager_changed({"StateHealth"}); }
+
+void BusService::bans_rebuilt() {
+    manager_changed({"ActiveBans"});
+    for (const auto& [jail, object] : jails_) jail_changed(jail, {"ActiveBans"});
+}
+
 void BusService::manager_changed(std::vector<std::string> properties) {
     manager_dirty_.insert(properties.begin(), properties.end());
     schedule_flush();

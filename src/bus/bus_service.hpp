@@ -33,6 +33,9 @@ public:
     void jail_enabled_changed(const std::string& jail);
     void ignore_list_changed(const std::string& jail);
     void backend_state_changed();
+    void state_health_changed();
+    // Bans were put in force without a Banned signal each (rebuilt from the firewall's sets).
+    void bans_rebuilt();
 
 private:
     void sync_jails();

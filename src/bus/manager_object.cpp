@@ -98,6 +98,7 @@ void ManagerObject::Reload(sdbus::Result<>&& result) {
 std::string ManagerObject::Version() { return BANJO_VERSION; }
 std::string ManagerObject::Backend() { return std::string(manager_.backend().name()); }
 std::string ManagerObject::BackendState() { return std::string(to_string(manager_.backend().state())); }
+std::string ManagerObject::StateHealth() { return std::string(to_string(manager_.state().health())); }
 std::string ManagerObject::JournalCursor() { return manager_.journal().cursor; }
 uint64_t ManagerObject::EntriesProcessed() { return manager_.journal().entries; }
 uint64_t ManagerObject::FailuresFound() { return manager_.failures_found(); }

@@ -44,6 +44,7 @@ private:
     std::string Version() override;
     std::string Backend() override;
     std::string BackendState() override;
+    std::string StateHealth() override;
     std::string JournalCursor() override;
     uint64_t EntriesProcessed() override;
     uint64_t FailuresFound() override;

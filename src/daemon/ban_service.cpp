@@ -15,7 +15,8 @@ StoredBan stored(const Ban& b) {
 
 }  // namespace
 
-BanService::BanService(StateStore& store, Backend& backend) : store_(store), backend_(backend) {}
+BanService::BanService(StateWriter& state, Backend& backend, const Clock& clock)
+    : state_(state), backend_(backend), clock_(clock) {}
 
 void BanService::set_jail_ports(const std::string& jail, std::vector<std::string> ports) {
     auto it = ports_.find(jail);
@@ -33,30 +34,36 @@ BanTarget BanService::target(const Ban& b) const {
     return BanTarget{b.address, b.jail, it == ports_.end() ? std::vector<std::string>{} : it->second, b.expires};
 }
 
-StateStore::Batch& BanService::batch() {
-    if (!batch_) batch_.emplace(store_.begin());
-    return *batch_;
+BanSnapshot BanService::snapshot() const {
+    return [this] {
+        std::vector<StoredBan> out;
+        out.reserve(table_.size());
+        for (const Ban& b : table_.list()) out.push_back(stored(b));
+        return out;
+    };
 }
 
 void BanService::flush(std::optional<std::string_view> cursor) {
-    if (cursor) batch().set_cursor(*cursor);
-    if (!batch_) return;
-    batch_->commit();
-    batch_.reset();
+    if (cursor) state_.set_cursor(*cursor);
+    state_.commit(clock_.now(), snapshot());
 }
+
+void BanService::retry_state() { state_.retry(clock_.now(), snapshot()); }
 
 std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     std::vector<Ban> restored;
-    for (const StoredBan& s : store_.active_bans()) {
+    const auto stored_bans = state_.stored_bans();
+    if (!stored_bans) return restored;
+    for (const StoredBan& s : *stored_bans) {
         Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures, BanOrigin::restored};
         if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
-            batch().remove_ban(b.jail, b.address);
+            state_.remove_ban(b.jail, b.address);
             continue;
         }
         if (auto why = lift ? lift(b) : std::nullopt) {
             // Never handed to the backend: the firewall drops what banjo no longer wants.
-            batch().remove_ban(b.jail, b.address);
+            state_.remove_ban(b.jail, b.address);
             const std::string address = b.address.to_string();
             sd::log(LOG_NOTICE, "Lifted the saved ban of " + address + " in jail " + b.jail + ": " + *why,
                     {{"MESSAGE_ID", sd::message_id::unban},
@@ -73,10 +80,23 @@ std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     return restored;
 }
 
+std::vector<Ban> BanService::rebuild(const std::vector<Ban>& bans, bool newer_wins) {
+    std::vector<Ban> added;
+    for (const Ban& b : bans) {
+        const Ban* in_table = table_.find(b.jail, b.address);
+        if (in_table && !(newer_wins && in_table->banned < b.banned)) continue;
+        table_.insert(b);
+        backend_.add(target(b));
+        state_.put_ban(stored(b), false);
+        added.push_back(b);
+    }
+    return added;
+}
+
 const Ban& BanService::ban(const Ban& b) {
     table_.insert(b);
     backend_.add(target(b));
-    batch().add_ban(stored(b), true);
+    state_.put_ban(stored(b), true);
     ++total_bans_;
     ++counts_[b.jail].bans;
     const Ban& in_table = *table_.find(b.jail, b.address);
@@ -97,7 +117,7 @@ const Ban& BanService::ban(const Ban& b) {
 // A ban taken out of the table: out of the firewall, out of the store, announced.
 void BanService::lifted(const Ban& b, UnbanReason reason) {
     backend_.remove(target(b));
-    batch().remove_ban(b.jail, b.address);
+    state_.remove_ban(b.jail, b.address);
     ++counts_[b.jail].unbans[reason];
     const std::string address = b.address.to_string();
     const std::string why(to_string(reason));

@@ -6,21 +6,25 @@
 #include "daemon/journal_follower.hpp"
 #include "daemon/journal_source.hpp"
 #include "daemon/manager.hpp"
+#include "daemon/state_report.hpp"
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
 #include "firewall/nftables_backend.hpp"
+#include "journal/ban_records.hpp"
 #include "lib/sd/event.hpp"
 #include "lib/sd/listen_fds.hpp"
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
 #include "metrics/daemon_metrics.hpp"
 #include "metrics/metrics_server.hpp"
-#include "state/state_store.hpp"
+#include "state/state_opening.hpp"
+#include "state/state_writer.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <csignal>
 #include <syslog.h>
+#include <unistd.h>
 
 namespace banjo {
 
@@ -30,6 +34,9 @@ using namespace std::chrono_literals;
 
 // Housekeeping: forget stale failure windows, refresh the status line.
 constexpr auto housekeeping_interval = 60s;
+// A rebuild of lost state reads at most this many of banjo's ban and unban entries (the newest):
+// ~100 bytes each while it runs.
+constexpr std::size_t max_rebuild_records = 1'000'000;
 
 }  // namespace
 
@@ -40,11 +47,11 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<sdbus::IConnection> bus;
     std::optional<sd::BusAttachment> bus_attachment;
     std::unique_ptr<Backend> backend;
-    std::optional<StateStore> store;
+    std::optional<StateWriter> state;
     std::optional<Manager> manager;
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<BusService> bus_service;
-    sd::EventSource expiry_timer, housekeeping_timer, status_timer, sigterm, sigint, sighup;
+    sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
     std::unique_ptr<MetricsServer> metrics;
 
@@ -74,6 +81,14 @@ struct Daemon::Impl final : Manager::Listener {
             expiry_timer.disarm();
     }
 
+    void arm_state_retry() {
+        if (!state_timer) return;
+        if (auto wait = manager->state_retry_wait())
+            state_timer.arm_in(*wait);
+        else
+            state_timer.disarm();
+    }
+
     void update_status() { sd::notify_status(manager->status_line()); }
 
     // The status line follows bans within a second, once per burst rather than once per ban.
@@ -101,11 +116,42 @@ struct Daemon::Impl final : Manager::Listener {
         bus_service->backend_state_changed();
         update_status();
     }
+    void state_health_changed() override {
+        bus_service->state_health_changed();
+        update_status();
+        arm_state_retry();
+    }
+    void bans_rebuilt() override {
+        bus_service->bans_rebuilt();
+        arm_expiry();
+        status_changed();
+    }
+
+    // The bans in force were lost with the state file, or the store lacks what an earlier run
+    // could not save: back from banjo's own journal entries (as far back as the longest ban, or
+    // since the earlier run stopped saving), then from the firewall's sets.
+    std::size_t rebuild_lost_bans() {
+        const Usec since = manager->rebuild_since();
+        std::vector<BanRecord> records;
+        try {
+            JournalReader reader = open_selected_journal(options);
+            records = read_ban_records(reader, since, geteuid(), max_rebuild_records);
+        } catch (const std::exception& e) {
+            sd::log(LOG_ERR, std::string("Cannot read banjo's ban entries from the journal: ") + e.what() +
+                                 "; only the firewall's sets rebuild the bans in force");
+        }
+        return manager->rebuild(std::move(records)).size();
+    }
 
     void start() {
         Config config = load_config(options.config_path);
         CidrSet self_addresses = host_addresses();
-        store.emplace(StateStore::open(options.state_dir));
+        // Whatever the state directory holds, banjod runs: a damaged file is moved aside, a
+        // directory that cannot take a store leaves banjod running from memory.
+        StateOpening opened = open_state(options.state_dir, clock.now());
+        report_state_opening(opened);
+        state.emplace(std::move(opened), [dir = options.state_dir](Usec now) { return open_state(dir, now); },
+                      clock.now());
 
         bus = sdbus::createSystemBusConnection();
         bus_attachment.emplace(sd::attach_bus(loop.get(), *bus, [this](const std::exception& e) {
@@ -116,8 +162,9 @@ struct Daemon::Impl final : Manager::Listener {
         backend->on_applied = [this](std::chrono::microseconds d) { apply_latency.observe(d); };
         manager.emplace(
             std::move(config), [path = options.config_path] { return load_config(path); }, std::move(self_addresses),
-            *store, *backend, clock);
+            *state, *backend, clock);
         const auto restored = manager->restore();
+        const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
 
         expiry_timer = loop.add_timer([this] {
@@ -130,6 +177,10 @@ struct Daemon::Impl final : Manager::Listener {
             housekeeping_timer.arm_in(housekeeping_interval);
         });
         status_timer = loop.add_timer([this] { update_status(); });
+        state_timer = loop.add_timer([this] {
+            manager->retry_state();
+            arm_state_retry();
+        });
         housekeeping_timer.arm_in(housekeeping_interval);
         sigterm = loop.add_signal(SIGTERM, [this] { loop.exit(0); });
         sigint = loop.add_signal(SIGINT, [this] { loop.exit(0); });
@@ -150,7 +201,7 @@ struct Daemon::Impl final : Manager::Listener {
                 status_changed();
             });
         manager->set_listener(this);
-        const std::optional<std::string> cursor = store->cursor();
+        const std::optional<std::string> cursor = manager->state().cursor();
         // Failure windows first (what the journal before the cursor says), then what the store
         // knows on top of it (bans in force, ban history), which wins where they overlap.
         if (cursor) {
@@ -160,6 +211,7 @@ struct Daemon::Impl final : Manager::Listener {
         manager->seed_jails();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();
+        arm_state_retry();
 
         // Only when systemd passed banjo-metrics.socket's socket: banjod opens no port itself.
         if (auto fds = sd::listening_stream_sockets(); !fds.empty())
@@ -171,6 +223,10 @@ struct Daemon::Impl final : Manager::Listener {
         sd::log(LOG_INFO,
                 "banjod " BANJO_VERSION " started: " + std::to_string(manager->jail_set().size()) + " jails, " +
                     std::to_string(restored.size()) + " bans restored, " +
+                    (manager->needs_rebuild() ? std::to_string(rebuilt) + " rebuilt from the journal" +
+                                                    (state->bans_lost() ? ", " : " (the store lacked changes), ")
+                                              : "") +
+                    (state->health() == StateHealth::ok ? "" : "state " + std::string(to_string(state->health())) + ", ") +
                     (cursor ? "following the journal from the saved cursor" : "first start, reading from the longest findtime ago"),
                 {{"MESSAGE_ID", sd::message_id::started}});
         sd::notify_ready(manager->status_line());

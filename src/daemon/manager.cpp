@@ -4,6 +4,7 @@
 #include "daemon/manager.hpp"
 
 #include "daemon/restore_check.hpp"
+#include "daemon/state_report.hpp"
 #include "lib/sd/log.hpp"
 #include "lib/sd/notify.hpp"
 
@@ -25,18 +26,20 @@ constexpr Usec longest_expiry_sleep = 60s;
 
 }  // namespace
 
-Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateStore& store, Backend& backend,
+Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& state, Backend& backend,
                  const Clock& clock)
     : config_(std::move(config)),
       load_(std::move(load)),
       self_(std::move(self)),
-      store_(store),
+      state_(state),
       backend_(backend),
       clock_(clock),
-      bans_(store, backend),
+      bans_(state, backend, clock),
       jails_(std::make_unique<JailSet>(config_, self_)),
       backend_state_(backend.state()) {
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
+    state_.on_health_changed = [this](StateHealth h) { on_state_health(h); };
+    state_.on_reopened = [](const StateOpening& opened) { report_state_opening(opened); };
     bans_.set_listener({[this](const Ban& b) {
                             if (listener_) listener_->banned(b);
                         },
@@ -46,7 +49,16 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateStore& sto
     configure_jail_ports();
 }
 
-Manager::~Manager() { backend_.on_state_changed = nullptr; }
+Manager::~Manager() {
+    backend_.on_state_changed = nullptr;
+    state_.on_health_changed = nullptr;
+    state_.on_reopened = nullptr;
+}
+
+void Manager::on_state_health(StateHealth) {
+    report_state_health(state_, clock_.now());
+    if (listener_) listener_->state_health_changed();
+}
 
 // Logged here, once per change, with the fields tools search for; the backend itself only
 // reports. A new problem while degraded is a change worth a line too.
@@ -74,15 +86,94 @@ void Manager::configure_jail_ports() {
 
 std::vector<Ban> Manager::restore() {
     // Until the follower reads on, the journal stands where the store says it stopped.
-    journal_.cursor = store_.cursor().value_or("");
+    journal_.cursor = state_.cursor().value_or("");
     // Bans of jails gone or disabled meanwhile, or of addresses banjo never bans, are lifted.
     return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_); });
 }
 
+Usec Manager::longest_bantime() const {
+    Usec longest{0};
+    for (const auto& j : config_.jails) {
+        if (!j.settings.enabled) continue;
+        const BanPolicy& p = j.settings.ban;
+        longest = std::max(longest, p.bantime);
+        if (p.increment.enabled) longest = std::max(longest, p.increment.max);
+    }
+    return longest;
+}
+
+Usec Manager::rebuild_since() const {
+    // A stale store lacks only what came after its marker (a chunk's worth before it too: the
+    // write that failed first held changes from a little earlier).
+    if (!state_.bans_lost() && state_.stale_since()) return *state_.stale_since() - std::chrono::minutes(1);
+    const Usec window = longest_bantime();
+    const Usec now = clock_.now();
+    return window >= now ? Usec(0) : now - window;
+}
+
+std::vector<BanRecovery::Jail> Manager::recovery_jails() const {
+    std::vector<BanRecovery::Jail> out;
+    for (const auto& j : config_.jails)
+        if (j.settings.enabled) out.push_back({j.settings.name, j.settings.ports.empty(), j.settings.ban.bantime});
+    return out;
+}
+
+// What restore() would lift is not rebuilt either (an address banjo never bans, say, that an
+// older banjo put in the firewall).
+std::vector<Ban> Manager::restorable(std::vector<Ban> bans) const {
+    std::erase_if(bans, [&](const Ban& b) { return why_not_restored(b, config_).has_value(); });
+    return bans;
+}
+
+std::vector<Ban> Manager::rebuild(std::vector<BanRecord> records) {
+    const Usec now = clock_.now();
+    recovery_ = std::make_unique<BanRecovery>(std::move(records), recovery_jails());
+    answered_ = recovery_->take_ban_times();
+    answered_until_ = now;
+    // The journal's word on a ban is newer than a stale store's.
+    const auto rebuilt = bans_.rebuild(restorable(recovery_->journal_bans(now)), true);
+    for (const RecoveredHistory& h : recovery_->history())
+        state_.note_offences(h.jail, h.address, h.bans, h.last_banned_at);
+    // A store older than the records restored bans that were lifted since.
+    for (const BanRecord& r : recovery_->last_unbans()) {
+        const Ban* b = bans_.table().find(r.jail, r.address);
+        if (b && b->banned <= r.time) bans_.unban(r.jail, r.address, UnbanReason::manual);
+    }
+    bans_.flush();
+    report_rebuilt("journal", rebuilt.size(),
+                   std::to_string(recovery_->records()) + " ban and unban entries of banjo's own read");
+    // The firewall's sets come when the backend can read them; nothing is removed from them
+    // before they have been looked at.
+    backend_.adopt_held([this](const std::vector<HeldBan>& held) { adopt_held(held); });
+    return rebuilt;
+}
+
+void Manager::adopt_held(const std::vector<HeldBan>& held) {
+    if (!recovery_) return;
+    const auto adopted = bans_.rebuild(restorable(recovery_->held_bans(held, clock_.now())));
+    recovery_.reset();
+    for (const Ban& b : adopted)
+        if (JailPipeline* p = jails_->find(b.jail)) p->jail().note_ban(b.address, b.expires, false);
+    bans_.flush();
+    report_rebuilt("firewall", adopted.size(),
+                   std::to_string(held.size()) + " entries found in the firewall, the others known to the journal or lifted");
+    if (listener_ && !adopted.empty()) listener_->bans_rebuilt();
+    state_.merged();
+}
+
+std::optional<Usec> Manager::state_retry_wait() const {
+    const auto at = state_.retry_at();
+    if (!at) return std::nullopt;
+    const Usec now = clock_.now();
+    return *at > now ? *at - now : Usec(0);
+}
+
+void Manager::retry_state() { bans_.retry_state(); }
+
 void Manager::seed_jails() {
     for (std::size_t i = 0; i < jails_->size(); ++i) {
         Jail& jail = (*jails_)[i].jail();
-        for (const auto& h : store_.history(jail.name())) jail.set_previous_bans(h.address, h.bans);
+        for (const auto& h : state_.history(jail.name())) jail.set_previous_bans(h.address, h.bans);
         for (const Ban& b : bans_.table().list(jail.name())) jail.note_ban(b.address, b.expires, false);
     }
 }
@@ -103,13 +194,32 @@ Usec Manager::longest_findtime() const {
     return longest;
 }
 
+// A ban the journal shows banjo made at or after the failure that trips this decision: the
+// decision was taken before the state was lost, and what became of it (in force, lifted by
+// hand, ended) stands. The jail counted it as a new ban: that is undone.
+bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
+    auto it = answered_.find({decided_by.name(), d.address});
+    if (it == answered_.end() || it->second < d.time) return false;
+    if (JailPipeline* p = jails_->find(decided_by.name())) {
+        Jail& jail = p->jail();
+        jail.set_previous_bans(d.address, d.previous_bans);
+        if (const Ban* b = bans_.table().find(decided_by.name(), d.address))
+            jail.note_ban(d.address, b->expires, false);
+        else
+            jail.forget_ban(d.address);
+    }
+    return true;
+}
+
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
+    if (!answered_.empty() && already_answered(jail, d)) return;
     const Usec now = clock_.now();
     bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter});
 }
 
 void Manager::journal_read(JournalProgress progress) {
     journal_ = std::move(progress);
+    if (!answered_.empty() && journal_.last_entry >= answered_until_) answered_.clear();
     bans_.flush(journal_.cursor);
     refusals_.report(*jails_, clock_.now());
 }
@@ -132,15 +242,22 @@ void Manager::housekeeping() {
         (*jails_)[i].jail().prune(now);
         (*jails_)[i].jail().forget_history_before(history_cutoff);
     }
-    try {
-        store_.forget_history_before(history_cutoff);
-    } catch (const std::exception& e) {
-        sd::log(LOG_WARNING, std::string("Could not trim the ban history: ") + e.what());
-    }
+    state_.forget_history_before(history_cutoff);
+    bans_.flush();
 }
 
 void Manager::stop() {
     bans_.flush(journal_.cursor.empty() ? std::nullopt : std::optional<std::string_view>(journal_.cursor));
+    // One last try, whatever the backoff says: what is not written now is lost to the store.
+    if (state_.health() != StateHealth::ok) bans_.retry_state();
+    if (state_.health() != StateHealth::ok)
+        sd::log(LOG_ERR,
+                "Stopping with " + std::to_string(state_.held_changes()) + " changes of the state not saved (" +
+                    state_.problem() + "); the next start finds the marker banjo.db-unsaved and rebuilds what the store lacks from the "
+                    "journal and the firewall",
+                {{"MESSAGE_ID", sd::message_id::state_health},
+                 {"BANJO_STATE_HEALTH", std::string(to_string(state_.health()))},
+                 {"BANJO_STATE_PROBLEM", state_.problem()}});
 }
 
 void Manager::reload() {
@@ -181,7 +298,8 @@ std::uint64_t Manager::failures_found() const {
 std::string Manager::status_line() const {
     return std::to_string(jails_->size()) + " jails, " + std::to_string(bans_.table().size()) + " active bans, " +
            std::to_string(journal_.entries) + " journal entries read; firewall " +
-           std::string(to_string(backend_.state()));
+           std::string(to_string(backend_.state())) +
+           (state_.health() == StateHealth::ok ? "" : "; state " + std::string(to_string(state_.health())));
 }
 
 }  // namespace banjo

@@ -2,8 +2,8 @@
 // What banjod does, without its event loop and its bus: the jails of the running config, the
 // bans in force, and the requests org.banjo1 offers (ban, unban, reload, enable, ignore lists).
 // Events come in as calls (a jail's ban decision, the end of a journal chunk, the expiry
-// timer, a reload); changes go out through the Backend, the StateStore and a Listener. Time
-// comes from a Clock. Nothing here needs a bus, a loop or a journal, so unit tests drive it
+// timer, the state retry timer, a reload); changes go out through the Backend, the
+// StateWriter and a Listener. Time comes from a Clock. Nothing here needs a bus, a loop or a journal, so unit tests drive it
 // with a settable clock and a recording backend. One thread.
 //
 // Dependencies run one way: src/bus (the org.banjo1 objects) and src/metrics read and call the
@@ -13,15 +13,18 @@
 
 #include "config/config.hpp"
 #include "core/ban_table.hpp"
+#include "daemon/ban_recovery.hpp"
 #include "daemon/ban_service.hpp"
 #include "daemon/clock.hpp"
 #include "daemon/jail_set.hpp"
 #include "daemon/refusal_report.hpp"
 #include "firewall/backend.hpp"
-#include "state/state_store.hpp"
+#include "journal/ban_records.hpp"
+#include "state/state_writer.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,27 +64,47 @@ public:
         virtual void jail_enabled_changed(const std::string& jail) = 0;
         virtual void ignore_list_changed(const std::string& jail) = 0;
         virtual void backend_state_changed() = 0;
+        // StateHealth changed (or, while not ok, its problem did).
+        virtual void state_health_changed() {}
+        // Bans were put back in force without a Banned each (rebuilt from the firewall's sets).
+        virtual void bans_rebuilt() {}
     };
 
     // Reads the configuration again for reload(); throws ConfigError.
     using ConfigLoader = std::function<Config()>;
 
     // `config` runs from now on. `self` (the host's addresses) goes on the ignore list of jails
-    // with ignore-self. store, backend and clock must outlive the Manager; it takes over the
-    // backend's on_state_changed (and logs each change once).
-    Manager(Config config, ConfigLoader load, CidrSet self, StateStore& store, Backend& backend, const Clock& clock);
+    // with ignore-self. state, backend and clock must outlive the Manager; it takes over the
+    // backend's on_state_changed and the state's on_health_changed and on_reopened (and logs
+    // each change once).
+    Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& state, Backend& backend, const Clock& clock);
     ~Manager();
     Manager(const Manager&) = delete;
     Manager& operator=(const Manager&) = delete;
 
     void set_listener(Listener* listener) noexcept { listener_ = listener; }
 
-    // Start-up, in this order: restore(); the journal follower's warm-up through jail_set();
-    // seed_jails().
+    // Start-up, in this order: restore(); rebuild() if needs_rebuild(); the journal follower's
+    // warm-up through jail_set(); seed_jails().
     // Puts the stored bans back in force; those that ended while banjod was away are dropped,
     // those of jails gone or disabled meanwhile and of addresses banjo never bans are lifted.
     // The journal position is the stored cursor until the follower reports.
     std::vector<Ban> restore();
+    // The store could not give the bans in force (its file was damaged and moved aside, or it
+    // cannot be read), or it lacks changes an earlier banjod could not save before it stopped
+    // (StateWriter::stale_since()): they must be rebuilt from banjo's journal entries (since
+    // rebuild_since()) and the firewall.
+    bool needs_rebuild() const noexcept { return state_.bans_lost() || state_.stale_since(); }
+    Usec rebuild_since() const;
+    // How far back the journal's ban records can matter: the longest ban an enabled jail can
+    // give (its bantime, or its increment's max); infinite_usec when one is permanent.
+    Usec longest_bantime() const;
+    // Puts back the bans the journal's records say are in force (and the ban history they
+    // show), lifts restored bans the records say were lifted since, then asks the backend for
+    // what the firewall still holds: entries the records and the store say nothing about are
+    // kept too, as bans of their jail (BanRecovery has the rules). Returns the bans rebuilt
+    // from the records.
+    std::vector<Ban> rebuild(std::vector<BanRecord> records);
     // Tells each jail the bans in force and the ban history, so it neither bans an address twice
     // nor forgets a repeat offender. What the store knows wins over what a warm-up counted.
     void seed_jails();
@@ -101,6 +124,10 @@ public:
     std::optional<Usec> expiry_wait() const;
     // Every minute or so: forgets stale failure windows and ban history older than 30 days.
     void housekeeping();
+    // How long until the state is worth trying to write again; nullopt while it is saved.
+    std::optional<Usec> state_retry_wait() const;
+    // Tries to write the state held in memory (opening the state directory again if needed).
+    void retry_state();
     // Before exit: commits what is pending, with the last journal cursor.
     void stop();
 
@@ -128,6 +155,7 @@ public:
     JailSet& jail_set() const noexcept { return *jails_; }
     const BanService& ban_service() const noexcept { return bans_; }
     const Backend& backend() const noexcept { return backend_; }
+    const StateWriter& state() const noexcept { return state_; }
     const JournalProgress& journal() const noexcept { return journal_; }
     const Clock& clock() const noexcept { return clock_; }
     std::uint64_t failures_found() const;
@@ -138,11 +166,16 @@ private:
     void configure_jail_ports();
     void rebuild_jails();
     void on_backend_state(BackendState state);
+    void on_state_health(StateHealth health);
+    void adopt_held(const std::vector<HeldBan>& held);
+    bool already_answered(const Jail& jail, const BanDecision& decision);
+    std::vector<BanRecovery::Jail> recovery_jails() const;
+    std::vector<Ban> restorable(std::vector<Ban> bans) const;
 
     Config config_;
     ConfigLoader load_;
     CidrSet self_;
-    StateStore& store_;
+    StateWriter& state_;
     Backend& backend_;
     const Clock& clock_;
     BanService bans_;
@@ -151,6 +184,12 @@ private:
     BackendState backend_state_;
     Listener* listener_ = nullptr;
     RefusalReport refusals_;
+    std::unique_ptr<BanRecovery> recovery_;   // from rebuild() until the backend's held entries came
+    // After a rebuild the follower reads the last findtime again, the cursor being lost: when
+    // banjo last banned each (jail, address) by its journal entries, so that failures a ban
+    // already answered are not decided twice; until the follower reads past the rebuild's time.
+    std::map<BanRecovery::Key, Usec> answered_;
+    Usec answered_until_{0};
 };
 
 }  // namespace banjo

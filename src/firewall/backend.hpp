@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,13 @@ struct BanTarget {
     Usec expires = infinite_usec;
 };
 
+// An entry a firewall holds of banjo's bans, as found there (Backend::adopt_held).
+struct HeldBan {
+    Address address;
+    std::string jail;              // empty: a set shared by the jails that block all ports
+    std::optional<Usec> expires;   // when the firewall itself ends it, if it does (set timeouts)
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -65,6 +73,15 @@ public:
         static_cast<void>(jail);
         static_cast<void>(ports);
     }
+
+    // Recovery of lost state: what the firewall holds of banjo's bans outlives banjod
+    // (firewalld's runtime ipsets, kernel sets). `found` is called once, from the event loop,
+    // with the entries of every set the backend keeps, as soon as it can read them (firewalld:
+    // once it runs and banjo's ipsets are set up), and before the backend removes anything it
+    // does not want: what `found` add()s stays in force, the rest is removed as usual. A
+    // backend that cannot tell never calls it.
+    using HeldFound = std::function<void(const std::vector<HeldBan>&)>;
+    virtual void adopt_held(HeldFound found) { static_cast<void>(found); }
 
     // The jail is gone, disabled or no longer limited to ports: whatever the backend set up for
     // it alone (firewalld: its rich rules, the entries of its ipsets) goes, and is not put back

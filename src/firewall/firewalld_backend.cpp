@@ -113,7 +113,7 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const std::vector<s
     entry = JailRules{ports, {}, {}};
     for (Family family : {Family::ipv4, Family::ipv6}) {
         auto name = firewalld_ipset_name(jail, family);
-        ipsets_.try_emplace(name, Ipset{family, false});
+        ipsets_.try_emplace(name, Ipset{family, false, jail});
         for (const auto& port : ports) {
             if (auto element = firewalld_rule_element(port))
                 entry.rules.push_back({name, firewalld_rich_rule(family, name, *element)});
@@ -134,11 +134,18 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const std::vector<s
     update_state();
 }
 
+void FirewalldBackend::adopt_held(HeldFound found) {
+    adopt_ = std::move(found);
+    schedule_flush();
+}
+
 void FirewalldBackend::lost_runtime_state(Phase next) {
     ++epoch_;   // what is still in flight answers about a state that is gone
     phase_ = next;
     setup_.reset();
     round_.reset();
+    adopt_round_ = false;
+    adopt_found_.clear();
     retry_setup_ = false;
     for (auto& [name, ipset] : ipsets_) {
         ipset.active = false;
@@ -199,6 +206,12 @@ void FirewalldBackend::flush() {
     if (phase_ != Phase::running || round_)
         return;
     round_ = CallBatch::create([this] { round_done(); });
+    if (adopt_) {
+        // Everything is read again, and nothing taken out, until the entries are handed over.
+        adopt_round_ = true;
+        adopt_found_.clear();
+        for (auto& [name, ipset] : ipsets_) ipset.entries_known = false;
+    }
     for (auto& [name, ipset] : ipsets_) {
         if (!ipset.active)
             continue;
@@ -211,6 +224,7 @@ void FirewalldBackend::flush() {
                         if (auto it = ipsets_.find(name); !error && it != ipsets_.end()) {
                             it->second.entries_known = true;
                             it->second.mirror.set_applied(entries);
+                            if (adopt_round_) note_held(it->second, entries);
                         }
                         entry_answered(name, error, "");
                     })));
@@ -268,9 +282,27 @@ void FirewalldBackend::entry_answered(const std::string& ipset, const sdbus::Err
     round_->set_failed();
 }
 
+void FirewalldBackend::note_held(const Ipset& ipset, const std::vector<std::string>& entries) {
+    for (const auto& entry : entries)
+        if (auto address = Address::parse(entry))
+            adopt_found_.push_back(HeldBan{*address, ipset.shared ? std::string() : ipset.jail, std::nullopt});
+}
+
 void FirewalldBackend::round_done() {
     const bool failed = round_->failed();
     round_.reset();
+    if (adopt_round_) {
+        adopt_round_ = false;
+        // Handed over before the next round can take out what is not wanted; a failed read
+        // is tried again whole.
+        if (!failed) {
+            auto found = std::move(adopt_);
+            adopt_ = nullptr;
+            auto held = std::move(adopt_found_);
+            adopt_found_.clear();
+            guarded([&] { found(held); });
+        }
+    }
     if (failed) {
         retry_later();
     } else {

@@ -57,6 +57,9 @@ public:
     void remove(const BanTarget& target) override;
     void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override;
     void forget_jail(const std::string& jail) override;
+    // The first round of entry calls after this reads every active banjo ipset and hands the
+    // entries over before anything is removed.
+    void adopt_held(HeldFound found) override;
 
     // D-Bus calls made so far, for tests and metrics.
     struct Counters {
@@ -74,9 +77,10 @@ private:
     // running: entries are applied.
     enum class Phase { absent, starting, setting_up, reloading, running };
     struct Ipset {
-        Ipset(Family f, bool s) : family(f), shared(s) {}
+        Ipset(Family f, bool s, std::string j = {}) : family(f), shared(s), jail(std::move(j)) {}
         Family family;
         bool shared;                 // banjo4/banjo6, bound to the zone
+        std::string jail;            // the port-limited jail whose ipset this is; empty when shared
         bool active = false;         // exists in firewalld's runtime
         bool entries_known = false;  // else getEntries first: firewalld may hold anything
         IpsetMirror mirror;
@@ -122,6 +126,7 @@ private:
     void flush();
     void entry_answered(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code);
     void round_done();
+    void note_held(const Ipset& ipset, const std::vector<std::string>& entries);
     void retry_later();
     void update_state();
     void log(int priority, const std::string& message) const;
@@ -155,6 +160,9 @@ private:
     std::uint64_t epoch_ = 0;     // bumped when firewalld's runtime state is lost: older replies are stale
     std::optional<SetupRun> setup_;      // while setup() runs
     std::shared_ptr<CallBatch> round_;   // while entry calls are in flight
+    HeldFound adopt_;                    // adopt_held() asked, not answered yet
+    bool adopt_round_ = false;           // the round in flight reads every ipset for adopt_
+    std::vector<HeldBan> adopt_found_;   // what that round read so far
     bool retry_setup_ = false;    // the last setup failed: the retry timer runs it again
     bool reloaded_ = false;       // reloaded once for missing ipsets: not again until they are there
     std::string firewalld_state_;

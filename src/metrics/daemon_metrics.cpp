@@ -14,6 +14,10 @@ MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram&
         m.journal_lag_seconds = std::chrono::duration<double>(manager.clock().now() - journal.last_entry).count();
     m.backend = std::string(manager.backend().name());
     m.backend_state = std::string(to_string(manager.backend().state()));
+    const StateWriter& state = manager.state();
+    m.state_health = std::string(to_string(state.health()));
+    m.state_write_failures = state.write_failures();
+    m.state_held_changes = state.held_changes();
     const BanService& bans = manager.ban_service();
     for (const auto& j : manager.config().jails) {
         JailMetrics jm;

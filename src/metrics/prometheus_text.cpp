@@ -95,6 +95,14 @@ std::string render_prometheus_text(const MetricsSnapshot& m) {
         out += "banjo_backend_state{backend=\"" + label(m.backend) + "\",state=\"" + state + "\"} " +
                (m.backend_state == state ? "1" : "0") + "\n";
 
+    header(out, "banjo_state_health", "gauge", "1 for the health of the saved state (bans, history, cursor).");
+    for (const char* health : {"ok", "degraded", "memory-only"})
+        out += std::string("banjo_state_health{state=\"") + health + "\"} " + (m.state_health == health ? "1" : "0") + "\n";
+    header(out, "banjo_state_write_failures_total", "counter", "Writes of the state that failed (each retry counts).");
+    out += "banjo_state_write_failures_total " + std::to_string(m.state_write_failures) + "\n";
+    header(out, "banjo_state_held_changes", "gauge", "Changes of the state held in memory, not yet written.");
+    out += "banjo_state_held_changes " + std::to_string(m.state_held_changes) + "\n";
+
     if (m.apply_latency) {
         header(out, "banjo_backend_apply_seconds", "histogram", "Duration of the firewall calls that apply bans.");
         std::uint64_t cumulative = 0;

@@ -48,6 +48,9 @@ struct MetricsSnapshot {
     double journal_lag_seconds = 0;   // wall clock now minus the last entry's timestamp
     std::string backend;
     std::string backend_state;        // ready, unavailable, degraded
+    std::string state_health;         // ok, degraded, memory-only
+    std::uint64_t state_write_failures = 0;
+    std::uint64_t state_held_changes = 0;
     std::vector<JailMetrics> jails;
     const LatencyHistogram* apply_latency = nullptr;
 };

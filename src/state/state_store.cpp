@@ -2,6 +2,7 @@
 #include "state/state_store.hpp"
 
 #include "lib/sqlite/sqlite.hpp"
+#include "state/state_changes.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -86,13 +87,27 @@ void configure(sqlite::Database& db, const std::string& path) {
     // Catch a damaged file now, with its name, rather than as a failed ban later.
     std::string check = single_text(db, "PRAGMA quick_check(1)");
     if (check != "ok")
-        throw std::runtime_error(path + ": corrupt state database: " + check);
+        throw CorruptStateError(path + ": damaged state database (quick_check: " + check + ")");
+}
+
+// A database with tables and no schema version is someone else's file, not a first start.
+void require_banjo_schema(sqlite::Database& db, const std::string& path, std::int64_t version) {
+    if (version != 0)
+        return;
+    auto tables = db.prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4");
+    std::string names;
+    while (tables.step())
+        names += (names.empty() ? "" : ", ") + std::string(tables.column_text(0));
+    if (!names.empty())
+        throw CorruptStateError(path + ": a database that is not banjo's state (it has " + names +
+                                " and no banjo schema version)");
 }
 
 void migrate(sqlite::Database& db, const std::string& path) {
     auto version = single_int(db, "PRAGMA user_version");
     if (version == schema_version)
         return;
+    require_banjo_schema(db, path, version);
     if (version > schema_version || version < 0)
         throw std::runtime_error(path + ": state schema version " + std::to_string(version) +
                                  " is newer than this banjo's (" +
@@ -163,7 +178,12 @@ struct StateStore::Impl {
         "INSERT INTO history (jail, address, bans, last_banned_usec) VALUES (?1, ?2, 1, ?3) "
         "ON CONFLICT (jail, address) DO UPDATE SET bans = bans + 1, "
         "last_banned_usec = max(last_banned_usec, excluded.last_banned_usec)");
+    sqlite::Statement add_offences = db.prepare(
+        "INSERT INTO history (jail, address, bans, last_banned_usec) VALUES (?1, ?2, ?3 + ?4, ?5) "
+        "ON CONFLICT (jail, address) DO UPDATE SET bans = max(bans, ?3) + ?4, "
+        "last_banned_usec = max(last_banned_usec, excluded.last_banned_usec)");
     sqlite::Statement delete_ban = db.prepare("DELETE FROM bans WHERE jail = ?1 AND address = ?2");
+    sqlite::Statement delete_all_bans = db.prepare("DELETE FROM bans");
     sqlite::Statement put_cursor =
         db.prepare("INSERT OR REPLACE INTO journal (id, cursor) VALUES (1, ?1)");
     sqlite::Statement select_bans = db.prepare(
@@ -189,6 +209,21 @@ struct StateStore::Impl {
     }
 };
 
+namespace {
+
+// SQLite takes an empty file for an empty database: a file truncated to nothing would pass for
+// a first start and lose every ban without a word.
+void refuse_zero_length(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::symlink_status(path, ec);
+    if (ec || !std::filesystem::is_regular_file(status))
+        return;   // absent (a first start), or a link that the open refuses
+    if (std::filesystem::file_size(path, ec) == 0 && !ec)
+        throw CorruptStateError(path + ": zero-length file (a state database never is: truncated?)");
+}
+
+}  // namespace
+
 StateStore StateStore::open(const std::string& state_dir) {
     std::error_code ec;
     std::filesystem::create_directories(state_dir, ec);
@@ -200,14 +235,36 @@ StateStore StateStore::open(const std::string& state_dir) {
         throw std::system_error(ec, "cannot resolve state directory " + state_dir);
     restrict_to_owner(dir, dir_mode, true);
     auto path = (dir / file_name).string();
+    refuse_zero_length(path);
     restrict_files(path, false);
     auto db = sqlite::Database::open(path);
     restrict_files(path, true);   // created just now with the umask's mode, still empty
-    configure(db, path);
-    migrate(db, path);
-    restrict_files(path, true);
-    return StateStore(std::make_unique<Impl>(std::move(db), path));
+    try {
+        // A damaged file is left as found, for whoever looks at it later: no checkpoint of its
+        // WAL into it when this connection closes on the way out.
+        db.set_checkpoint_on_close(false);
+        configure(db, path);
+        migrate(db, path);
+        std::unique_ptr<Impl> impl;
+        try {
+            impl = std::make_unique<Impl>(std::move(db), path);
+        } catch (const sqlite::Error& e) {
+            // Preparing the statements checks the tables and columns banjo uses are there.
+            if (e.sql_error())
+                throw CorruptStateError(path + ": a database without banjo's tables (" + e.what() + ")");
+            throw;
+        }
+        impl->db.set_checkpoint_on_close(true);
+        restrict_files(path, true);
+        return StateStore(std::move(impl));
+    } catch (const sqlite::Error& e) {
+        if (e.file_damaged())
+            throw CorruptStateError(e.what());
+        throw;
+    }
 }
+
+const std::string& StateStore::path() const { return impl_->db_path; }
 
 StateStore::StateStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StateStore::StateStore(StateStore&&) noexcept = default;
@@ -277,6 +334,31 @@ bool StateStore::Batch::remove_ban(std::string_view jail, const Address& address
     return impl_->db.changes() > 0;
 }
 
+void StateStore::Batch::remove_all_bans() {
+    check_live();
+    impl_->run(impl_->delete_all_bans);
+}
+
+void StateStore::Batch::count_offences(std::string_view jail, const Address& address, unsigned at_least,
+                                       unsigned added, Usec last_banned_at) {
+    check_live();
+    Using use(impl_->add_offences);
+    use->bind(1, jail);
+    use->bind(2, address.to_string());
+    use->bind(3, static_cast<std::int64_t>(at_least));
+    use->bind(4, static_cast<std::int64_t>(added));
+    use->bind(5, last_banned_at.count());
+    use->step();
+}
+
+std::size_t StateStore::Batch::forget_history_before(Usec cutoff) {
+    check_live();
+    Using use(impl_->delete_history);
+    use->bind(1, cutoff.count());
+    use->step();
+    return static_cast<std::size_t>(impl_->db.changes());
+}
+
 void StateStore::Batch::set_cursor(std::string_view cursor) {
     check_live();
     Using use(impl_->put_cursor);
@@ -289,6 +371,33 @@ void StateStore::Batch::commit() {
     impl_->run(impl_->commit);   // on failure the destructor rolls back
     impl_->batch_open = false;
     impl_ = nullptr;
+}
+
+void StateStore::write(const StateChanges& changes, const BanSnapshot& all_bans) {
+    try {
+        auto batch = begin();
+        if (changes.bans_rewritten()) {
+            batch.remove_all_bans();
+            for (const StoredBan& b : all_bans()) batch.add_ban(b, false);
+        } else {
+            for (const auto& [key, ban] : changes.bans()) {
+                if (ban)
+                    batch.add_ban(*ban, false);
+                else
+                    batch.remove_ban(key.first, key.second);
+            }
+        }
+        for (const auto& [key, o] : changes.offences())
+            batch.count_offences(key.first, key.second, o.at_least, o.added, o.last_banned_at);
+        if (changes.cursor()) batch.set_cursor(*changes.cursor());
+        // After the offences: the history of a ban counted just now is never the one forgotten.
+        if (changes.forget_before()) batch.forget_history_before(*changes.forget_before());
+        batch.commit();
+    } catch (const sqlite::Error& e) {
+        if (e.file_damaged() || e.file_moved())
+            throw StateFileLost(e.what());
+        throw;
+    }
 }
 
 std::vector<StoredBan> StateStore::active_bans() const {
@@ -320,7 +429,7 @@ std::optional<std::string> StateStore::cursor() const {
     return std::string(use->column_text(0));
 }
 
-std::vector<StateStore::History> StateStore::history(std::string_view jail) const {
+std::vector<History> StateStore::history(std::string_view jail) const {
     std::vector<History> out;
     Using use(impl_->select_history);
     use->bind(1, jail);

@@ -17,29 +17,28 @@
 // FULL would add an fsync per commit for that sliver, on the path that is meant not to block.
 #pragma once
 
-#include "core/address.hpp"
-#include "core/ban_table.hpp"
-#include "core/duration.hpp"
+#include "state/state_storage.hpp"
 
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace banjo {
 
-struct StoredBan {
-    std::string jail;
-    Address address;
-    Usec banned_at{};
-    Usec expires_at{};      // infinite_usec: permanent (UINT64_MAX on D-Bus)
-    unsigned failures = 0;
-    BanOrigin origin = BanOrigin::filter;
+// The file is there but is not banjo's state: not a database, damaged inside (quick_check),
+// zero-length, or a database without banjo's tables. Moving it aside is the cure
+// (state_opening.hpp); every other failure to open (a full or read-only disk, permissions,
+// a newer banjo's schema) leaves the file alone.
+class CorruptStateError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
-class StateStore {
+class StateStore final : public StateStorage {
     struct Impl;   // the connection and its prepared statements; stays put when the store moves
 
 public:
@@ -47,14 +46,18 @@ public:
 
     // Creates the directory, the file and the schema as needed, and checks the file's
     // integrity (quick_check: ~20 ms for 100k bans). The directory is made 0700 and the files
-    // in it 0600 (whatever the umask, with or without systemd's StateDirectoryMode=). Throws std::runtime_error naming the path
+    // in it 0600 (whatever the umask, with or without systemd's StateDirectoryMode=). Throws
+    // CorruptStateError for a file that is not banjo's state (see above), else
+    // std::runtime_error naming the path
     // (std::system_error for the directory, sqlite::Error for SQLite's own failures): unusable
-    // directory, read-only or corrupt file, a schema from a newer banjo.
+    // directory, read-only file, full disk, a schema from a newer banjo.
     static StateStore open(const std::string& state_dir);
 
     StateStore(StateStore&&) noexcept;
     StateStore& operator=(StateStore&&) noexcept;
-    ~StateStore();
+    ~StateStore() override;
+
+    const std::string& path() const;   // STATE_DIR/banjo.db, resolved
 
     // One transaction. Nothing is visible to a later open until commit() returns; a Batch
     // destroyed without commit() (an exception on the way) rolls back. At most one at a time.
@@ -72,7 +75,15 @@ public:
         // by the jail or the administrator); false for bans carried over (restored).
         void add_ban(const StoredBan& ban, bool counts_as_offence);
         bool remove_ban(std::string_view jail, const Address& address);   // false: was not banned
+        void remove_all_bans();
+        // The address's offence count in the jail becomes max(count, at_least) + added; its last
+        // ban time the later of the two. (at_least: a count known from elsewhere, the journal,
+        // that the store may already hold; added: offences the store cannot have seen.)
+        void count_offences(std::string_view jail, const Address& address, unsigned at_least,
+                            unsigned added, Usec last_banned_at);
         void set_cursor(std::string_view cursor);
+        // See StateStore::forget_history_before; here as part of the batch.
+        std::size_t forget_history_before(Usec cutoff);
         void commit();
 
     private:
@@ -83,15 +94,12 @@ public:
     };
     Batch begin();
 
-    std::vector<StoredBan> active_bans() const;   // ordered by jail, then address text
-    std::optional<std::string> cursor() const;    // nullopt before the first set_cursor()
+    // StateStorage: the changes as one batch, committed before it returns.
+    void write(const StateChanges& changes, const BanSnapshot& all_bans) override;
 
-    struct History {
-        Address address;
-        unsigned bans = 0;    // bans that counted as offences, ever (until forgotten)
-        Usec last_banned_at{};
-    };
-    std::vector<History> history(std::string_view jail) const;
+    std::vector<StoredBan> active_bans() const override;   // ordered by jail, then address text
+    std::optional<std::string> cursor() const override;    // nullopt before the first set_cursor()
+    std::vector<History> history(std::string_view jail) const override;
 
     // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).
     // History of addresses last banned before `cutoff` and not banned now: bounds a table that

@@ -36,6 +36,7 @@ echo "1. Manager: properties"
 [[ $(manager_property Version) =~ ^[0-9]+\.[0-9]+ ]] || fail "Version"
 [[ $(manager_property Backend) == "$BANJO_TEST_BACKEND" ]] || fail "Backend"
 wait_until 20 bash -c '[[ $(busctl --system get-property org.banjo1 /org/banjo1 org.banjo1.Manager BackendState) == "s \"ready\"" ]]' || fail "BackendState"
+[[ $(manager_property StateHealth) == ok ]] || fail "StateHealth $(manager_property StateHealth) on a usable state directory"
 for p in JournalCursor EntriesProcessed FailuresFound ActiveBans TotalBans; do
     manager_property "$p" >/dev/null || fail "property $p"
 done

@@ -7,7 +7,8 @@
 # passwords: banjod must ban the host's address through firewalld and the attacker's next
 # connection must fail. Then: the unit's hardening (no IP traffic, systemd-analyze security),
 # the ban entry in the journal with its catalog text, systemctl reload (and a reload with a
-# broken config), systemctl restart keeping the ban, Unban over D-Bus restoring the connection,
+# broken config), systemctl restart keeping the ban, a zero-length state file moved aside and the
+# ban rebuilt from the journal, Unban over D-Bus restoring the connection,
 # polkit (the real polkitd) for callers that are not root, bus activation and
 # banjo-metrics.socket, the watchdog, no crash or restart throughout, and the package's removal
 # leaving firewalld able to reload. Once more with backend = "nftables" and firewalld masked:
@@ -248,6 +249,31 @@ check_restart() {
     note_status 1
 }
 
+# A damaged state file: moved aside, the ban rebuilt from banjod's own journal entries (which
+# the real journald attributes to banjod's uid), the catalog saying what was lost.
+check_damaged_state() {
+    local corrupt=fee716e33a9749678b9b5ce1d16d984c rebuilt=ee51d510686c4769b9f6cf0ce901a6e8 ban entry text
+    ct systemctl stop banjo || fail "systemctl stop banjo"
+    ct truncate -s 0 /var/lib/banjo/banjo.db || fail "truncate /var/lib/banjo/banjo.db"
+    ct systemctl start banjo || fail "banjo.service does not start on a zero-length state file"
+    [[ $(ct systemctl is-active banjo) == active ]] || fail "banjo.service not active on a zero-length state file"
+    ban=$(manager ListBans s sshd)
+    [[ $ban == *"\"sshd\" \"$HOST4\" "*'"restored"'* ]] || fail "the ban was not rebuilt after the state file was damaged: $ban"
+    ct sh -c 'ls /var/lib/banjo/banjo.db.corrupt-*' >/dev/null || fail "the damaged state file was not moved aside"
+    entry=$(ct journalctl -u banjo MESSAGE_ID=$corrupt -o export --no-pager)
+    [[ $entry == *"BANJO_STATE_FILE=/var/lib/banjo/banjo.db.corrupt-"* && $entry == *"zero-length"* ]] ||
+        fail "no journal entry MESSAGE_ID=$corrupt naming the moved file: $entry"
+    text=$(ct journalctl -x -u banjo MESSAGE_ID=$corrupt --no-pager)
+    [[ $text == *"Subject: banjo's state file was damaged and is moved aside"* && $text == *"What to do"* ]] ||
+        fail "journalctl -x does not explain the moved state file: $text"
+    ct journalctl -u banjo MESSAGE_ID=$rebuilt BANJO_REBUILT_FROM=journal -o export --no-pager |
+        grep -qx 'BANJO_REBUILT_BANS=1' || fail "no journal entry says the ban was rebuilt from the journal"
+    [[ $(property StateHealth) == 's "ok"' ]] || fail "StateHealth $(property StateHealth) with a new state file"
+    wait_until 10 in_ipset || fail "$HOST4 not in banjo4 after the rebuild"
+    tcp_open "$CT4" 22 && fail "the attacker connects after the state file was damaged"
+    log "zero-length state file: moved aside, the ban rebuilt from the journal, journalctl -x explains, still blocked"
+}
+
 check_unban() {
     [[ $(manager Unban ss "" "$HOST4") == "u 1" ]] || fail "Unban did not remove one ban"
     banned && fail "still listed after Unban"
@@ -420,6 +446,7 @@ CHECKS=(
     check_journal_entry
     check_reload
     check_restart
+    check_damaged_state
     check_unban
     check_polkit
     check_activation

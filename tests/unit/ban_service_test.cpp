@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/ban_service.hpp"
+#include "state/state_store.hpp"
 
+#include "fake_clock.hpp"
 #include "recording_backend.hpp"
 #include "temp_dir.hpp"
 
@@ -15,11 +17,15 @@ namespace {
 Address addr(const char* text) { return *Address::parse(text); }
 Usec at(int seconds) { return Usec(std::chrono::seconds(1'700'000'000 + seconds)); }
 
+StateWriter writer_for(const std::string& dir) { return StateWriter(open_state(dir, at(0)), {}, at(0)); }
+
 struct Service {
     TempDir dir{"banjo-ban-service-test"};
-    StateStore store = StateStore::open(dir.dir.string());
+    FakeClock clock{at(0)};
+    StateWriter state = writer_for(dir.dir.string());
     RecordingBackend backend;
-    BanService bans{store, backend};
+    BanService bans{state, backend, clock};
+    StateStore on_disk() const { return StateStore::open(dir.dir.string()); }
 };
 
 }  // namespace
@@ -33,14 +39,15 @@ TEST_CASE("restoring drops the bans whose time has come, an expiry equal to now 
     s.bans.flush();
 
     RecordingBackend fresh;
-    BanService after_restart(s.store, fresh);
+    StateWriter state = writer_for(s.dir.dir.string());
+    BanService after_restart(state, fresh, s.clock);
     const auto restored = after_restart.restore(at(200));
     REQUIRE(restored.size() == 2);
     CHECK(restored[0].address == addr("198.51.100.3"));
     CHECK(restored[1].expires == infinite_usec);
     CHECK(fresh.held() == 2);
-    CHECK(s.store.active_bans().size() == 2);
-    CHECK(s.store.history("sshd").size() == 4);   // expiry is no pardon
+    CHECK(s.on_disk().active_bans().size() == 2);
+    CHECK(s.on_disk().history("sshd").size() == 4);   // expiry is no pardon
 }
 
 TEST_CASE("new ports for a jail take each ban out under its old ports before adding it under the new") {

@@ -36,3 +36,25 @@ TEST_CASE("the metrics show each jail's matches, failures, bans, unbans by reaso
     CHECK(render_daemon_metrics(*h.manager, latency).find("banjo_unbans_total{jail=\"sshd\",reason=\"manual\"} 1") !=
           std::string::npos);
 }
+
+TEST_CASE("the metrics show the state's health, its failed writes and what is held in memory") {
+    ManagerHarness h("[jail.sshd]\nfilter = \"demo\"\n");
+    h.disk->full = true;
+    h.attack("sshd", "198.51.100.7");
+    LatencyHistogram latency;
+    MetricsSnapshot m = metrics_snapshot(*h.manager, latency);
+    CHECK(m.state_health == "degraded");
+    CHECK(m.state_write_failures == 1);
+    CHECK(m.state_held_changes == 3);   // the ban, its offence, the cursor
+    const std::string page = render_daemon_metrics(*h.manager, latency);
+    CHECK(page.find("banjo_state_health{state=\"degraded\"} 1\n") != std::string::npos);
+    CHECK(page.find("banjo_state_health{state=\"ok\"} 0\n") != std::string::npos);
+    CHECK(page.find("banjo_state_write_failures_total 1\n") != std::string::npos);
+
+    h.disk->full = false;
+    h.clock.advance(1s);
+    h.manager->retry_state();
+    m = metrics_snapshot(*h.manager, latency);
+    CHECK(m.state_health == "ok");
+    CHECK(m.state_held_changes == 0);
+}

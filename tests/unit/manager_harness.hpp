@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // banjod's logic without its loop, bus or journal: a Manager on a configuration written into a
-// temp dir, a real state store there, a recording backend and a clock the test sets. Failures
-// go through the jail's filter and counting as the journal follower would hand them over.
+// temp dir, a real state store there (behind a switchboard that makes it fail on demand), a
+// recording backend and a clock the test sets. Failures go through the jail's filter and
+// counting as the journal follower would hand them over.
 #pragma once
 
 #include "config/config.hpp"
 #include "daemon/manager.hpp"
+#include "failing_store.hpp"
 #include "fake_clock.hpp"
 #include "recording_backend.hpp"
 #include "temp_dir.hpp"
@@ -36,6 +38,8 @@ struct RecordedEvents final : Manager::Listener {
     unsigned jail_set_changes = 0;
     std::vector<std::string> enabled_changes, ignore_changes;
     unsigned backend_changes = 0;
+    unsigned state_changes = 0;
+    unsigned rebuilds = 0;
 
     void banned(const Ban& ban) override { banned_bans.push_back(ban); }
     void unbanned(const Ban& ban, UnbanReason reason) override { unbanned_bans.emplace_back(ban, reason); }
@@ -43,6 +47,8 @@ struct RecordedEvents final : Manager::Listener {
     void jail_enabled_changed(const std::string& jail) override { enabled_changes.push_back(jail); }
     void ignore_list_changed(const std::string& jail) override { ignore_changes.push_back(jail); }
     void backend_state_changed() override { ++backend_changes; }
+    void state_health_changed() override { ++state_changes; }
+    void bans_rebuilt() override { ++rebuilds; }
 };
 
 class ManagerHarness {
@@ -60,20 +66,23 @@ public:
     void write_config(const std::string& toml) { dir.write("banjo.toml", toml); }
     Config load() const { return load_config((dir.dir / "banjo.toml").string(), {(dir.dir / "filter.d").string()}); }
 
-    // banjod's start-up: open the store, restore the bans, seed the jails.
-    void start() {
-        store.emplace(StateStore::open((dir.dir / "state").string()));
+    // banjod's start-up: open the store, restore the bans (rebuild them from `records` when
+    // the store lost them), seed the jails.
+    void start(std::vector<BanRecord> records = {}) {
+        state.emplace(open_failing_state(state_dir(), clock.now(), disk),
+                      [this](Usec now) { return open_failing_state(state_dir(), now, disk); }, clock.now());
         backend.emplace();
-        manager.emplace(load(), [this] { return load(); }, self, *store, *backend, clock);
+        manager.emplace(load(), [this] { return load(); }, self, *state, *backend, clock);
         manager->set_listener(&events);
         restored = manager->restore();
+        if (manager->needs_rebuild()) manager->rebuild(std::move(records));
         manager->seed_jails();
     }
     void stop() {
         if (!manager) return;
         manager->stop();
         manager.reset();
-        store.reset();
+        state.reset();
     }
     // Stopped, started again with a fresh firewall (a new banjod process, a rebooted host).
     void restart() {
@@ -112,14 +121,18 @@ public:
     bool banned(const std::string& jail, const char* text) const {
         return manager->ban_service().table().find(jail, address(text)) != nullptr;
     }
+    std::string state_dir() const { return (dir.dir / "state").string(); }
+    // The store on disk, as another process (a restarted banjod, sqlite3) would open it now.
+    StateStore on_disk() const { return StateStore::open(state_dir()); }
     // What a restarted banjod would find in the store.
-    std::vector<StoredBan> stored_bans() const { return store->active_bans(); }
+    std::vector<StoredBan> stored_bans() const { return on_disk().active_bans(); }
 
     TempDir dir{"banjo-manager-test"};
     FakeClock clock{t0};
     CidrSet self;   // the host's own addresses (ignore-self)
     std::optional<RecordingBackend> backend;
-    std::optional<StateStore> store;
+    std::shared_ptr<DiskFaults> disk = std::make_shared<DiskFaults>();
+    std::optional<StateWriter> state;
     RecordedEvents events;
     std::optional<Manager> manager;
     std::vector<Ban> restored;

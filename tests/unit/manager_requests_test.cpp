@@ -58,7 +58,7 @@ TEST_CASE("a manual ban with duration 0 lasts the jail's bantime, and counts as 
     REQUIRE(stored.size() == 1);
     CHECK(stored[0].origin == BanOrigin::manual);
     CHECK(stored[0].failures == 0);
-    CHECK(h.store->history("sshd").size() == 1);
+    CHECK(h.on_disk().history("sshd").size() == 1);
     // The jail does not ban it again meanwhile.
     CHECK_FALSE(h.fail("sshd", "203.0.113.7"));
     CHECK_FALSE(h.fail("sshd", "203.0.113.7"));

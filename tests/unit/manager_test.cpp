@@ -34,7 +34,7 @@ TEST_CASE("a jail's decision bans the address in the firewall and the store, and
     CHECK(stored[0].address == address("198.51.100.7"));
     CHECK(stored[0].origin == BanOrigin::filter);
     CHECK(stored[0].failures == 3);
-    CHECK(h.store->cursor() == "cursor-1");   // committed with the chunk's cursor
+    CHECK(h.on_disk().cursor() == "cursor-1");   // committed with the chunk's cursor
     REQUIRE(h.events.banned_bans.size() == 1);
     CHECK(h.events.banned_bans[0].banned == t0);
     CHECK(h.events.banned_bans[0].expires == t0 + 10min);
@@ -288,7 +288,8 @@ TEST_CASE("a restart lifts the saved bans of jails removed or disabled meanwhile
     h.attack("sshd", "198.51.100.9");
     {
         // As an older banjo, which banned anything, would have saved it.
-        auto batch = h.store->begin();
+        auto disk = h.on_disk();
+        auto batch = disk.begin();
         batch.add_ban(StoredBan{"sshd", address("0.0.0.0"), t0, t0 + 1h, 3, BanOrigin::filter}, true);
         batch.commit();
     }

@@ -42,6 +42,15 @@ public:
     void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override {
         calls.push_back({Kind::prepare, jail, std::nullopt, ports});
     }
+    void adopt_held(HeldFound found) override { adopt_ = std::move(found); }
+
+    // The firewall's sets as read at start: handed to whoever asked (adopt_held), once.
+    bool asked_for_held() const { return static_cast<bool>(adopt_); }
+    void hand_over_held(const std::vector<HeldBan>& held) {
+        auto found = std::move(adopt_);
+        adopt_ = nullptr;
+        if (found) found(held);
+    }
 
     void forget_jail(const std::string& jail) override { calls.push_back({Kind::forget, jail, std::nullopt, {}}); }
     bool forgot(const std::string& jail) const {
@@ -82,6 +91,7 @@ private:
     BackendState state_ = BackendState::ready;
     std::string detail_;
     std::map<std::pair<std::string, Address>, std::vector<std::string>> held_;
+    HeldFound adopt_;
 };
 
 }  // namespace banjo::test

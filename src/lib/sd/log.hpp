@@ -17,6 +17,9 @@ inline constexpr const char* unban = "9b7fd027ac2540358579faa7bfa7e8f9";
 inline constexpr const char* backend_state = "99c696126c034f4d92bfa5a10c49c4ea";
 inline constexpr const char* started = "8312cf64cfae4374a5773c43d3fdac33";
 inline constexpr const char* config_rejected = "0a70a0441d984a36864e3eacf98eb1df";
+inline constexpr const char* state_corrupt = "fee716e33a9749678b9b5ce1d16d984c";
+inline constexpr const char* state_health = "5461b8e97c204bb0896c943cb7b15f05";
+inline constexpr const char* state_rebuilt = "ee51d510686c4769b9f6cf0ce901a6e8";
 inline constexpr const char* refused_address = "2802dbdf53954a779b2af9f0847b57c2";
 }  // namespace message_id
 

@@ -35,6 +35,15 @@ namespace {
 
 }  // namespace
 
+bool Error::file_damaged() const noexcept {
+    const int primary = code_ & 0xff;
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+bool Error::file_moved() const noexcept { return code_ == SQLITE_READONLY_DBMOVED; }
+
+bool Error::sql_error() const noexcept { return (code_ & 0xff) == SQLITE_ERROR; }
+
 void Statement::Finalizer::operator()(sqlite3_stmt* s) const noexcept {
     sqlite3_finalize(s);
 }
@@ -151,6 +160,12 @@ void Database::set_busy_timeout_ms(int ms) {
     int r = sqlite3_busy_timeout(db_.get(), ms);
     if (r != SQLITE_OK)
         fail(db_.get(), r, "sqlite3_busy_timeout");
+}
+
+void Database::set_checkpoint_on_close(bool on) {
+    int r = sqlite3_db_config(db_.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on ? 0 : 1, nullptr);
+    if (r != SQLITE_OK)
+        fail(db_.get(), r, "sqlite3_db_config");
 }
 
 }  // namespace banjo::sqlite

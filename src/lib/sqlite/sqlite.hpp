@@ -21,6 +21,13 @@ class Error : public std::runtime_error {
 public:
     Error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
     int code() const noexcept { return code_; }   // SQLite's extended result code
+    // The file is damaged or is not a database (SQLITE_CORRUPT, SQLITE_NOTADB).
+    bool file_damaged() const noexcept;
+    // The file the connection opened was removed or replaced under it (SQLITE_READONLY_DBMOVED):
+    // writes can only reach a new connection.
+    bool file_moved() const noexcept;
+    // SQLITE_ERROR: from prepare(), the SQL names tables or columns the file does not have.
+    bool sql_error() const noexcept;
 
 private:
     int code_;
@@ -64,6 +71,9 @@ public:
     std::int64_t changes() const noexcept;   // rows touched by the last INSERT/UPDATE/DELETE
     bool in_transaction() const noexcept;
     void set_busy_timeout_ms(int ms);
+    // Whether the last close of the file checkpoints its WAL into it (SQLite's default). Off
+    // while a file is being checked, so that a damaged one is left exactly as it was found.
+    void set_checkpoint_on_close(bool on);
 
 private:
     struct Closer {
