@@ -177,7 +177,7 @@ class Bench:
         elif probe:
             extra = f"{MARK_FIELD}=probe\n"
         text = (f"__REALTIME_TIMESTAMP={ts}\n__MONOTONIC_TIMESTAMP={ts}\n_BOOT_ID={BOOT_ID}\n"
-                f"_SYSTEMD_UNIT={unit}\nSYSLOG_IDENTIFIER={ident}\n_PID={pid}\n"
+                f"_SYSTEMD_UNIT={unit}\n_UID=0\nSYSLOG_IDENTIFIER={ident}\n_PID={pid}\n"
                 f"_COMM={ident}\n{extra}MESSAGE={message}\n\n").encode()
         self.out += text
         self.queued += len(text)

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 
 namespace banjo {
 
@@ -169,9 +170,31 @@ std::vector<std::vector<std::string>> read_journal_match(const TomlSource& src, 
     return groups;
 }
 
+// Puts this host's uids into the jail's journal-match and its filter's, and records what in
+// the effective one others than the daemon could satisfy (every jail: the filter is there to
+// be enabled) or can never match (enabled jails: a disabled jail for a daemon this host lacks
+// is the shipped normal case).
+void check_journal_matches(JailConfig& jc, const SourceLocation& jail_match_where, const UserLookup& users,
+                           std::vector<ConfigWarning>& warnings) {
+    JailSettings& s = jc.settings;
+    const bool own = !s.journal_match.empty();
+    ResolvedJournalMatch filter_match = resolve_journal_users(jc.filter.journal_match, users);
+    jc.filter.journal_match = std::move(filter_match.groups);
+    ResolvedJournalMatch jail_match = resolve_journal_users(s.journal_match, users);
+    s.journal_match = std::move(jail_match.groups);
+
+    const SourceLocation& where = own ? jail_match_where : jc.filter.journal_match_where;
+    const std::string who = own ? "jail '" + s.name + "': " : "filter '" + jc.filter.name + "': ";
+    for (const auto& m : forgeable_groups(effective_journal_match(jc))) warnings.push_back({where, who + m});
+    if (s.enabled)
+        for (const auto& m : (own ? jail_match : filter_match).dead_groups)
+            warnings.push_back({where, "jail '" + s.name + "': " + m});
+}
+
 // Resolves one jail from its layers: later layers win, key by key.
 JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers, const Defaults& d,
-                      const std::vector<std::string>& filter_dirs, const ServiceCatalog& services) {
+                      const std::vector<std::string>& filter_dirs, const ServiceCatalog& services,
+                      const UserLookup& users, std::vector<ConfigWarning>& warnings) {
     JailConfig jc;
     JailSettings& s = jc.settings;
     s.name = name;
@@ -185,6 +208,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
+    SourceLocation jail_match_where = jc.where;
     for (const Layer& l : layers) {
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
@@ -200,7 +224,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
             s.mode = *v;
             mode_layer = l;
         }
-        if (t.get("journal-match")) s.journal_match = read_journal_match(src, t);
+        if (t.get("journal-match")) {
+            s.journal_match = read_journal_match(src, t);
+            jail_match_where = src.where(*t.get("journal-match"));
+        }
         if (t.get("maxretry")) s.maxretry = read_maxretry(src, t);
         if (t.get("findtime")) s.findtime = read_positive_span(src, t, "findtime");
         if (t.get("bantime")) s.ban.bantime = read_positive_span(src, t, "bantime");
@@ -232,6 +259,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     }
     // Compiling here makes a bad pattern a config error at load time, naming the filter's line.
     jc.compiled_filter = std::make_shared<const Filter>(Filter::compile(jc.filter, s.mode));
+    check_journal_matches(jc, jail_match_where, users, warnings);
     return jc;
 }
 
@@ -295,11 +323,16 @@ const std::vector<std::vector<std::string>>& effective_journal_match(const JailC
     return jail.settings.journal_match.empty() ? jail.filter.journal_match : jail.settings.journal_match;
 }
 
-Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override) {
-    return load_config(path, SystemServiceCatalog(), std::move(filter_dirs_override));
+std::string ConfigWarning::text() const {
+    return (where.file.empty() ? "" : where.file + ":" + std::to_string(where.line) + ": ") + "warning: " + message;
 }
 
-Config load_config(const std::string& path, const ServiceCatalog& services, std::vector<std::string> filter_dirs_override) {
+Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override, const UserLookup& users) {
+    return load_config(path, SystemServiceCatalog(), std::move(filter_dirs_override), users);
+}
+
+Config load_config(const std::string& path, const ServiceCatalog& services, std::vector<std::string> filter_dirs_override,
+                   const UserLookup& users) {
     Config cfg;
     cfg.path = path;
     const fs::path dir = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
@@ -328,7 +361,13 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
             layers[std::string(key.str())].push_back({&src, node.as_table()});
         }
     }
-    for (const auto& [name, ls] : layers) cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services));
+    std::vector<ConfigWarning> warnings;
+    for (const auto& [name, ls] : layers)
+        cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
+    // A filter used by several jails is reported once.
+    std::set<std::string> seen;
+    for (auto& w : warnings)
+        if (seen.insert(w.text()).second) cfg.warnings.push_back(std::move(w));
     return cfg;
 }
 

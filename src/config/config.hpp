@@ -6,6 +6,7 @@
 // never sees a half-read config.
 #pragma once
 
+#include "config/journal_match.hpp"
 #include "core/filter.hpp"
 #include "core/jail.hpp"
 #include "core/port_spec.hpp"
@@ -33,6 +34,14 @@ struct JailConfig {
     SourceLocation where;        // the [jail.NAME] table that declared it
 };
 
+// Something the config allows but an administrator should fix; printed by --check-config as
+// "FILE:LINE: warning: message".
+struct ConfigWarning {
+    SourceLocation where;
+    std::string message;
+    std::string text() const;
+};
+
 struct Config {
     std::string path;                       // banjo.toml
     std::vector<std::string> files;         // every file read, in order
@@ -40,14 +49,20 @@ struct Config {
     FirewalldSettings firewalld;
     std::vector<JailConfig> jails;          // in name order
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order
+    // Journal matches that others than the daemon can satisfy (any jail), and groups that can
+    // never match because their user does not exist here (enabled jails). Each once.
+    std::vector<ConfigWarning> warnings;
 };
 
 // `filter_dirs_override` replaces the default lookup (tests); empty = filter.d beside the config,
 // then the shipped directory. A jail's ports are checked and resolved through `services` (the
-// first form: this host's firewalld service definitions and /etc/services, read afresh).
-Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override = {});
+// first form: this host's firewalld service definitions and /etc/services, read afresh). User
+// names in _UID journal-match terms (filters' and jails') are resolved through `users` (see
+// journal_match.hpp), so every journal-match in the Config is what the journal reader gets.
+Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override = {},
+                   const UserLookup& users = host_user_id);
 Config load_config(const std::string& path, const ServiceCatalog& services,
-                   std::vector<std::string> filter_dirs_override = {});
+                   std::vector<std::string> filter_dirs_override = {}, const UserLookup& users = host_user_id);
 
 // A text that differs exactly when two jails would judge the journal differently (settings,
 // filter patterns, modes): a reload keeps a jail whose fingerprint did not change, with its

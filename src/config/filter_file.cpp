@@ -41,6 +41,7 @@ public:
         spec.where = {src_.path(), 1};
         spec.description = src_.get_string(root, "description").value_or("");
         spec.journal_match = journal_match(root);
+        spec.journal_match_where = root.get("journal-match") ? src_.where(*root.get("journal-match")) : spec.where;
         if (auto id = src_.get_string(root, "id-field")) {
             if (!valid_field_name(*id))
                 src_.fail(*root.get("id-field"), "'id-field': \"" + input_excerpt(*id) + "\" is not a journal field name");

@@ -41,6 +41,7 @@ struct FilterSpec {
     SourceLocation where;
     // journal-match: groups OR-ed; inside a group "FIELD=value" terms, AND across fields.
     std::vector<std::vector<std::string>> journal_match;
+    SourceLocation journal_match_where;  // the journal-match key, for warnings about it
     // Must contain <F-CONTENT>..</F-CONTENT>; failregex and ignoreregex then see only that part.
     std::optional<Pattern> prefregex;
     std::vector<Pattern> failregex;

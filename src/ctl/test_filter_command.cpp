@@ -9,6 +9,7 @@
 #include "ctl/exit_status.hpp"
 #include "ctl/filter_report.hpp"
 #include "ctl/filter_run.hpp"
+#include "journal/entry_router.hpp"
 #include "journal/journal_reader.hpp"
 #include "journal/syslog_line.hpp"
 
@@ -102,12 +103,17 @@ void read_journal(const Invocation& inv, const std::vector<std::vector<std::stri
         if (inv.args.has("--journal-file")) return JournalReader::open_files(inv.args.values("--journal-file"));
         return JournalReader::open_system();
     }();
-    reader.set_matches(groups);
+    // As banjod routes entries to a jail: _UID terms also hold for an entry without _UID.
+    EntryRouter router({groups});
+    std::vector<std::size_t> routed;
+    reader.set_matches(router.union_groups());
     reader.seek_head();
     const std::string& id_field = run.filter().id_field();
     std::string id, message;
     std::uint64_t number = 0;
     while (reader.next()) {
+        router.route(reader, routed);
+        if (routed.empty()) continue;
         bool found = false;
         id.clear();
         auto m = reader.message_with(id_field, id, found);
@@ -138,7 +144,9 @@ int run_test_filter(const Invocation& inv) {
         std::string input;
         if (journal) {
             input = inv.args.value("--journal-directory").value_or(inv.args.has("--journal-file") ? "journal files" : "system journal");
-            read_journal(inv, groups.empty() ? f.spec.journal_match : groups, run);
+            // As banjod reads it: "_UID=postfix" becomes this host's number.
+            read_journal(inv, resolve_journal_users(groups.empty() ? f.spec.journal_match : groups, host_user_id).groups,
+                         run);
         } else if (pos.size() < 2 || pos[1] == "-") {
             input = "-";
             read_lines(std::cin, run);

@@ -17,6 +17,7 @@ namespace {
 
 int check_config(const DaemonOptions& options) {
     const Config config = load_config(options.config_path);
+    for (const auto& w : config.warnings) std::fprintf(stderr, "%s\n", w.text().c_str());
     std::size_t enabled = 0;
     for (const auto& j : config.jails) enabled += j.settings.enabled ? 1 : 0;
     std::printf("%s: OK, %zu jails (%zu enabled), %zu files read\n", config.path.c_str(), config.jails.size(),

@@ -175,11 +175,33 @@ private:
         return it->second.first.get();
     }
 
+    // The users banjo's own filter of this name believes (its _UID terms as written), else root.
+    DaemonUsers daemon_users(const std::string& filter_name) const {
+        DaemonUsers d;
+        auto path = find_filter_file(filter_name, o_.shipped_filter_dirs);
+        if (!path) return d;
+        std::vector<std::string> users;
+        try {
+            for (const auto& group : load_filter_file(*path).journal_match)
+                for (const auto& term : group)
+                    if (term.rfind("_UID=", 0) == 0 && std::find(users.begin(), users.end(), term.substr(5)) == users.end())
+                        users.push_back(term.substr(5));
+        } catch (const ConfigError&) {
+            return d;
+        }
+        if (users.empty()) return d;
+        d.users = std::move(users);
+        d.from = *path;
+        return d;
+    }
+
     Conversion& conversion(const Fail2banFilter& f, const FilterArgs& args, const std::string& banjo_name) {
         std::string key = banjo_name;
         auto it = conversions_.find(key);
         if (it == conversions_.end())
-            it = conversions_.emplace(key, Conversion{convert_filter(f, args, banjo_name, o_.source), false}).first;
+            it = conversions_.emplace(key, Conversion{convert_filter(f, args, banjo_name, o_.source, daemon_users(f.name())),
+                                                      false})
+                     .first;
         return it->second;
     }
 
@@ -233,6 +255,10 @@ private:
         jr.mode = moded ? mode : "";
         jr.file = "jail.d/" + jr.name + ".toml";
 
+        if (j.has_journal_match && require_daemon_users(j.journal_match, daemon_users(f->name()).users))
+            jr.items.push_back({ItemKind::changed, "the jail's journal-match: every group also requires the uid of the "
+                                                   "daemon's user or root, as the filter's does (see the filter's report)",
+                                jr.where});
         const auto& jm = j.has_journal_match ? j.journal_match : file.journal_match;
         bool enabled = j.enabled;
         std::string logpath = jails_.raw(jr.name, "logpath") ? jails_.get(jr.name, "logpath").value_or("") : "";

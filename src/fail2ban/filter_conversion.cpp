@@ -68,8 +68,8 @@ private:
 
 class Converter {
 public:
-    Converter(const Fail2banFilter& f, const FilterArgs& args, std::string banjo_name, std::string dir)
-        : f_(f), args_(args), name_(std::move(banjo_name)), dir_(std::move(dir)) {}
+    Converter(const Fail2banFilter& f, const FilterArgs& args, std::string banjo_name, std::string dir, DaemonUsers users)
+        : f_(f), args_(args), name_(std::move(banjo_name)), dir_(std::move(dir)), users_(std::move(users)) {}
 
     FilterConversion run() {
         FilterConversion c;
@@ -184,9 +184,11 @@ private:
                 return std::nullopt;
             }
             m.journal_match = jm.groups;
+            const bool uid_added = require_daemon_users(m.journal_match, users_.users);
             if (!jm.groups.empty())
                 items_.add(ItemKind::converted, "journalmatch = " + trim_space(unmark(r.journalmatch->text)) + " -> journal-match = " +
-                                                    journal_match_text(jm.groups), r.journalmatch->where);
+                                                    journal_match_text(m.journal_match), r.journalmatch->where);
+            if (uid_added) items_.add(ItemKind::changed, uid_note(), r.journalmatch->where);
             for (const auto& w : jm.warnings) items_.add(ItemKind::warning, w, r.journalmatch->where);
         }
         if (m.journal_match.empty())
@@ -330,9 +332,24 @@ private:
         return out;
     }
 
+    // Why every group now requires _UID, and what the administrator may have to add.
+    std::string uid_note() const {
+        std::string list;
+        for (std::size_t i = 0; i < users_.users.size(); ++i)
+            list += (i == 0 ? "" : i + 1 == users_.users.size() ? " or " : ", ") + ("_UID=" + users_.users[i]);
+        std::string note = "journal-match: every group also requires " + list +
+                           ", the sender's uid, which journald records and no other user can choose (fail2ban believes "
+                           "any process in the unit or running the binary): ";
+        if (!users_.from.empty())
+            return note + "the users banjo's own filter " + users_.from + " names for this daemon";
+        return note + "root's processes only; if " + f_.name() +
+               " logs as its own user, add \"_UID=NAME\" to each group, or the jail never counts anything";
+    }
+
     const Fail2banFilter& f_;
     FilterArgs args_;
     std::string name_, dir_;
+    DaemonUsers users_;
     Items items_;
     std::set<std::string> originals_, converted_, tails_, dropped_;
 };
@@ -340,8 +357,8 @@ private:
 }  // namespace
 
 FilterConversion convert_filter(const Fail2banFilter& filter, const FilterArgs& args, const std::string& banjo_name,
-                                const std::string& fail2ban_dir) {
-    return Converter(filter, args, banjo_name, fail2ban_dir).run();
+                                const std::string& fail2ban_dir, const DaemonUsers& users) {
+    return Converter(filter, args, banjo_name, fail2ban_dir, users).run();
 }
 
 }  // namespace banjo

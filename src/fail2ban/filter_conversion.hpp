@@ -33,9 +33,17 @@ struct FilterConversion {
     bool moded = false;                          // the filter chooses patterns by `mode`
 };
 
+// Who may write the daemon's log lines: the _UID values every converted journal-match group
+// requires (require_daemon_users), and the shipped banjo filter they come from ("" = none:
+// root only, and the report says to add the daemon's user if it logs as one).
+struct DaemonUsers {
+    std::vector<std::string> users{"0"};
+    std::string from;
+};
+
 // `args`: the filter's arguments other than `mode` (a jail's `filter = NAME[key=value]`).
 // `banjo_name`: the name of the main file. `fail2ban_dir`: to name fail2ban's files in comments.
 FilterConversion convert_filter(const Fail2banFilter& filter, const FilterArgs& args, const std::string& banjo_name,
-                                const std::string& fail2ban_dir);
+                                const std::string& fail2ban_dir, const DaemonUsers& users = {});
 
 }  // namespace banjo

@@ -92,9 +92,28 @@ TranslatedJournalMatch translate_journalmatch(std::string_view value) {
     }
     for (const auto& f : sender_fields)
         t.warnings.push_back("journal-match on " + f + ": the sending program sets that field, so any local user can "
-                             "log an entry that carries it; fields journald sets itself (_SYSTEMD_UNIT, _COMM, _EXE) "
-                             "cannot be forged");
+                             "log an entry that carries it (only the _UID term keeps other users' entries out); "
+                             "prefer fields journald sets itself (_SYSTEMD_UNIT, _EXE)");
     return t;
+}
+
+bool require_daemon_users(std::vector<std::vector<std::string>>& groups, const std::vector<std::string>& users) {
+    bool changed = false;
+    for (auto& group : groups) {
+        bool has_uid = false, kernel = false, other_transport = false;
+        for (const auto& term : group) {
+            has_uid = has_uid || term.rfind("_UID=", 0) == 0;
+            if (term.rfind("_TRANSPORT=", 0) == 0) {
+                bool k = term == "_TRANSPORT=kernel" || term == "_TRANSPORT=audit";
+                kernel = kernel || k;
+                other_transport = other_transport || !k;
+            }
+        }
+        if (has_uid || (kernel && !other_transport)) continue;
+        for (const auto& u : users) group.push_back("_UID=" + u);
+        changed = true;
+    }
+    return changed;
 }
 
 std::string journal_match_text(const std::vector<std::vector<std::string>>& groups) {

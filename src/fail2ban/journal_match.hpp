@@ -19,6 +19,11 @@ struct TranslatedJournalMatch {
 
 TranslatedJournalMatch translate_journalmatch(std::string_view value);
 
+// banjo believes only the daemon (banjo-filter(5), "WHO MAY WRITE"): appends "_UID=U" for each
+// of `users` (numbers or user names) to every group that has no _UID term and does not read
+// the kernel's own records (_TRANSPORT=kernel or audit). Returns whether a group changed.
+bool require_daemon_users(std::vector<std::vector<std::string>>& groups, const std::vector<std::string>& users);
+
 // "[[\"_SYSTEMD_UNIT=sshd.service\"], [\"_COMM=sshd\"]]"-style text, for reports.
 std::string journal_match_text(const std::vector<std::vector<std::string>>& groups);
 

@@ -19,6 +19,19 @@ using CanonicalGroup = std::map<std::string, std::set<std::string>>;
 // A jail's match set; the empty set stands for "every entry".
 using CanonicalMatch = std::set<CanonicalGroup>;
 
+// The sender's uid, which journald records for every entry a local process sends. A _UID term
+// holds for an entry with one of its values, or with no _UID at all: only a local sender has
+// one (journald takes it from the socket, the sender cannot leave it out), so its absence means
+// the kernel or another host's journal (systemd-journal-remote), which no local user can forge.
+// The journal cannot match a missing field, so the reader is given each group without its _UID
+// terms and route() checks them.
+constexpr std::string_view uid_field = "_UID";
+
+bool has_uid_term(const CanonicalMatch& match) {
+    return std::any_of(match.begin(), match.end(),
+                       [](const CanonicalGroup& group) { return group.count(std::string(uid_field)) != 0; });
+}
+
 CanonicalGroup canonical_group(const std::vector<std::string>& terms) {
     CanonicalGroup group;
     for (const auto& term : terms) {
@@ -59,19 +72,25 @@ EntryRouter::EntryRouter(std::vector<Groups> per_jail) {
     if (every_entry)
         all.clear();
 
+    std::set<std::vector<std::string>> reader_groups;
     for (const auto& group : all) {
         std::vector<std::string> terms;
         for (const auto& [field, values] : group)
-            for (const auto& value : values)
-                terms.push_back(field + "=" + value);
-        union_.push_back(std::move(terms));
+            if (field != uid_field)
+                for (const auto& value : values)
+                    terms.push_back(field + "=" + value);
+        reader_groups.insert(std::move(terms));
     }
+    // A group of _UID terms alone reads every entry.
+    if (reader_groups.count({}) == 0)
+        union_.assign(reader_groups.begin(), reader_groups.end());
+    const bool reader_checks_all = !has_uid_term(all);
 
     std::map<std::string, std::size_t> field_index;
     std::map<std::pair<std::size_t, std::set<std::string>>, std::size_t> condition_index;
     for (const auto& match : jails) {
         JailRoute route;
-        route.always = match == all;
+        route.always = match == all && reader_checks_all;
         if (!route.always) {
             for (const auto& group : match) {
                 std::vector<std::size_t> conditions;
@@ -79,6 +98,7 @@ EntryRouter::EntryRouter(std::vector<Groups> per_jail) {
                     auto [f, new_field] = field_index.try_emplace(field, fields_.size());
                     if (new_field) {
                         fields_.push_back(field);
+                        absent_satisfies_.push_back(field == uid_field);
                         conditions_of_field_.emplace_back();
                     }
                     auto [c, new_condition] =
@@ -115,7 +135,8 @@ void EntryRouter::route_fields(const FieldLookup& lookup,
         auto value = lookup(fields_[f]);
         for (auto c : conditions_of_field_[f]) {
             const auto& values = conditions_[c].values;
-            satisfied_[c] = value && std::find(values.begin(), values.end(), *value) != values.end();
+            satisfied_[c] = value ? std::find(values.begin(), values.end(), *value) != values.end()
+                                  : absent_satisfies_[f] != 0;
         }
     }
     for (std::size_t j = 0; j < jails_.size(); ++j) {

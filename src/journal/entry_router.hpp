@@ -5,6 +5,9 @@
 // takes every entry unread; when that holds for all jails (one jail, or several jails over one
 // service: the common case) route() reads no field at all. Otherwise it reads each field named
 // by the other jails' matches once per entry. route() does not allocate once warm.
+// _UID terms are the exception: they hold for an entry without _UID too (no local process sent
+// it: the kernel, or another host's journal read through systemd-journal-remote), which the
+// journal cannot express, so the reader's groups leave them out and route() always checks them.
 #pragma once
 
 #include <cstddef>
@@ -26,8 +29,8 @@ public:
     // Throws std::invalid_argument for a term that is not "FIELD=value".
     explicit EntryRouter(std::vector<Groups> per_jail);
 
-    // For JournalReader::set_matches: every distinct group once, terms sorted; empty when some
-    // jail takes every entry.
+    // For JournalReader::set_matches: every distinct group once without its _UID terms, terms
+    // sorted; empty when some jail takes every entry.
     Groups union_groups() const;
 
     // The fields route() reads, in order; empty on the fast path.
@@ -56,6 +59,7 @@ private:
     std::vector<std::string> fields_;
     std::vector<Condition> conditions_;
     std::vector<std::vector<std::size_t>> conditions_of_field_;
+    std::vector<char> absent_satisfies_;  // per field: an entry without it meets its conditions
     std::vector<JailRoute> jails_;
     std::vector<char> satisfied_;       // per condition, for the entry being routed
 };

@@ -15,6 +15,7 @@
 #include "daemon/manager.hpp"
 #include "daemon/operation_error.hpp"
 #include "fake_clock.hpp"
+#include "state/state_writer.hpp"
 #include "recording_backend.hpp"
 #include "temp_dir.hpp"
 
@@ -49,7 +50,7 @@ struct Daemon {
     banjo::test::TempDir dir{"banjo-fuzz-bus"};
     banjo::test::FakeClock clock{now};
     banjo::test::RecordingBackend backend;
-    std::optional<banjo::StateStore> store;
+    std::optional<banjo::StateWriter> store;
     std::optional<banjo::Manager> manager;
 
     Daemon() {
@@ -60,7 +61,8 @@ struct Daemon {
                   "[jail.sshd]\nfilter = \"demo\"\n"
                   "[jail.web-1]\nfilter = \"demo\"\nenabled = false\nports = [\"http\"]\n");
         auto load = [this] { return banjo::load_config((dir.dir / "banjo.toml").string(), {(dir.dir / "filter.d").string()}); };
-        store.emplace(banjo::StateStore::open((dir.dir / "state").string()));
+        const std::string state_dir = (dir.dir / "state").string();
+        store.emplace(banjo::open_state(state_dir, now), [state_dir](banjo::Usec t) { return banjo::open_state(state_dir, t); }, now);
         manager.emplace(load(), load, banjo::CidrSet{}, *store, backend, clock);
         manager->restore();
         manager->seed_jails();

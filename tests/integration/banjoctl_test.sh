@@ -83,7 +83,7 @@ now_usec=$(date +%s%6N)
         i=$((i + 1))
         printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n' \
             $((now_usec - 60000000 + i * 1000000)) "$i"
-        printf '_SYSTEMD_UNIT=ssh.service\n_PID=%s\nSYSLOG_IDENTIFIER=sshd\n' $((4000 + i))
+        printf '_SYSTEMD_UNIT=ssh.service\n_UID=0\n_PID=%s\nSYSLOG_IDENTIFIER=sshd\n' $((4000 + i))
         printf 'MESSAGE=Failed password for root from %s port 22 ssh2\n\n' "$address"
     done
 } >"$dir/export.txt"

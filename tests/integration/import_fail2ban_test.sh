@@ -5,9 +5,10 @@
 # `apt-get download fail2ban` and unpacked with dpkg-deb (never installed, never started), plus
 # tests/data/fail2ban-import/jail.local enabling sshd, postfix, dovecot and nginx-http-auth.
 # Checks what a user would: the four jails are converted, banjod --check-config accepts the
-# output, the converted sshd filter judges fail2ban's sshd samples line by line as banjo's own
-# conf/filter.d/sshd.toml does (but for the lines listed in sshd-differences), and the report
-# names what it skipped. Exit 77 (skipped) when the package cannot be downloaded.
+# output and warns of no journal-match another local user could feed (every group requires
+# _UID, sshd's the same as banjo's own), the converted sshd filter judges fail2ban's sshd
+# samples line by line as banjo's own conf/filter.d/sshd.toml does (but for the lines listed
+# in sshd-differences), and the report names what it skipped. Exit 77 (skipped) when the package cannot be downloaded.
 set -euo pipefail
 
 if [[ $# -ne 3 ]]; then
@@ -99,7 +100,32 @@ for text in "skipped    backend = auto: banjo always reads the journal" \
 done
 
 # ---- banjod accepts the output ----------------------------------------------------------------------
-"$banjod" --check-config --config "$out/banjo.toml" || fail "banjod --check-config refuses $out/banjo.toml"
+"$banjod" --check-config --config "$out/banjo.toml" 2>"$tmp/check.stderr" ||
+    { cat "$tmp/check.stderr" >&2; fail "banjod --check-config refuses $out/banjo.toml"; }
+# Only the daemon is believed (banjo-filter(5), WHO MAY WRITE): every converted group requires
+# _UID as banjo's own filters do (fail2ban's journalmatch names only units and process names),
+# so --check-config finds nothing another local user could feed.
+if grep -E "does not require _UID|uses only fields the sending program chooses|no journal-match" "$tmp/check.stderr"; then
+    fail "banjod --check-config warns that the converted jails believe more than the daemon"
+fi
+"$python" - "$out" "$src/conf/filter.d/sshd.toml" <<'PY' || fail "a converted journal-match group does not require _UID"
+import re, sys
+out, shipped = sys.argv[1:]
+def groups(path):
+    text = open(path, encoding="utf-8").read()
+    block = re.search(r"^journal-match = \[(.*?)^\]", text, re.S | re.M).group(1)
+    return [re.findall(r"['\"]([A-Z_]+=[^'\"]*)['\"]", g) for g in re.findall(r"\[([^\[\]]*)\]", block)]
+ok = True
+for name in ("sshd", "postfix", "dovecot", "nginx-http-auth"):
+    for g in groups(f"{out}/filter.d/{name}.toml"):
+        if not any(t.startswith("_UID=") for t in g):
+            print(f"filter {name}: group {g} has no _UID", file=sys.stderr); ok = False
+# sshd logs as root: the converted filter believes the same user as banjo's.
+uids = lambda gs: {t for g in gs for t in g if t.startswith("_UID=")}
+if uids(groups(f"{out}/filter.d/sshd.toml")) != uids(groups(shipped)):
+    print("sshd: converted", uids(groups(f"{out}/filter.d/sshd.toml")), "shipped", uids(groups(shipped)), file=sys.stderr); ok = False
+sys.exit(0 if ok else 1)
+PY
 
 # ---- the converted sshd filter against banjo's own, line by line ---------------------------------
 # The modes fail2ban runs its sshd samples in ("# filterOptions" of the sample file).

@@ -19,7 +19,7 @@ journal_failures_into() {   # NAME COUNT ADDRESS
     now=$(date +%s%6N)
     for ((i = 0; i < count; i++)); do
         BANJOD_PID_SEQ=$((BANJOD_PID_SEQ + 1))
-        printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\n_PID=%s\nMESSAGE=Failed password for root from %s port 22 ssh2\n\n' \
+        printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\n_UID=0\n_PID=%s\nMESSAGE=Failed password for root from %s port 22 ssh2\n\n' \
             "$((now + i))" "$((now + i))" "$((BANJOD_PID_SEQ + i))" "$address"
     done | "$BANJO_SOURCE_ROOT/tests/integration/lib/make-journal" - "$BANJOD_DIR/journal" "$name" >/dev/null
 }

@@ -5,7 +5,8 @@
 # install is what is tested. The package's maintainer scripts enable and start banjo.service;
 # firewalld and sshd run inside, and the host attacks sshd over a veth pair with wrong
 # passwords: banjod must ban the host's address through firewalld and the attacker's next
-# connection must fail. Then: the unit's hardening (no IP traffic, systemd-analyze security),
+# connection must fail; entries forged by an unprivileged user (in ssh.service's cgroup, as
+# /usr/sbin/sshd, as a copy of it) ban nothing. Then: the unit's hardening (no IP traffic, systemd-analyze security),
 # the ban entry in the journal with its catalog text, systemctl reload (and a reload with a
 # broken config), systemctl restart keeping the ban, a zero-length state file moved aside and the
 # ban rebuilt from the journal, Unban over D-Bus restoring the connection,
@@ -196,6 +197,86 @@ check_ban() {
     tcp_open "$CT6" 22 || fail "IPv6 from the host (not banned) no longer reaches sshd"
     log "firewalld's banjo4 holds $HOST4; its next connection to port 22 fails, IPv6 still connects"
     note_status 1
+}
+
+# Forged sshd entries: only the real daemon is believed.
+# Two ways a local user gets an sshd-worded line into the journal with the fields fail2ban and
+# the old sshd filter trusted: from inside ssh.service's cgroup (where a login without
+# pam_systemd leaves the user's processes; here a root helper moves itself there, then becomes
+# nobody), and by running the real /usr/sbin/sshd (not setuid) with a preloaded library that
+# logs before sshd's main(); also a copy named sshd (fail2ban's _COMM=sshd). Each names its own
+# address MAXRETRY+2 times. The shipped filter requires _UID=0 with the unit or the binary, so
+# none may be banned. The real failures from the host's IPv6 address that follow must ban it:
+# banjod has then read past the forgeries, which makes their absence from the bans meaningful.
+check_forged_entries() {
+    local forger_cc nobody forged bans n out FORGED_IN_UNIT FORGED_BY_EXE FORGED_BY_COPY FORGED_COUNT
+    FORGED_IN_UNIT=203.0.113.71 FORGED_BY_EXE=203.0.113.72 FORGED_BY_COPY=203.0.113.73
+    FORGED_COUNT=$((MAXRETRY + 2))
+    forger_cc=$(command -v cc || command -v gcc) || fail "no C compiler on the host to build the forger"
+    "$forger_cc" -shared -fPIC -O2 -o "$ROOT/var/tmp/banjo-forge.so" "$SOURCE_ROOT/tests/system/forge_syslog.c" ||
+        fail "building tests/system/forge_syslog.c"
+    chmod 0755 "$ROOT/var/tmp/banjo-forge.so"
+    cat >"$ROOT/var/tmp/banjo-forge-in-unit.sh" <<'FORGE'
+#!/bin/bash
+# Run by systemd-run (root, inside the container's cgroup tree): join ssh.service's cgroup in
+# every hierarchy that has one (the unified one, or the hybrid and legacy layouts' systemd and
+# unified hierarchies; systemd refuses to move processes into a unit that does not delegate),
+# then become nobody.
+set -e
+for dir in /sys/fs/cgroup/system.slice/ssh.service /sys/fs/cgroup/*/system.slice/ssh.service; do
+    [[ -w $dir/cgroup.procs ]] && echo $$ >"$dir/cgroup.procs"
+done
+grep -q '/system\.slice/ssh\.service$' /proc/$$/cgroup ||
+    { echo "could not join ssh.service's cgroup: $(cat /proc/$$/cgroup)"; exit 1; }
+exec setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/bash -c '
+    { for ((i = 0; i < $2; i++)); do echo "Failed password for root from $1 port 22 ssh2"; done; sleep 2; } |
+        logger -t sshd' forger "$1" "$2"
+FORGE
+    ct systemd-run --quiet --wait --pipe --collect /bin/bash /var/tmp/banjo-forge-in-unit.sh "$FORGED_IN_UNIT" \
+        "$FORGED_COUNT" >"$RUN/forge.log" 2>&1 || fail "forging from inside ssh.service's cgroup: $(cat "$RUN/forge.log")"
+    ct setpriv --reuid=nobody --regid=nogroup --clear-groups env LD_PRELOAD=/var/tmp/banjo-forge.so \
+        FORGED_ADDRESS="$FORGED_BY_EXE" FORGED_COUNT="$FORGED_COUNT" /usr/sbin/sshd || fail "forging as /usr/sbin/sshd run by nobody"
+    mkdir -p "$ROOT/var/tmp/banjo-forge" && cp "$ROOT/usr/sbin/sshd" "$ROOT/var/tmp/banjo-forge/sshd" &&
+        chmod 0755 "$ROOT/var/tmp/banjo-forge" "$ROOT/var/tmp/banjo-forge/sshd" || fail "copying sshd"
+    ct setpriv --reuid=nobody --regid=nogroup --clear-groups env LD_PRELOAD=/var/tmp/banjo-forge.so \
+        FORGED_ADDRESS="$FORGED_BY_COPY" FORGED_COUNT="$FORGED_COUNT" /var/tmp/banjo-forge/sshd || fail "forging as a copy of sshd"
+    # The forgeries are in the journal with the fields a unit-only or binary-only match accepted.
+    nobody=$(ct id -u nobody)
+    forged_entries() {   # ADDRESS MATCH...: at least FORGED_COUNT entries naming ADDRESS match
+        local address=$1 n
+        shift
+        n=$(ct journalctl "$@" _UID="$nobody" -o cat --no-pager | grep -c "from $address port")
+        ((n >= FORGED_COUNT))
+    }
+    wait_until 10 forged_entries "$FORGED_IN_UNIT" _SYSTEMD_UNIT=ssh.service ||
+        fail "the forgery from inside ssh.service is not in the journal with _SYSTEMD_UNIT=ssh.service"
+    wait_until 10 forged_entries "$FORGED_BY_EXE" _EXE=/usr/sbin/sshd ||
+        fail "the forgery by /usr/sbin/sshd is not in the journal with _EXE=/usr/sbin/sshd"
+    wait_until 10 forged_entries "$FORGED_BY_COPY" _COMM=sshd ||
+        fail "the forgery by a copy of sshd is not in the journal with _COMM=sshd"
+    log "forged: $FORGED_COUNT sshd lines each from nobody in ssh.service ($FORGED_IN_UNIT), by /usr/sbin/sshd ($FORGED_BY_EXE), by a copy ($FORGED_BY_COPY)"
+
+    # The real daemon's failures after them: the host's IPv6 address is banned.
+    banned6() { manager ListBans s sshd | grep -q "\"sshd\" \"$HOST6\""; }
+    banned6 && fail "$HOST6 is banned before its failures"
+    for ((n = 1; n <= MAXRETRY; n++)); do
+        out=$(timeout 20 sshpass -p "wrong-password-$RANDOM" ssh -F /dev/null \
+            -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
+            -o LogLevel=ERROR -o ConnectTimeout=5 -o PreferredAuthentications=password \
+            -o PubkeyAuthentication=no -o IdentityAgent=none -o NumberOfPasswordPrompts=1 \
+            "root@$CT6" true </dev/null 2>&1)
+        [[ $out == *"Permission denied"* ]] || fail "IPv6 login attempt $n was not refused by sshd's password check: $out"
+    done
+    wait_until 10 banned6 || fail "$HOST6 not banned after $MAXRETRY failed logins: $(manager ListBans s sshd)"
+    bans=$(manager ListBans s "")
+    for forged in "$FORGED_IN_UNIT" "$FORGED_BY_EXE" "$FORGED_BY_COPY"; do
+        [[ $bans == *"\"$forged\""* ]] && fail "a forged sshd entry got $forged banned: $bans"
+    done
+    ct firewall-cmd --ipset=banjo4 --get-entries | grep -qE '^203\.0\.113\.7[123]$' && fail "a forged address is in banjo4"
+    log "no forged address banned; the real failures from $HOST6 that followed were"
+    [[ $(manager Unban ss sshd "$HOST6") == "u 1" ]] || fail "Unban $HOST6"
+    wait_until 10 tcp_open "$CT6" 22 || fail "IPv6 from the host does not reach sshd again after Unban"
+    rm -rf "$ROOT/var/tmp/banjo-forge" "$ROOT/var/tmp/banjo-forge.so" "$ROOT/var/tmp/banjo-forge-in-unit.sh"
 }
 
 # The ban entry and its catalog text. The package installs the catalog into
@@ -443,6 +524,7 @@ CHECKS=(
     check_backend_ready
     check_unit_hardening
     check_ban
+    check_forged_entries
     check_journal_entry
     check_reload
     check_restart

@@ -175,6 +175,72 @@ TEST_CASE("the shipped configuration is valid") {
     CHECK(sshd->settings.enabled);
 }
 
+namespace {
+
+std::optional<std::uint32_t> only_postfix(const std::string& name) {
+    if (name == "postfix") return 107;
+    return std::nullopt;
+}
+
+std::vector<std::string> warnings_of(const Config& c) {
+    std::vector<std::string> out;
+    for (const auto& w : c.warnings) out.push_back(w.text());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a filter whose journal-match others can satisfy is a warning at its journal-match line, once") {
+    ConfigDir d;   // demo.toml matches SYSLOG_IDENTIFIER=demo only
+    d.write("banjo.toml", "[jail.demo]\nenabled = false\n[jail.demo2]\nfilter = \"demo\"\n");
+    auto w = warnings_of(d.load());
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find(d.dir.string() + "/filter.d/demo.toml:1: warning: filter 'demo': journal-match group "
+                    "[\"SYSLOG_IDENTIFIER=demo\"] uses only fields the sending program chooses") == 0);
+}
+
+TEST_CASE("a jail's own journal-match is judged instead of its filter's") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n\njournal-match = [[\"_SYSTEMD_UNIT=demo.service\"]]\n");
+    auto w = warnings_of(d.load());
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find(d.main() + ":3: warning: jail 'demo': journal-match group [\"_SYSTEMD_UNIT=demo.service\"] "
+                    "does not require _UID") == 0);
+
+    d.write("banjo.toml", "[jail.demo]\njournal-match = [[\"_SYSTEMD_UNIT=demo.service\", \"_UID=0\"]]\n");
+    CHECK(warnings_of(d.load()).empty());
+}
+
+TEST_CASE("user names in journal-match become uids; an enabled jail whose user is missing is a warning") {
+    ConfigDir d;
+    d.write("filter.d/mail.toml",
+            "journal-match = [\n  [\"_EXE=/usr/lib/postfix/sbin/smtpd\", \"_UID=postfix\"],\n"
+            "  [\"_SYSTEMD_UNIT=exim4.service\", \"_UID=Debian-exim\"],\n]\n"
+            "failregex = ['reject from <HOST>']\n");
+    d.write("banjo.toml", "[jail.mail]\n[jail.other]\nenabled = false\nfilter = \"mail\"\n"
+                          "journal-match = [[\"_SYSTEMD_UNIT=x.service\", \"_UID=nobody-here\"]]\n");
+    Config c = load_config(d.main(), {(d.dir / "filter.d").string()}, only_postfix);
+    REQUIRE(c.jails.size() == 2);
+    CHECK(c.jails[0].filter.journal_match[0] == std::vector<std::string>{"_EXE=/usr/lib/postfix/sbin/smtpd", "_UID=107"});
+    CHECK(c.jails[0].filter.journal_match[1] == std::vector<std::string>{"_SYSTEMD_UNIT=exim4.service", "_UID=Debian-exim"});
+    CHECK(effective_journal_match(c.jails[1]) ==
+          std::vector<std::vector<std::string>>{{"_SYSTEMD_UNIT=x.service", "_UID=nobody-here"}});
+    auto w = warnings_of(c);
+    // The disabled jail's missing user is no warning; the enabled one's is.
+    REQUIRE(w.size() == 1);
+    CHECK(w[0] == d.dir.string() + "/filter.d/mail.toml:1: warning: jail 'mail': journal-match group "
+                                   "[\"_SYSTEMD_UNIT=exim4.service\", \"_UID=Debian-exim\"] can never match: no user "
+                                   "Debian-exim on this host");
+}
+
+TEST_CASE("the shipped configuration has no warnings, whatever system users the host lacks") {
+    const std::string root = BANJO_SOURCE_ROOT;
+    Config c = load_config(root + "/conf/banjo.toml", {root + "/conf/filter.d"},
+                           [](const std::string&) { return std::optional<std::uint32_t>(); });
+    CHECK(c.jails.size() >= 60);
+    CHECK(warnings_of(c).empty());
+}
+
 TEST_CASE("a jail's ports are resolved as firewalld will read them") {
     ConfigDir d;
     test::FakeServices services;

@@ -146,3 +146,46 @@ TEST_CASE("a term that is not FIELD=value is refused in a jail that also has an 
     CHECK_THROWS_AS(EntryRouter({{{}, {"_SYSTEMD_UNIT"}}}), std::invalid_argument);
     CHECK_THROWS_AS(EntryRouter({{{"_EXE=/usr/sbin/sshd"}, {}, {"=value"}}}), std::invalid_argument);
 }
+
+TEST_CASE("a jail that requires _UID gets its unit's entries only from that user") {
+    // sshd as root, postfix's smtpd as its user (107 here): a user's process inside ssh.service,
+    // or a copy of smtpd run by someone else, is routed to neither.
+    const EntryRouter::Groups root_sshd = {{"_SYSTEMD_UNIT=ssh.service", "_UID=0"}};
+    const EntryRouter::Groups smtpd = {{"_EXE=/usr/lib/postfix/sbin/smtpd", "_UID=0", "_UID=107"}};
+    EntryRouter router({root_sshd, smtpd});
+    FakeEntry sshd_entry{{{"_SYSTEMD_UNIT", "ssh.service"}, {"_UID", "0"}}, {}};
+    FakeEntry user_in_unit{{{"_SYSTEMD_UNIT", "ssh.service"}, {"_UID", "1000"}}, {}};
+    FakeEntry smtpd_entry{{{"_EXE", "/usr/lib/postfix/sbin/smtpd"}, {"_UID", "107"}}, {}};
+    FakeEntry smtpd_by_user{{{"_EXE", "/usr/lib/postfix/sbin/smtpd"}, {"_UID", "1000"}}, {}};
+    FakeEntry no_uid{{{"_SYSTEMD_UNIT", "ssh.service"}}, {}};
+    CHECK(route(router, sshd_entry) == std::vector<std::size_t>{0});
+    CHECK(route(router, smtpd_entry) == std::vector<std::size_t>{1});
+    CHECK(route(router, user_in_unit).empty());
+    CHECK(route(router, smtpd_by_user).empty());
+    // No local process sent an entry without _UID (journald always records the sender's): one
+    // from another host's journal, as systemd-journal-remote writes it, is taken.
+    CHECK(route(router, no_uid) == std::vector<std::size_t>{0});
+    // The journal cannot match a missing field: the reader gets the groups without _UID, and
+    // route() checks _UID on every entry, even for a single jail.
+    CHECK(router.union_groups() == EntryRouter::Groups{{"_EXE=/usr/lib/postfix/sbin/smtpd"},
+                                                        {"_SYSTEMD_UNIT=ssh.service"}});
+    CHECK(router.fields() == std::vector<std::string>{"_SYSTEMD_UNIT", "_UID", "_EXE"});
+}
+
+TEST_CASE("one jail that requires _UID reads _UID and nothing else") {
+    const EntryRouter::Groups root_sshd = {{"_SYSTEMD_UNIT=ssh.service", "_UID=0"}};
+    EntryRouter router({root_sshd});
+    FakeEntry forged{{{"_SYSTEMD_UNIT", "ssh.service"}, {"_UID", "65534"}}, {}};
+    CHECK(route(router, forged).empty());
+    CHECK(router.union_groups() == EntryRouter::Groups{{"_SYSTEMD_UNIT=ssh.service"}});
+}
+
+TEST_CASE("a group of _UID terms alone makes the reader read every entry") {
+    const EntryRouter::Groups root_only = {{"_UID=0"}};
+    EntryRouter router({root_only, nginx});
+    CHECK(router.union_groups().empty());
+    FakeEntry root{{{"_UID", "0"}}, {}};
+    FakeEntry user{{{"_UID", "1000"}, {"_SYSTEMD_UNIT", "other.service"}}, {}};
+    CHECK(route(router, root) == std::vector<std::size_t>{0});
+    CHECK(route(router, user).empty());
+}

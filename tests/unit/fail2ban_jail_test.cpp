@@ -168,7 +168,11 @@ TEST_CASE("an import writes what banjo's loader accepts and reports the rest") {
 
     std::string filter = t.read("out/filter.d/svc.toml");
     CHECK(filter.find("id-field = '_PID'") != std::string::npos);
-    CHECK(filter.find("journal-match = [\n    ['_SYSTEMD_UNIT=svc.service'],\n    ['_COMM=svc'],\n]") != std::string::npos);
+    // Only the daemon is believed: every group also requires the sender's uid, root's when banjo
+    // ships no filter of that name to say otherwise.
+    CHECK(filter.find("journal-match = [\n    ['_SYSTEMD_UNIT=svc.service', '_UID=0'],\n    ['_COMM=svc', '_UID=0'],\n]") !=
+          std::string::npos);
+    CHECK(has_item(rep.filters[0].items, ItemKind::changed, "journal-match: every group also requires _UID=0"));
     CHECK(filter.find("failregex = [\n    'auth failed for .* from <HOST>',\n]") != std::string::npos);
     CHECK(filter.find("[modes.extra]\nfailregex = [\n    'probe from <HOST>.*',\n]") != std::string::npos);
     REQUIRE(rep.filters.size() == 2);
@@ -234,4 +238,32 @@ TEST_CASE("a filter none of whose patterns converts is not written, and its jail
     CHECK(r.report.jails[0].status == OutcomeStatus::failed);
     CHECK_FALSE(fs::exists(t.dir / "out" / "filter.d" / "ldap.toml"));
     CHECK(r.wrote);   // banjo.toml all the same
+}
+
+TEST_CASE("an imported filter believes the users banjo's own filter of that name believes") {
+    TempDir t;
+    t.write("f2b/jail.conf", "[DEFAULT]\nbackend = auto\n[mail]\nenabled = true\nfilter = mail\n"
+                             "journalmatch = _SYSTEMD_UNIT=mail.service\n");
+    t.write("f2b/filter.d/mail.conf", "[Definition]\nfailregex = ^reject from <HOST>$\n"
+                                      "journalmatch = _SYSTEMD_UNIT=mail.service + _COMM=smtpd\n");
+    // banjo's shipped filter "mail" says the daemon logs as root or as mailer.
+    t.write("shipped/mail.toml", "journal-match = [[\"_SYSTEMD_UNIT=mail.service\", \"_UID=0\", \"_UID=mailer\"]]\n"
+                                 "failregex = ['x <HOST>']\n");
+    ImportOptions o;
+    o.source = (t.dir / "f2b").string();
+    o.output = (t.dir / "out").string();
+    o.shipped_filter_dirs = {(t.dir / "shipped").string()};
+    ImportResult r = convert_fail2ban_config(o);
+    REQUIRE(r.fatal.empty());
+    std::string filter = t.read("out/filter.d/mail.toml");
+    CHECK(filter.find("['_SYSTEMD_UNIT=mail.service', '_UID=0', '_UID=mailer'],\n    ['_COMM=smtpd', '_UID=0', '_UID=mailer']") !=
+          std::string::npos);
+    REQUIRE(r.report.filters.size() == 1);
+    CHECK(has_item(r.report.filters[0].items, ItemKind::changed,
+                   "journal-match: every group also requires _UID=0 or _UID=mailer"));
+    // The jail's own journalmatch gets the same users.
+    std::string jail = t.read("out/jail.d/mail.toml");
+    CHECK(jail.find("journal-match = [['_SYSTEMD_UNIT=mail.service', '_UID=0', '_UID=mailer']]") != std::string::npos);
+    REQUIRE(r.report.jails.size() == 1);
+    CHECK(has_item(r.report.jails[0].items, ItemKind::changed, "the jail's journal-match: every group also requires"));
 }

@@ -47,3 +47,18 @@ TEST_CASE("a field the sender sets itself is pointed out: any local user can for
 TEST_CASE("groups print as banjo's TOML writes them") {
     CHECK(journal_match_text({{"_COMM=a", "PRIORITY=5"}, {"_COMM=b"}}) == "[[\"_COMM=a\", \"PRIORITY=5\"], [\"_COMM=b\"]]");
 }
+
+TEST_CASE("every group without _UID is made to require the daemon's user or root") {
+    Groups g{{"_SYSTEMD_UNIT=postfix@-.service"}, {"_COMM=smtpd", "_UID=107"}, {"SYSLOG_IDENTIFIER=postfix"}};
+    CHECK(require_daemon_users(g, {"0", "postfix"}));
+    CHECK(g == Groups{{"_SYSTEMD_UNIT=postfix@-.service", "_UID=0", "_UID=postfix"},
+                      {"_COMM=smtpd", "_UID=107"},
+                      {"SYSLOG_IDENTIFIER=postfix", "_UID=0", "_UID=postfix"}});
+    // Groups that already say who may write, and the kernel's own records, are left alone.
+    Groups kept{{"_UID=0", "_COMM=x"}, {"_TRANSPORT=audit", "_AUDIT_TYPE=1100"}};
+    CHECK_FALSE(require_daemon_users(kept, {"0"}));
+    CHECK(kept == Groups{{"_UID=0", "_COMM=x"}, {"_TRANSPORT=audit", "_AUDIT_TYPE=1100"}});
+    // A transport a user process can use is no such record.
+    Groups mixed{{"_TRANSPORT=kernel", "_TRANSPORT=syslog"}};
+    CHECK(require_daemon_users(mixed, {"0"}));
+}

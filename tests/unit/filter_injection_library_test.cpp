@@ -44,6 +44,13 @@ std::vector<Attack> attacks() {
         {"dropbear", {"Login attempt for nonexistent user 'x' from {P}:1' from 198.51.100.4:5543"}},
         {"dropbear", {"Exit before auth from <198.51.100.4:22>: (user 'x' from {P}:1', 10 fails): Max auth tries reached - user 'y from <{P}:2>'"}},
         {"dropbear", {"Exit before auth (user 'a', 10 fails): Max auth tries reached - user 'b' from {P}:1' from 198.51.100.4:22"}},
+        {"dropbear", {"Pubkey auth bad signature for 'x' with key k from {P}:1' with key SHA256:abc from 198.51.100.4:5543"}},
+        {"dropbear", {"Bad PAM password attempt for 'x' from {P}:1' from [198.51.100.4]:5543"}},
+        {"dropbear", {"Login attempt with wrong user x from {P}:1 from 198.51.100.4:5543"}},
+        // A refusal without a host counts against the connection's own "Child connection".
+        // (dropbear -E's prefix gives the connection's pid.)
+        {"dropbear", {"[4242] Jul 10 23:53:50 Child connection from 198.51.100.4:5543",
+                      "[4242] Jul 10 23:53:52 User 'x from {P}:1 Child connection from {P}:1' has invalid shell, rejected"}},
 
         // selinux-ssh: acct= is the only client text.
         {"selinux-ssh", {"USER_AUTH pid=1 uid=0 auid=4294967295 ses=4294967295 subj=system_u:system_r:sshd_t:s0 msg='op=password acct=\"addr={P}\" exe=\"/usr/sbin/sshd\" hostname=? addr=198.51.100.4 terminal=ssh res=failed'"}},

@@ -166,6 +166,10 @@ std::vector<Template> templates() {
          {"ddos", "aggressive"}},
         {"postfix", {}, "warning: hostname $P does not resolve to address $R: Name or service not known",
          {"aggressive"}},
+        {"postfix", {}, "warning: non-SMTP command from unknown[$R]: GET /x from unknown[$P]: HTTP/1.1",
+         postfix_normal},
+        {"postfix", {}, "NON-SMTP COMMAND from [$R]:5555 after CONNECT: GET from [$P]:25 after CONNECT: x",
+         {"ddos", "aggressive"}},
 
         // ---- sendmail: user=, RCPT/MAIL FROM, EXPN argument, message id
         {"sendmail-auth", {},

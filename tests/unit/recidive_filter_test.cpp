@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // conf/filter.d/recidive.toml and conf/jail.d/recidive.toml: banjo's own ban entries (as
 // src/daemon/ban_service.cpp writes them) count against the banned address, except those of
-// the recidive jail itself, and only entries journald attributes to banjo.service are read.
+// the recidive jail itself, and only entries journald attributes to banjo.service's root
+// process are read.
 #include "config/config.hpp"
 #include "config/filter_file.hpp"
 #include "core/filter.hpp"
@@ -81,8 +82,14 @@ TEST_CASE("only banjod's exact wording counts, anchored at both ends") {
 
 TEST_CASE("only ban entries journald attributes to banjo.service are read") {
     const std::map<std::string, std::string> banjod{
-        {"MESSAGE_ID", ban_message_id}, {"_SYSTEMD_UNIT", "banjo.service"}, {"_COMM", "banjod"}};
+        {"MESSAGE_ID", ban_message_id}, {"_SYSTEMD_UNIT", "banjo.service"}, {"_UID", "0"}, {"_COMM", "banjod"}};
     CHECK(routed(banjod) == std::vector<std::size_t>{0});
+
+    // A process of another user inside banjo.service's cgroup (a drop-in's ExecStartPost= with
+    // User=): the unit is right, the uid the kernel gives journald is not.
+    std::map<std::string, std::string> other_user = banjod;
+    other_user["_UID"] = "1000";
+    CHECK(routed(other_user).empty());
 
     // `logger --journald` or sd_journal_send by a local user: any MESSAGE_ID and MESSAGE, and a
     // process name of the user's choosing, but the cgroup journald sees is the user's.
@@ -94,8 +101,9 @@ TEST_CASE("only ban entries journald attributes to banjo.service are read") {
     CHECK(routed(forged).empty());
 
     // banjod's other entries (unbans, its own log lines) carry another MESSAGE_ID or none.
-    CHECK(routed({{"MESSAGE_ID", "0123456789abcdef0123456789abcdef"}, {"_SYSTEMD_UNIT", "banjo.service"}}).empty());
-    CHECK(routed({{"_SYSTEMD_UNIT", "banjo.service"}}).empty());
+    CHECK(routed({{"MESSAGE_ID", "0123456789abcdef0123456789abcdef"}, {"_SYSTEMD_UNIT", "banjo.service"}, {"_UID", "0"}})
+              .empty());
+    CHECK(routed({{"_SYSTEMD_UNIT", "banjo.service"}, {"_UID", "0"}}).empty());
 }
 
 TEST_CASE("the shipped recidive jail: off by default, 5 bans in a day ban for a week on every port") {

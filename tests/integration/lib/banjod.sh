@@ -96,7 +96,7 @@ journal_failures() {   # COUNT ADDRESS...
                 BANJOD_PID_SEQ=$((BANJOD_PID_SEQ + 1))
                 # One boot: the monotonic clock must grow with the realtime one, or the journal
                 # orders later entries before earlier ones.
-                printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\nSYSLOG_IDENTIFIER=sshd\n_PID=%s\nMESSAGE=Failed password for invalid user admin from %s port 4242 ssh2\n\n' \
+                printf '__REALTIME_TIMESTAMP=%s\n__MONOTONIC_TIMESTAMP=%s\n_BOOT_ID=0123456789abcdef0123456789abcdef\n_SYSTEMD_UNIT=ssh.service\n_UID=0\nSYSLOG_IDENTIFIER=sshd\n_PID=%s\nMESSAGE=Failed password for invalid user admin from %s port 4242 ssh2\n\n' \
                     "$now" "$now" "$((BANJOD_PID_SEQ + RANDOM))" "$address"
                 now=$((now + 1))
             done
