@@ -2,6 +2,7 @@
 #include "daemon/daemon.hpp"
 
 #include "bus/bus_service.hpp"
+#include "daemon/file_follower.hpp"
 #include "daemon/host_addresses.hpp"
 #include "daemon/journal_follower.hpp"
 #include "daemon/journal_source.hpp"
@@ -50,6 +51,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::optional<StateWriter> state;
     std::optional<Manager> manager;
     std::unique_ptr<JournalFollower> follower;
+    std::unique_ptr<FileFollower> file_follower;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
@@ -108,6 +110,7 @@ struct Daemon::Impl final : Manager::Listener {
     }
     void jails_changed() override {
         follower->set_jails(manager->jail_set());
+        file_follower->set_jails(manager->jail_set());
         bus_service->jails_changed();
     }
     void jail_enabled_changed(const std::string& jail) override { bus_service->jail_enabled_changed(jail); }
@@ -200,14 +203,21 @@ struct Daemon::Impl final : Manager::Listener {
                 manager->journal_read({cursor, follower->entries_processed(), follower->last_entry()});
                 status_changed();
             });
+        file_follower = std::make_unique<FileFollower>(
+            loop, clock, [this](const Jail& jail, const BanDecision& d) { manager->ban_decided(jail, d); },
+            [this](const std::vector<FilePosition>& positions) {
+                manager->files_read(positions, file_follower->counters());
+                status_changed();
+            });
         manager->set_listener(this);
         const std::optional<std::string> cursor = manager->state().cursor();
         // Failure windows first (what the journal before the cursor says), then what the store
         // knows on top of it (bans in force, ban history), which wins where they overlap.
-        if (cursor) {
-            follower->warm_up(manager->jail_set(), *cursor, manager->longest_findtime());
-            RefusalReport::discard(manager->jail_set());   // the last run wrote those
-        }
+        if (cursor) follower->warm_up(manager->jail_set(), *cursor, manager->longest_findtime());
+        // The log files' recount, like the journal's, before the store's knowledge goes on top.
+        file_follower->start(manager->jail_set(), manager->state().file_positions(), manager->longest_findtime(),
+                             clock.now() - manager->longest_findtime());
+        RefusalReport::discard(manager->jail_set());   // the last run wrote those
         manager->seed_jails();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();

@@ -224,6 +224,13 @@ void Manager::journal_read(JournalProgress progress) {
     refusals_.report(*jails_, clock_.now());
 }
 
+void Manager::files_read(const std::vector<FilePosition>& positions, const FileFollowerCounters& counters) {
+    files_ = counters;
+    for (const FilePosition& p : positions) state_.set_file_position(p);
+    bans_.flush();
+    refusals_.report(*jails_, clock_.now());
+}
+
 void Manager::expire_due() {
     if (bans_.expire(clock_.now()) > 0) bans_.flush();
 }

@@ -42,6 +42,15 @@ struct JailSummary {
     const JailConfig* config = nullptr;   // valid until the next reload
 };
 
+// How far the log file follower got (its counters, as of its last chunk).
+struct FileFollowerCounters {
+    std::uint64_t lines = 0;
+    std::uint64_t lines_without_time = 0;   // timed by when they were read
+    std::uint64_t long_lines = 0;           // cut at LineSplitter::max_line_bytes
+    std::uint64_t rotations = 0;
+    std::uint64_t truncations = 0;
+};
+
 // How far the journal follower got: after each chunk of entries it reads.
 struct JournalProgress {
     std::string cursor;          // of the last entry read; empty before the first
@@ -116,6 +125,8 @@ public:
     // ... and a chunk of entries ended: its bans are committed with its last cursor, and the
     // failures it refused (addresses banjo never bans) go to the journal, rate-limited.
     void journal_read(JournalProgress progress);
+    // ... or a chunk of log file lines ended: its bans are committed with the files' positions.
+    void files_read(const std::vector<FilePosition>& positions, const FileFollowerCounters& counters);
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
     void expire_due();
@@ -157,6 +168,7 @@ public:
     const Backend& backend() const noexcept { return backend_; }
     const StateWriter& state() const noexcept { return state_; }
     const JournalProgress& journal() const noexcept { return journal_; }
+    const FileFollowerCounters& files() const noexcept { return files_; }
     const Clock& clock() const noexcept { return clock_; }
     std::uint64_t failures_found() const;
     // "3 jails, 12 active bans, 4711 journal entries read; firewall ready" (systemctl status).
@@ -181,6 +193,7 @@ private:
     BanService bans_;
     std::unique_ptr<JailSet> jails_;
     JournalProgress journal_;
+    FileFollowerCounters files_;
     BackendState backend_state_;
     Listener* listener_ = nullptr;
     RefusalReport refusals_;

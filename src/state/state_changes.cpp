@@ -62,6 +62,8 @@ void StateChanges::note_offences(std::string_view jail, const Address& address, 
 
 void StateChanges::set_cursor(std::string_view cursor) { cursor_ = std::string(cursor); }
 
+void StateChanges::set_file_position(const FilePosition& position) { file_positions_[position.path] = position; }
+
 void StateChanges::forget_history_before(Usec cutoff) {
     forget_before_ = std::max(forget_before_.value_or(cutoff), cutoff);
 }
@@ -72,11 +74,13 @@ void StateChanges::rewrite_bans() {
 }
 
 bool StateChanges::empty() const noexcept {
-    return !rewrite_bans_ && bans_.empty() && offences_.empty() && !cursor_ && !forget_before_;
+    return !rewrite_bans_ && bans_.empty() && offences_.empty() && !cursor_ && file_positions_.empty() &&
+           !forget_before_;
 }
 
 std::size_t StateChanges::size() const noexcept {
-    return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + (cursor_ ? 1 : 0) + (forget_before_ ? 1 : 0);
+    return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + (cursor_ ? 1 : 0) + file_positions_.size() +
+           (forget_before_ ? 1 : 0);
 }
 
 void StateChanges::clear() noexcept {
@@ -84,6 +88,7 @@ void StateChanges::clear() noexcept {
     rewrite_bans_ = false;
     offences_.clear();
     cursor_.reset();
+    file_positions_.clear();
     forget_before_.reset();
 }
 

@@ -42,6 +42,7 @@ public:
     // history: the store may hold these already, so they do not add up).
     void note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at);
     void set_cursor(std::string_view cursor);
+    void set_file_position(const FilePosition& position);   // the last one per path counts
     void forget_history_before(Usec cutoff);
     // The next write replaces every stored ban with the ban table: for a store whose bans
     // banjod did not load (a new file, one it could not read at start), and past the bound.
@@ -59,6 +60,7 @@ public:
     const std::map<Key, std::optional<StoredBan>>& bans() const noexcept { return bans_; }
     const std::map<Key, Offences>& offences() const noexcept { return offences_; }
     const std::optional<std::string>& cursor() const noexcept { return cursor_; }
+    const std::map<std::string, FilePosition>& file_positions() const noexcept { return file_positions_; }
     std::optional<Usec> forget_before() const noexcept { return forget_before_; }
     // Offence counts that did not fit, since start.
     std::uint64_t dropped_offences() const noexcept { return dropped_offences_; }
@@ -70,6 +72,7 @@ private:
     bool rewrite_bans_ = false;
     std::map<Key, Offences> offences_;
     std::optional<std::string> cursor_;
+    std::map<std::string, FilePosition> file_positions_;   // one per followed file: bounded by the config
     std::optional<Usec> forget_before_;
     std::uint64_t dropped_offences_ = 0;
 };

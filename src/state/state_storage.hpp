@@ -7,6 +7,7 @@
 #include "core/address.hpp"
 #include "core/ban_table.hpp"
 #include "core/duration.hpp"
+#include "logfile/file_position.hpp"
 
 #include <functional>
 #include <optional>
@@ -57,6 +58,7 @@ public:
     virtual std::vector<StoredBan> active_bans() const = 0;
     virtual std::optional<std::string> cursor() const = 0;
     virtual std::vector<History> history(std::string_view jail) const = 0;
+    virtual std::vector<FilePosition> file_positions() const = 0;
 };
 
 }  // namespace banjo

@@ -82,6 +82,7 @@ public:
         void count_offences(std::string_view jail, const Address& address, unsigned at_least,
                             unsigned added, Usec last_banned_at);
         void set_cursor(std::string_view cursor);
+        void set_file_position(const FilePosition& position);   // replaces that path's
         // See StateStore::forget_history_before; here as part of the batch.
         std::size_t forget_history_before(Usec cutoff);
         void commit();
@@ -100,6 +101,7 @@ public:
     std::vector<StoredBan> active_bans() const override;   // ordered by jail, then address text
     std::optional<std::string> cursor() const override;    // nullopt before the first set_cursor()
     std::vector<History> history(std::string_view jail) const override;
+    std::vector<FilePosition> file_positions() const override;   // ordered by path
 
     // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).
     // History of addresses last banned before `cutoff` and not banned now: bounds a table that

@@ -53,6 +53,10 @@ public:
         check_read();
         return real_.history(jail);
     }
+    std::vector<FilePosition> file_positions() const override {
+        check_read();
+        return real_.file_positions();
+    }
 
 private:
     void check_read() const {
