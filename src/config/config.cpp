@@ -92,7 +92,7 @@ std::string read_datepattern(const TomlSource& src, const toml::table& t) {
 // journal sets itself). File lines carry no such proof: whoever can write to the file (any
 // local user, through logger(1), for a file syslog writes) can write a line the filter takes.
 void warn_file_jail(const JailConfig& jc, const SourceLocation& where, std::vector<ConfigWarning>& warnings) {
-    if (jc.logpath.empty()) return;
+    if (jc.logpath.empty() || !jc.settings.enabled) return;
     std::string trusted;
     for (const auto& g : jc.filter.journal_match)
         for (const auto& term : g)

@@ -4,6 +4,7 @@
 #include "lib/sd/log.hpp"
 #include "logfile/log_line.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
@@ -78,8 +79,9 @@ void FileFollower::watch_directories() {
         if (known) continue;
         const int wd = inotify_.add_watch(dir, directory_events);
         if (wd < 0) {
-            sd::log(LOG_WARNING, "Cannot watch " + dir + " for log files: " + std::strerror(-wd) +
-                                     "; its files are read when a reload finds it");
+            // A shipped jail names each distribution's path: the others' directories are absent.
+            sd::log(wd == -ENOENT ? LOG_INFO : LOG_WARNING, "Cannot watch " + dir + " for log files: " +
+                                                                std::strerror(-wd) + "; its files are read when a reload finds it");
             continue;
         }
         watched_[wd] = dir;

@@ -347,6 +347,7 @@ TEST_CASE("a file jail whose filter relies on the journal's trusted fields gets 
             "journal-match = [[\"_SYSTEMD_UNIT=demo.service\", \"_UID=0\"]]\n"
             "failregex = ['bad login from <HOST>']\n");
     d.write("banjo.toml", "[jail.trusting]\nlogpath = [\"/var/log/demo.log\"]\n[jail.plain]\nfilter = \"demo\"\n"
+                          "logpath = [\"/var/log/demo.log\"]\n[jail.off]\nenabled = false\nfilter = \"trusting\"\n"
                           "logpath = [\"/var/log/demo.log\"]\n");
     const Config c = d.load();
     std::vector<std::string> texts;
@@ -361,4 +362,7 @@ TEST_CASE("a file jail whose filter relies on the journal's trusted fields gets 
     // SYSLOG_IDENTIFIER is no trusted field: a file jail with it is what it always was.
     CHECK(std::none_of(texts.begin(), texts.end(),
                        [](const std::string& t) { return t.find("jail 'plain'") != std::string::npos; }));
+    // A disabled jail (the shipped file jails) says nothing until it is enabled.
+    CHECK(std::none_of(texts.begin(), texts.end(),
+                       [](const std::string& t) { return t.find("jail 'off'") != std::string::npos; }));
 }
