@@ -105,6 +105,7 @@ void FileFollower::start(JailSet& jails, const std::vector<FilePosition>& saved,
             f.last_line_time = position->last_line_time;
             recount(f, *position, span);
         } else if (!f.file.is_open()) {
+            f.count_from = Usec(0);   // it appears after start: all of it is new
             sd::log(LOG_NOTICE, "Log file " + path + " is not there yet (" + f.file.problem() + "); it is read when it appears");
         }
     }
