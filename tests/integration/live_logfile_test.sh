@@ -123,10 +123,16 @@ diff <(bans_of corpus 203.0.113.99) <(expected_bans "$corpus") >"$BANJO_SANDBOX_
     || fail "jail corpus counted $(jail_property corpus TotalFailures) failures, the stream holds $(($(expected_failures "$corpus") + 5))"
 echo "   $(bans_of corpus 203.0.113.99 | wc -l) bans, $(jail_property corpus TotalFailures) failures, as expected"
 
-echo "4. kill -9 in the middle of a stream: the same bans as an uninterrupted run"
+echo "4. kill -9 in the middle of a stream: the same bans as an uninterrupted run, nothing counted again"
 corpus=$BANJO_SANDBOX_DIR/corpus1234
 "$python" "$gen" "$corpus" --entries 20000 --seed 1234 --t0 now 2>/dev/null
 stream "$corpus" "$logs/auth2.log" 0 10000
+# An address banned, then unbanned by hand: a restart that read the file again from its start
+# (not from the saved position) would count its failures again and ban it anew.
+failure_lines "$logs/auth2.log" 5 203.0.113.50
+wait_until 30 has_entry 203.0.113.50 || fail "five failures in auth2.log did not ban 203.0.113.50"
+manager Unban ss restart 203.0.113.50 >/dev/null || fail "Unban restart 203.0.113.50"
+wait_until 10 lacks_entry 203.0.113.50 || fail "203.0.113.50 still in the firewall after Unban"
 banjod_stop KILL
 stream "$corpus" "$logs/auth2.log" 10000 20000
 banjod_start
