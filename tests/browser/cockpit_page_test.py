@@ -39,6 +39,11 @@ def busctl(*args):
                            *args], check=True, capture_output=True, text=True).stdout
 
 
+def jail_enabled(name):
+    return subprocess.run(["busctl", "--system", "get-property", "org.banjo1", f"/org/banjo1/jail/{name.replace('-', '_2d')}",
+                           "org.banjo1.Jail", "Enabled"], check=True, capture_output=True, text=True).stdout.strip()
+
+
 def row(address):
     return f'#bans tbody tr[data-address="{address}"]'
 
@@ -106,6 +111,15 @@ def main():
         assert "no-match" in browser.text("#tester-result tbody tr:nth-child(2)")
         assert not banned_in_firewalld("203.0.113.50"), "the tester banned"
         browser.screenshot(os.path.join(SHOTS, "2-ban-form-filter-tester.png"))
+
+        step("a jail is disabled and enabled from its row")
+        toggle = '#jails tr[data-jail="sshd-aggressive"] button.toggle-jail'
+        browser.click(toggle)
+        wait_for(lambda: jail_enabled("sshd-aggressive") == "b false", "sshd-aggressive to be disabled")
+        browser.wait(f"document.querySelector({json.dumps(toggle)}).innerText === 'Enable'", what="the Enable button")
+        assert "disabled" in browser.text('#jails tr[data-jail="sshd-aggressive"]')
+        browser.click(toggle)
+        wait_for(lambda: jail_enabled("sshd-aggressive") == "b true", "sshd-aggressive to be enabled again")
 
         step("an unprivileged session sees the bans and is refused an unban, in plain words")
         browser.load(NOBODY_URL)

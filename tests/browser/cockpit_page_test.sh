@@ -74,7 +74,7 @@ echo "4. the page in Chromium"
 shots=$BUILD_ROOT/tests/browser/screenshots
 rm -rf "$shots"
 mkdir -p "$shots"
-PYTHONPATH=$BANJO_SOURCE_ROOT/tests/browser /usr/bin/python3 "$BANJO_SOURCE_ROOT/tests/browser/cockpit_page_test.py" \
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$BANJO_SOURCE_ROOT/tests/browser /usr/bin/python3 "$BANJO_SOURCE_ROOT/tests/browser/cockpit_page_test.py" \
     "http://127.0.0.1:$root_port/$page" "http://127.0.0.1:$nobody_port/$page" "$shots" "$(free_port)" \
     || fail "the page test failed (screenshots in $shots; cockpit-ws logs in $BANJO_SANDBOX_DIR)"
 ls "$shots"/*.png
