@@ -46,8 +46,16 @@ function reportFailure(what, error) {
         showAlert("action", "danger", `Could not ${what}:`, errorText(error));
 }
 
+// The cards show banjod's state: with banjod gone they would show a stale one.
+function showCards(shown) {
+    for (const card of document.querySelectorAll(".card"))
+        card.hidden = !shown;
+}
+
 function showNotRunning() {
     page.running = false;
+    showCards(false);
+    clearAlert("backend");
     $("summary").textContent = "banjo is not running.";
     showAlert("daemon", "warning", "banjo is not running.",
         "Its jails and bans appear here once it runs.",
@@ -128,6 +136,7 @@ function refreshSoon() {
 function show({ jails, bans, history, props }) {
     page.running = true;
     clearAlert("daemon");
+    showCards(true);
     Object.assign(page, { jails, bans });
     const state = props.BackendState;
     $("summary").textContent = `banjo ${props.Version} · firewall ${props.Backend}: ${state} · ` +

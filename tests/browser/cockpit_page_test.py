@@ -143,6 +143,7 @@ def main():
         browser.wait("(document.querySelector('#alerts').innerText || '').includes('banjo is not running')",
                      what="the not-running alert")
         browser.wait("!!document.querySelector('#start-banjo')", what="the start button")
+        assert "203.0.113.21" not in browser.text(), "the page still shows banjod's bans after it stopped"
         browser.screenshot(os.path.join(SHOTS, "4-not-running.png"))
     except Exception:
         try:
