@@ -60,6 +60,14 @@ void StateChanges::note_offences(std::string_view jail, const Address& address, 
     }
 }
 
+void StateChanges::log_ban(const StoredBan& ban) {
+    if (logged_bans_.size() >= max_logged_bans) {
+        ++dropped_logged_bans_;
+        return;
+    }
+    logged_bans_.push_back(ban);
+}
+
 void StateChanges::set_cursor(std::string_view cursor) { cursor_ = std::string(cursor); }
 
 void StateChanges::set_file_position(const FilePosition& position) { file_positions_[position.path] = position; }
@@ -74,12 +82,14 @@ void StateChanges::rewrite_bans() {
 }
 
 bool StateChanges::empty() const noexcept {
-    return !rewrite_bans_ && bans_.empty() && offences_.empty() && !cursor_ && file_positions_.empty() &&
+    return !rewrite_bans_ && bans_.empty() && offences_.empty() && logged_bans_.empty() && !cursor_ &&
+           file_positions_.empty() &&
            !forget_before_;
 }
 
 std::size_t StateChanges::size() const noexcept {
-    return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + (cursor_ ? 1 : 0) + file_positions_.size() +
+    return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + logged_bans_.size() + (cursor_ ? 1 : 0) +
+           file_positions_.size() +
            (forget_before_ ? 1 : 0);
 }
 
@@ -87,6 +97,7 @@ void StateChanges::clear() noexcept {
     bans_.clear();
     rewrite_bans_ = false;
     offences_.clear();
+    logged_bans_.clear();
     cursor_.reset();
     file_positions_.clear();
     forget_before_.reset();

@@ -57,6 +57,10 @@ public:
         check_read();
         return real_.file_positions();
     }
+    std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const override {
+        check_read();
+        return real_.ban_log(since, limit);
+    }
 
 private:
     void check_read() const {
