@@ -156,8 +156,16 @@ bool LogFile::follow_changes() {
         update_fingerprint();
         return true;
     }
+    if (own.st_nlink == 0) {
+        // Removed, and read to its end: holding it would keep its disk space from being freed.
+        // A file created later at the path is opened then.
+        lost_partial_bytes_ += splitter_.pending_bytes();
+        fd_.reset();
+        splitter_.restart(0);
+        return false;
+    }
     struct stat now {};
-    if (::stat(path_.c_str(), &now) != 0) return false;   // gone for now; keep reading what we hold
+    if (::stat(path_.c_str(), &now) != 0) return false;   // renamed away: keep reading what we hold
     if (now.st_dev == own.st_dev && now.st_ino == own.st_ino) return false;
     // Renamed away and replaced: keep the old file until the writer leaves it.
     ++rotations_;

@@ -3,7 +3,7 @@
 // read, and what became of the path since (rotated by rename, truncated, removed). The
 // descriptor stays on the file it opened, so a file renamed away is still read to its end
 // before the path's new file takes over, and a writer still appending to the renamed file is
-// followed until it writes to the new one. A truncated file (copytruncate) is first read to its
+// followed until it writes to the new one. A removed file is closed once read to its end. A truncated file (copytruncate) is first read to its
 // end in the copy logrotate left beside it, found by its first bytes. Used by the live follower
 // and, from the first line to the last, by banjod --replay and banjoctl test-filter, so all three
 // read alike. Never throws for what a file holds or lacks; one thread.

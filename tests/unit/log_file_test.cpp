@@ -102,6 +102,7 @@ TEST_CASE("a removed file is read to its end; a file created later at the path i
     append(log, "a2\n");
     fs::remove(log);
     CHECK(read_all(f) == Lines{"a2"});
+    CHECK(!f.is_open());   // not held: its space is freed
     append(log, "b1\n");
     CHECK(read_all(f) == Lines{"b1"});
 
