@@ -94,17 +94,37 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     return d;
 }
 
+bool is_zone_name(const std::string& text) {
+    static const std::regex zone_name("[A-Za-z0-9_-]{1,17}");
+    return std::regex_match(text, zone_name);
+}
+
+std::vector<std::string> read_zones(const TomlSource& src, const toml::table& t, std::string_view key) {
+    std::vector<std::string> zones;
+    std::vector<std::string> written = *src.get_strings(t, key);
+    for (auto& zone : written) {
+        if (!is_zone_name(zone))
+            src.fail(*t.get(key), "'" + std::string(key) + "': \"" + input_excerpt(zone) + "\" is not a firewalld zone name");
+        if (std::find(zones.begin(), zones.end(), zone) == zones.end()) zones.push_back(std::move(zone));
+    }
+    return zones;
+}
+
 FirewalldSettings read_firewalld(const TomlSource& src) {
     FirewalldSettings f;
     const toml::table* t = src.get_table(src.root(), "firewalld");
     if (!t) return f;
-    src.require_known_keys(*t, {"zone", "allow-reload"}, "[firewalld]");
+    src.require_known_keys(*t, {"zone", "allow-reload", "rule-zones", "trusted-zones"}, "[firewalld]");
     if (auto v = src.get_string(*t, "zone")) {
-        static const std::regex zone_name("[A-Za-z0-9_-]{1,17}");
-        if (!std::regex_match(*v, zone_name)) src.fail(*t->get("zone"), "'zone': \"" + input_excerpt(*v) + "\" is not a firewalld zone name");
+        if (!is_zone_name(*v)) src.fail(*t->get("zone"), "'zone': \"" + input_excerpt(*v) + "\" is not a firewalld zone name");
         f.zone = *v;
     }
     if (auto v = src.get_bool(*t, "allow-reload")) f.allow_reload = *v;
+    if (t->get("rule-zones")) {
+        f.rule_zones = read_zones(src, *t, "rule-zones");
+        if (f.rule_zones.empty()) src.fail(*t->get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for every active zone)");
+    }
+    if (t->get("trusted-zones")) f.trusted_zones = read_zones(src, *t, "trusted-zones");
     return f;
 }
 
@@ -213,7 +233,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
-                                   "ignore", "ignore-self", "ports", "increment"},
+                                   "ignore", "ignore-self", "ports", "increment", "rule-zones"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -234,6 +254,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("ignore")) s.ignore = read_ignore(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
+        if (t.get("rule-zones")) {
+            s.rule_zones = read_zones(src, t, "rule-zones");
+            if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");
+        }
         read_increment(src, t, s.ban.increment);
     }
     const TomlSource& fsrc = *filter_layer.source;

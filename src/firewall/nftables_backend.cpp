@@ -106,9 +106,9 @@ void NftablesBackend::remove(const BanTarget& target) {
     schedule_flush();
 }
 
-void NftablesBackend::prepare_jail(const std::string& jail, const std::vector<std::string>& ports) {
-    if (ports.empty()) return;
-    for (Family f : {Family::ipv4, Family::ipv6}) set_for(jail, f, ports);
+void NftablesBackend::prepare_jail(const std::string& jail, const JailBlocking& blocking) {
+    if (blocking.ports.empty()) return;
+    for (Family f : {Family::ipv4, Family::ipv6}) set_for(jail, f, blocking.ports);
     schedule_flush();
 }
 
