@@ -105,8 +105,8 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
 void Manager::configure_jail_ports() {
     for (const auto& j : config_.jails) {
         // Bans already in the firewall under other ports move to the new ones.
-        bans_.set_jail_ports(j.settings.name, j.settings.ports);
-        if (j.settings.enabled && !j.settings.ports.empty())
+        bans_.set_jail_ports(j.settings.name, j.settings.ports, j.settings.block);
+        if (j.settings.enabled && (!j.settings.ports.empty() || j.settings.block != BlockAction::drop))
             backend_.prepare_jail(j.settings.name, JailBlocking{j.settings.ports, j.settings.block, j.settings.rule_zones});
         else backend_.forget_jail(j.settings.name);
     }

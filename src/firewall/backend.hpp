@@ -39,11 +39,15 @@ LogSink default_log_sink();
 // expires: when the ban ends (wall clock), for backends whose firewall can end it by itself
 // while banjod is away (nftables element timeouts); adding a target again with another
 // expiry moves it.
+// block: drop, or reject (TCP reset, ICMP port-unreachable); all-ports bans that drop share one
+// set per family, every other jail has sets of its own.
 struct BanTarget {
     Address address;
     std::string jail;
     std::vector<std::string> ports;
     Usec expires = infinite_usec;
+    BlockAction block = BlockAction::drop;
+    bool shared() const noexcept { return ports.empty() && block == BlockAction::drop; }
 };
 
 // How one jail blocks, the same for each of its bans. ports: as BanTarget::ports. rule_zones:

@@ -91,14 +91,15 @@ sdbus::IProxy& FirewalldBackend::config_proxy(const std::string& path) {
 }
 
 FirewalldBackend::Ipset& FirewalldBackend::ipset_for(const BanTarget& target) {
-    if (target.ports.empty())
+    if (target.shared())
         return ipsets_.at(firewalld_ipset_name("", target.address.family()));
     auto jail = jails_.find(target.jail);
     if (jail == jails_.end()) {
-        prepare_jail(target.jail, JailBlocking{target.ports, BlockAction::drop, {}});
-    } else if (jail->second.blocking.ports != target.ports) {
+        prepare_jail(target.jail, JailBlocking{target.ports, target.block, {}});
+    } else if (jail->second.blocking.ports != target.ports || jail->second.blocking.block != target.block) {
         JailBlocking blocking = jail->second.blocking;
         blocking.ports = target.ports;
+        blocking.block = target.block;
         prepare_jail(target.jail, blocking);
     }
     return ipsets_.at(firewalld_ipset_name(target.jail, target.address.family()));
@@ -110,15 +111,17 @@ void FirewalldBackend::add(const BanTarget& target) {
 }
 
 void FirewalldBackend::remove(const BanTarget& target) {
-    auto name = firewalld_ipset_name(target.ports.empty() ? "" : target.jail, target.address.family());
+    auto name = firewalld_ipset_name(target.shared() ? "" : target.jail, target.address.family());
     auto it = ipsets_.find(name);
     if (it != ipsets_.end() && it->second.mirror.unwant(target.address.to_string(), target.jail))
         schedule_flush();
 }
 
 void FirewalldBackend::prepare_jail(const std::string& jail, const JailBlocking& blocking) {
-    if (blocking.ports.empty())
-        return;   // all-ports jails share banjo4/banjo6
+    if (blocking.ports.empty() && blocking.block == BlockAction::drop) {
+        forget_jail(jail);   // all-ports jails that drop share banjo4/banjo6
+        return;
+    }
     auto& entry = jails_[jail];
     if (entry.blocking == blocking && !entry.rules.empty())
         return;
@@ -126,12 +129,17 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const JailBlocking&
     for (Family family : {Family::ipv4, Family::ipv6}) {
         auto name = firewalld_ipset_name(jail, family);
         ipsets_.try_emplace(name, Ipset{family, false, jail});
+        std::vector<std::string> elements;
         for (const auto& port : blocking.ports) {
             if (auto element = firewalld_rule_element(port))
-                entry.rules.push_back({name, firewalld_rich_rule(family, name, *element)});
+                elements.push_back(*element);
             else if (family == Family::ipv4)
                 entry.problem += (entry.problem.empty() ? "" : ", ") + ("'" + port + "'");
         }
+        if (!blocking.ports.empty() && elements.empty())
+            continue;   // no rule rather than one that blocks every port
+        for (auto& text : firewalld_jail_rules(family, name, elements, blocking.block))
+            entry.rules.push_back({name, std::move(text)});
     }
     if (!entry.problem.empty()) {
         entry.problem = "jail " + jail + ": ports " + entry.problem +

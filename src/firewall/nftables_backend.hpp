@@ -73,7 +73,7 @@ private:
         bool in_kernel = false;
     };
 
-    Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports);
+    Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports, BlockAction block);
     void schedule_flush();
     void flush();
     bool connect();

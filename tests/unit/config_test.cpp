@@ -338,3 +338,18 @@ TEST_CASE("a rule zone that is no zone name, or an empty list, names its line") 
     CHECK(err.find(d.main() + ":3:") == 0);
     CHECK(err.find("at least one zone") != std::string::npos);
 }
+
+TEST_CASE("block is drop unless [defaults] or the jail says reject") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nblock = \"reject\"\n[jail.demo]\n[jail.quiet]\nfilter = \"demo\"\nblock = \"drop\"\n");
+    Config c = d.load();
+    REQUIRE(c.jails.size() == 2);
+    CHECK(c.jails[0].settings.block == BlockAction::reject);
+    CHECK(c.jails[1].settings.block == BlockAction::drop);
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().jails[0].settings.block == BlockAction::drop);
+    d.write("banjo.toml", "[jail.demo]\nblock = \"deny\"\n");
+    const std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("'block' must be \"drop\" or \"reject\"") != std::string::npos);
+}
