@@ -23,6 +23,11 @@ inline constexpr const char* shipped_filter_dir = BANJO_DATADIR "/filter.d";
 struct FirewalldSettings {
     std::string zone = "drop";
     bool allow_reload = false;   // may banjo reload firewalld itself to activate its ipsets?
+    // Zones of port-limited jails' rich rules; empty: every zone with interfaces or sources at
+    // runtime and the default zone, except trusted, drop, block and `zone`.
+    std::vector<std::string> rule_zones;
+    // Zones whose sources banjo never bans (firewalld's own allow-list).
+    std::vector<std::string> trusted_zones = {"trusted"};
 };
 
 struct JailConfig {

@@ -20,7 +20,9 @@ class JailSet {
 public:
     // `self` is added to the ignore list of jails with ignore-self. Jails of `previous` whose
     // fingerprint is unchanged move over with their failure counts and ban history.
-    JailSet(const Config& config, const CidrSet& self, JailSet* previous = nullptr);
+    // `self` joins the ignore list of jails with ignore-self, `trusted` (what the firewall itself
+    // trusts) that of every jail.
+    JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous = nullptr);
 
     std::size_t size() const noexcept { return pipelines_.size(); }
     JailPipeline& operator[](std::size_t i) const noexcept { return *pipelines_[i]; }
