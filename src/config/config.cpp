@@ -33,6 +33,7 @@ struct Defaults {
     bool ignore_self = true;
     IncrementPolicy increment;
     BlockAction block = BlockAction::drop;
+    bool cut_connections = true;
 };
 
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
@@ -85,7 +86,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     Defaults d;
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
-    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block"},
+    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block", "cut-connections"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
@@ -93,6 +94,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (t->get("ignore")) d.ignore = read_ignore(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
+    if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
             src.fail(*t->get("backend"),
@@ -235,6 +237,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore = d.ignore;
     s.ignore_self = d.ignore_self;
     s.block = d.block;
+    s.cut_connections = d.cut_connections;
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
@@ -243,7 +246,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
-                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block"},
+                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -265,6 +268,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
         if (t.get("block")) s.block = read_block(src, t);
+        if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
         if (t.get("rule-zones")) {
             s.rule_zones = read_zones(src, t, "rule-zones");
             if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");

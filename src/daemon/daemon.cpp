@@ -2,6 +2,7 @@
 #include "daemon/daemon.hpp"
 
 #include "bus/bus_service.hpp"
+#include "daemon/connection_cutter.hpp"
 #include "daemon/host_addresses.hpp"
 #include "daemon/journal_follower.hpp"
 #include "daemon/journal_source.hpp"
@@ -22,6 +23,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <algorithm>
 #include <csignal>
 #include <syslog.h>
 #include <unistd.h>
@@ -53,6 +55,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
+    ConnectionCutter cutter;
     std::unique_ptr<MetricsServer> metrics;
 
     explicit Impl(DaemonOptions o) : options(std::move(o)) {}
@@ -100,10 +103,21 @@ struct Daemon::Impl final : Manager::Listener {
 
     // Manager::Listener: each event to the bus face, and to what else follows it.
     void banned(const Ban& ban) override {
+        cut_connections(ban);
         bus_service->banned(ban);
         arm_expiry();   // the new ban may end before the one the timer waits for
         status_changed();
     }
+    // Once the ban holds in the firewall: a flow cut before would come straight back.
+    void cut_connections(const Ban& ban) {
+        const auto& jails = manager->config().jails;
+        auto jail = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == ban.jail; });
+        if (jail == jails.end() || !jail->settings.cut_connections) return;
+        backend->when_applied([this, name = ban.jail, address = ban.address, ports = jail->settings.ports] {
+            cutter.cut(name, address, ports);
+        });
+    }
+
     void unbanned(const Ban& ban, UnbanReason reason) override {
         bus_service->unbanned(ban, reason);
         status_changed();

@@ -353,3 +353,13 @@ TEST_CASE("block is drop unless [defaults] or the jail says reject") {
     CHECK(err.find(d.main() + ":2:") == 0);
     CHECK(err.find("'block' must be \"drop\" or \"reject\"") != std::string::npos);
 }
+
+TEST_CASE("cut-connections is on unless [defaults] or the jail turns it off") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().jails[0].settings.cut_connections);
+    d.write("banjo.toml", "[defaults]\ncut-connections = false\n[jail.demo]\n[jail.other]\nfilter = \"demo\"\ncut-connections = true\n");
+    Config c = d.load();
+    CHECK_FALSE(c.jails[0].settings.cut_connections);
+    CHECK(c.jails[1].settings.cut_connections);
+}
