@@ -299,6 +299,25 @@ void Manager::reload() {
         sd::notify_ready(status_line());
         throw;
     }
+    // Keys the backend takes only when banjod starts: refused by name rather than ignored.
+    std::string restart;
+    auto needs_restart = [&](bool changed, const char* key) {
+        if (changed) restart += std::string(restart.empty() ? "" : ", ") + key;
+    };
+    needs_restart(fresh.backend != config_.backend, "[defaults] backend");
+    needs_restart(fresh.firewalld.zone != config_.firewalld.zone, "[firewalld] zone");
+    needs_restart(fresh.firewalld.allow_reload != config_.firewalld.allow_reload, "[firewalld] allow-reload");
+    needs_restart(fresh.firewalld.rule_zones != config_.firewalld.rule_zones, "[firewalld] rule-zones");
+    needs_restart(fresh.firewalld.trusted_zones != config_.firewalld.trusted_zones, "[firewalld] trusted-zones");
+    if (!restart.empty()) {
+        const std::string message = fresh.path + ": " + restart +
+                                    " changed: they take effect when banjod restarts (systemctl restart banjo); "
+                                    "the running configuration stays";
+        sd::log(LOG_ERR, "Configuration rejected, the running one stays: " + message,
+                {{"MESSAGE_ID", sd::message_id::config_rejected}, {"BANJO_CONFIG_ERROR", message}});
+        sd::notify_ready(status_line());
+        throw ConfigError({}, message);
+    }
     // Jails that are gone, or no longer enabled, release their bans.
     for (const auto& old : config_.jails) {
         const bool kept = std::any_of(fresh.jails.begin(), fresh.jails.end(), [&](const JailConfig& j) {

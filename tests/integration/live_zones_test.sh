@@ -107,5 +107,17 @@ wait_journal_read
 banned_addresses | grep -qx 198.51.100.77 && fail "the trusted 198.51.100.77 was banned"
 sandbox_banned 198.51.100.77 web && fail "the trusted 198.51.100.77 is in firewalld's ban set"
 
+echo "5. a reload that gives the jail its own rule-zones moves its rules; one that changes [firewalld] zone is refused"
+sed -i 's|^ports = \["'$PORT'/tcp"\]$|&\nrule-zones = ["work"]|' "$BANJOD_DIR/etc/banjo.toml"
+manager Reload >/dev/null || fail "Reload with rule-zones = [work]"
+wait_until 30 has_rule work || fail "no rule in zone work after the reload"
+wait_until 30 lacks_rule public || fail "zone public kept the rule after the reload"
+wait_until 30 lacks_rule dmz || fail "zone dmz kept the rule after the reload"
+sed -i 's|^allow-reload = true$|&\nzone = "block"|' "$BANJOD_DIR/etc/banjo.toml"
+err=$(bus_error /org/banjo1 org.banjo1.Manager Reload)
+[[ $err == "org.banjo1.Error.InvalidConfig: "*"[firewalld] zone changed: they take effect when banjod restarts"* ]] \
+    || fail "Reload of a changed [firewalld] zone gave: $err"
+has_rule work || fail "the refused reload moved the rules"
+
 banjod_stop TERM
 echo "PASS"
