@@ -403,6 +403,16 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
         cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
+    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
+    if (cfg.backend != "firewalld") {
+        if (!cfg.firewalld.rule_zones.empty())
+            warnings.push_back({{main.path(), 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
+                                                     cfg.backend + "\" blocks in every zone"});
+        for (const auto& j : cfg.jails)
+            if (!j.settings.rule_zones.empty())
+                warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
+                                                 cfg.backend + "\" blocks in every zone"});
+    }
     // A filter used by several jails is reported once.
     std::set<std::string> seen;
     for (auto& w : warnings)

@@ -116,7 +116,7 @@ std::vector<Ban> Manager::restore() {
     // Until the follower reads on, the journal stands where the store says it stopped.
     journal_.cursor = state_.cursor().value_or("");
     // Bans of jails gone or disabled meanwhile, or of addresses banjo never bans, are lifted.
-    return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_); });
+    return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_, self_); });
 }
 
 Usec Manager::longest_bantime() const {
@@ -149,7 +149,7 @@ std::vector<BanRecovery::Jail> Manager::recovery_jails() const {
 // What restore() would lift is not rebuilt either (an address banjo never bans, say, that an
 // older banjo put in the firewall).
 std::vector<Ban> Manager::restorable(std::vector<Ban> bans) const {
-    std::erase_if(bans, [&](const Ban& b) { return why_not_restored(b, config_).has_value(); });
+    std::erase_if(bans, [&](const Ban& b) { return why_not_restored(b, config_, self_).has_value(); });
     return bans;
 }
 

@@ -119,5 +119,16 @@ err=$(bus_error /org/banjo1 org.banjo1.Manager Reload)
     || fail "Reload of a changed [firewalld] zone gave: $err"
 has_rule work || fail "the refused reload moved the rules"
 
+echo "6. a restart lifts the saved ban of an address the configuration now ignores, and says so"
+banjod_stop TERM
+sed -i '/^zone = "block"$/d; s|^ignore-self = false$|&\nignore = ["198.51.100.88"]|' "$BANJOD_DIR/etc/banjo.toml"
+sandbox_banned 198.51.100.88 web || fail "198.51.100.88 should still be in firewalld while banjod is stopped"
+banjod_start
+wait_until 30 not_in_set 198.51.100.88 web || fail "the ban of the now ignored 198.51.100.88 is still in firewalld"
+log_has "Lifted the saved ban of 198.51.100.88 in jail web: 198.51.100.88 is on the ignore list of jail web" \
+    || fail "the lifted ban is not logged"
+banned_addresses | grep -qx 198.51.100.88 && fail "banjod restored the ban of the ignored 198.51.100.88"
+banned_addresses | grep -qx 198.51.100.66 || fail "the ban of 198.51.100.66 was lost over the restart"
+
 banjod_stop TERM
 echo "PASS"

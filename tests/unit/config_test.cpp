@@ -363,3 +363,13 @@ TEST_CASE("cut-connections is on unless [defaults] or the jail turns it off") {
     CHECK_FALSE(c.jails[0].settings.cut_connections);
     CHECK(c.jails[1].settings.cut_connections);
 }
+
+TEST_CASE("rule-zones with another backend than firewalld is a warning that says so") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nbackend = \"nftables\"\n[jail.demo]\nrule-zones = [\"public\"]\n");
+    Config c = d.load();
+    CHECK(std::count_if(c.warnings.begin(), c.warnings.end(), [](const ConfigWarning& w) {
+              return w.text().find(":3: warning: jail 'demo': 'rule-zones' applies to the firewalld backend only") !=
+                     std::string::npos;
+          }) == 1);
+}
