@@ -102,6 +102,15 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
     if (!lift.empty()) bans_.flush();
 }
 
+void Manager::set_host_addresses(CidrSet self) {
+    if (self.entries() == self_.entries()) return;
+    std::string list;
+    for (const Cidr& c : self.entries()) list += (list.empty() ? "" : ", ") + c.to_string();
+    self_ = std::move(self);
+    sd::log(LOG_INFO, "The host's addresses changed; jails with ignore-self now ignore " + list);
+    rebuild_jails();
+}
+
 void Manager::configure_jail_ports() {
     for (const auto& j : config_.jails) {
         // Bans already in the firewall under other ports move to the new ones.
