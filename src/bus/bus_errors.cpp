@@ -15,6 +15,8 @@ const char* error_name(OperationErrorKind kind) {
     case OperationErrorKind::not_banned: return "org.banjo1.Error.NotBanned";
     case OperationErrorKind::not_ignored: return "org.banjo1.Error.NotIgnored";
     case OperationErrorKind::ignored: return "org.banjo1.Error.Ignored";
+    case OperationErrorKind::no_such_filter: return "org.banjo1.Error.NoSuchFilter";
+    case OperationErrorKind::invalid_argument: return "org.banjo1.Error.InvalidArgument";
     }
     return "org.banjo1.Error.Failed";
 }

@@ -90,6 +90,28 @@ std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t
     });
 }
 
+std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>
+ManagerObject::ListBanHistory(const uint64_t& since_usec) {
+    return with_bus_errors([&] {
+        std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> out;
+        for (const StoredBan& b : manager_.ban_history(from_wire_usec(since_usec)))
+            out.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned_at), to_wire_usec(b.expires_at), b.failures,
+                             std::string(to_string(b.origin)));
+        return out;
+    });
+}
+
+// Open to every caller: the lines are the caller's own, and nothing changes.
+std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> ManagerObject::TestFilter(
+    const std::string& filter, const std::string& mode, const std::vector<std::string>& lines) {
+    return with_bus_errors([&] {
+        std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> out;
+        for (LineVerdict& v : manager_.test_filter(filter, mode, lines))
+            out.emplace_back(std::move(v.outcome), std::move(v.address), std::move(v.host), std::move(v.user));
+        return out;
+    });
+}
+
 void ManagerObject::Reload(sdbus::Result<>&& result) {
     Manager& m = manager_;
     run_authorized(authorizer_, getObject(), action_reload, std::move(result), [&m] { m.reload(); });

@@ -39,6 +39,10 @@ private:
     void Unban(sdbus::Result<uint32_t>&& result, std::string jail, std::string address) override;
     std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBans(
         const std::string& jail) override;
+    std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBanHistory(
+        const uint64_t& since_usec) override;
+    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> TestFilter(
+        const std::string& filter, const std::string& mode, const std::vector<std::string>& lines) override;
     void Reload(sdbus::Result<>&& result) override;
 
     std::string Version() override;

@@ -4,7 +4,7 @@
 // is made printable in the text form; the JSON writer escapes it in the other.
 #pragma once
 
-#include "ctl/filter_run.hpp"
+#include "core/filter_run.hpp"
 #include "ctl/terminal.hpp"
 
 #include <string>

@@ -8,7 +8,7 @@
 #include "ctl/command.hpp"
 #include "ctl/exit_status.hpp"
 #include "ctl/filter_report.hpp"
-#include "ctl/filter_run.hpp"
+#include "core/filter_run.hpp"
 #include "journal/entry_router.hpp"
 #include "journal/journal_reader.hpp"
 #include "journal/syslog_line.hpp"

@@ -42,6 +42,16 @@ struct JailSummary {
     const JailConfig* config = nullptr;   // valid until the next reload
 };
 
+// One line of a filter trial (TestFilter), in the order given.
+struct LineVerdict {
+    // "failure" (counts against `address`), "info"/"forget" (a <F-NOFAIL> match), "ignored" (an
+    // ignoreregex discarded it), "no-match".
+    std::string outcome;
+    std::string address;   // canonical; "" when the line gives none
+    std::string host;      // as the filter captured it (may be a host name)
+    std::string user;
+};
+
 // How far the journal follower got: after each chunk of entries it reads.
 struct JournalProgress {
     std::string cursor;          // of the last entry read; empty before the first
@@ -148,6 +158,16 @@ public:
     void add_ignore(const std::string& jail, const std::string& cidr);
     void remove_ignore(const std::string& jail, const std::string& cidr);
     std::vector<Cidr> ignore_list(const std::string& jail) const;
+    // The bans that counted as offences since `since`, oldest first, at most the latest
+    // max_ban_history (the state's ban log, kept 30 days).
+    static constexpr std::size_t max_ban_history = 100000;
+    std::vector<StoredBan> ban_history(Usec since) const;
+    // Runs `lines` (log lines, with or without a syslog prefix) through filter NAME (looked up
+    // as the config looks up filters) in `mode` ("" = its default), as banjoctl test-filter
+    // does; at most max_trial_lines. Reads no journal and changes nothing.
+    static constexpr std::size_t max_trial_lines = 10000;
+    std::vector<LineVerdict> test_filter(const std::string& filter, const std::string& mode,
+                                         const std::vector<std::string>& lines) const;
 
     // For the properties, the metrics and the status line.
     const Config& config() const noexcept { return config_; }

@@ -3,12 +3,17 @@
 // arguments first and refuses with an OperationError a person can act on.
 #include "daemon/manager.hpp"
 
+#include "config/filter_file.hpp"
+#include "core/config_error.hpp"
+#include "core/filter_run.hpp"
 #include "core/input_excerpt.hpp"
 #include "core/special_address.hpp"
 #include "daemon/operation_error.hpp"
+#include "journal/syslog_line.hpp"
 #include "lib/sd/log.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <syslog.h>
 
 namespace banjo {
@@ -148,6 +153,48 @@ std::vector<Cidr> Manager::ignore_list(const std::string& jail_name) const {
     // What the administrator configured (and changed at runtime); the host's own addresses,
     // added for ignore-self, are not listed.
     return require_jail(config_.jails, jail_name).settings.ignore.entries();
+}
+
+std::vector<StoredBan> Manager::ban_history(Usec since) const { return state_.ban_log(since, max_ban_history); }
+
+std::vector<LineVerdict> Manager::test_filter(const std::string& name, const std::string& mode,
+                                              const std::vector<std::string>& lines) const {
+    if (lines.size() > max_trial_lines)
+        throw OperationError(OperationErrorKind::invalid_argument,
+                             std::to_string(lines.size()) + " lines to test: at most " + std::to_string(max_trial_lines));
+    // find_filter_file takes plain names only: a caller cannot make banjod read other files.
+    auto path = find_filter_file(name, config_.filter_dirs);
+    if (!path) throw OperationError(OperationErrorKind::no_such_filter, "no filter named '" + input_excerpt(name) + "'");
+    std::optional<FilterRun> run;
+    try {
+        run.emplace(load_filter_file(*path), mode, true);
+    } catch (const ConfigError& e) {
+        // An unknown mode, or a filter file that does not load: the caller's choice to fix.
+        throw OperationError(OperationErrorKind::invalid_argument, e.what());
+    }
+    const std::string& id_field = run->filter().id_field();
+    std::uint64_t number = 0;
+    for (const std::string& line : lines) {
+        ++number;
+        const SyslogLine s = split_syslog_line(line);
+        std::string_view id;
+        if (id_field == "_PID" || id_field == "SYSLOG_PID") id = s.pid;
+        if (id_field == "SYSLOG_IDENTIFIER" || id_field == "_COMM") id = s.ident;
+        // Sessions age on a clock of 1 ms per line, as banjoctl test-filter's file lines do.
+        run->feed(number, 0, line, s.message, id, Usec(static_cast<Usec::rep>(number) * 1000));
+    }
+    std::vector<LineVerdict> out(lines.size(), LineVerdict{"no-match", "", "", ""});
+    const FilterRunResult& r = run->result();
+    for (const MatchedLine& m : r.matched) {
+        LineVerdict& v = out[m.number - 1];
+        v.outcome = m.kind == MatchKind::failure ? "failure" : m.kind == MatchKind::info ? "info" : "forget";
+        const auto& a = m.counted ? m.counted : m.address;
+        v.address = a ? a->to_string() : "";
+        v.host = m.host;
+        v.user = m.user;
+    }
+    for (const OtherLine& o : r.ignored) out[o.number - 1].outcome = "ignored";
+    return out;
 }
 
 }  // namespace banjo

@@ -14,6 +14,8 @@ enum class OperationErrorKind {
     not_banned,
     not_ignored,
     ignored,
+    no_such_filter,
+    invalid_argument,
 };
 
 class OperationError : public std::runtime_error {

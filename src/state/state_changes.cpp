@@ -60,6 +60,14 @@ void StateChanges::note_offences(std::string_view jail, const Address& address, 
     }
 }
 
+void StateChanges::log_ban(const StoredBan& ban) {
+    if (logged_bans_.size() >= max_logged_bans) {
+        ++dropped_logged_bans_;
+        return;
+    }
+    logged_bans_.push_back(ban);
+}
+
 void StateChanges::set_cursor(std::string_view cursor) { cursor_ = std::string(cursor); }
 
 void StateChanges::forget_history_before(Usec cutoff) {
@@ -72,17 +80,20 @@ void StateChanges::rewrite_bans() {
 }
 
 bool StateChanges::empty() const noexcept {
-    return !rewrite_bans_ && bans_.empty() && offences_.empty() && !cursor_ && !forget_before_;
+    return !rewrite_bans_ && bans_.empty() && offences_.empty() && logged_bans_.empty() && !cursor_ &&
+           !forget_before_;
 }
 
 std::size_t StateChanges::size() const noexcept {
-    return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + (cursor_ ? 1 : 0) + (forget_before_ ? 1 : 0);
+    return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + logged_bans_.size() + (cursor_ ? 1 : 0) +
+           (forget_before_ ? 1 : 0);
 }
 
 void StateChanges::clear() noexcept {
     bans_.clear();
     rewrite_bans_ = false;
     offences_.clear();
+    logged_bans_.clear();
     cursor_.reset();
     forget_before_.reset();
 }

@@ -5,7 +5,8 @@
 // and its unban while the disk is full leave one entry, the removal. Both maps are bounded:
 // past max_ban_changes the next write replaces the stored bans whole from the ban table (which
 // banjod holds anyway), and past max_offence_changes new offence counts are dropped (counted,
-// not silently). No I/O; one thread.
+// not silently). Bans for the ban log are kept one by one, at most max_logged_bans of them.
+// No I/O; one thread.
 #pragma once
 
 #include "state/state_storage.hpp"
@@ -17,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace banjo {
 
@@ -25,6 +27,7 @@ public:
     // ~200 bytes an entry: at most ~13 MB of single ban changes, ~10 MB of offence counts.
     static constexpr std::size_t max_ban_changes = 65536;
     static constexpr std::size_t max_offence_changes = 65536;
+    static constexpr std::size_t max_logged_bans = 65536;
 
     using Key = std::pair<std::string, Address>;   // jail, address
     // An address's offences in a jail: the stored count becomes max(stored, at_least) + added.
@@ -41,6 +44,8 @@ public:
     // The address was banned at least `count` times, the last at `last_banned_at` (rebuilt
     // history: the store may hold these already, so they do not add up).
     void note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at);
+    // A ban for the ban log (ListBanHistory): one row per ban, never merged.
+    void log_ban(const StoredBan& ban);
     void set_cursor(std::string_view cursor);
     void forget_history_before(Usec cutoff);
     // The next write replaces every stored ban with the ban table: for a store whose bans
@@ -58,10 +63,13 @@ public:
     // nullopt: removed. Empty while bans_rewritten().
     const std::map<Key, std::optional<StoredBan>>& bans() const noexcept { return bans_; }
     const std::map<Key, Offences>& offences() const noexcept { return offences_; }
+    const std::vector<StoredBan>& logged_bans() const noexcept { return logged_bans_; }
     const std::optional<std::string>& cursor() const noexcept { return cursor_; }
     std::optional<Usec> forget_before() const noexcept { return forget_before_; }
     // Offence counts that did not fit, since start.
     std::uint64_t dropped_offences() const noexcept { return dropped_offences_; }
+    // Bans that did not fit into the ban log, since start (the log only feeds a chart).
+    std::uint64_t dropped_logged_bans() const noexcept { return dropped_logged_bans_; }
 
 private:
     Offences* offences_of(std::string_view jail, const Address& address);
@@ -69,9 +77,11 @@ private:
     std::map<Key, std::optional<StoredBan>> bans_;
     bool rewrite_bans_ = false;
     std::map<Key, Offences> offences_;
+    std::vector<StoredBan> logged_bans_;
     std::optional<std::string> cursor_;
     std::optional<Usec> forget_before_;
     std::uint64_t dropped_offences_ = 0;
+    std::uint64_t dropped_logged_bans_ = 0;
 };
 
 }  // namespace banjo

@@ -8,6 +8,7 @@
 #include "core/ban_table.hpp"
 #include "core/duration.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -57,6 +58,9 @@ public:
     virtual std::vector<StoredBan> active_bans() const = 0;
     virtual std::optional<std::string> cursor() const = 0;
     virtual std::vector<History> history(std::string_view jail) const = 0;
+    // The ban log: every ban that counted as an offence, banned at `since` or later, oldest
+    // first; at most the `limit` latest of them.
+    virtual std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const = 0;
 };
 
 }  // namespace banjo

@@ -44,6 +44,19 @@ CREATE TABLE journal (
     cursor TEXT NOT NULL
 );
 )sql",
+    // 1 -> 2. The ban log: one row per ban that counted as an offence, for ListBanHistory
+    // (Cockpit's chart of bans per jail). Kept as long as the history (30 days).
+    R"sql(
+CREATE TABLE ban_log (
+    jail TEXT NOT NULL,
+    address TEXT NOT NULL,
+    banned_usec INTEGER NOT NULL,
+    expires_usec INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    origin TEXT NOT NULL
+);
+CREATE INDEX ban_log_by_time ON ban_log (banned_usec);
+)sql",
 };
 constexpr int schema_version = std::size(migrations);
 
@@ -182,6 +195,13 @@ struct StateStore::Impl {
         "INSERT INTO history (jail, address, bans, last_banned_usec) VALUES (?1, ?2, ?3 + ?4, ?5) "
         "ON CONFLICT (jail, address) DO UPDATE SET bans = max(bans, ?3) + ?4, "
         "last_banned_usec = max(last_banned_usec, excluded.last_banned_usec)");
+    sqlite::Statement log_ban = db.prepare(
+        "INSERT INTO ban_log (jail, address, banned_usec, expires_usec, failures, origin) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    sqlite::Statement select_ban_log = db.prepare(
+        "SELECT jail, address, banned_usec, expires_usec, failures, origin FROM ban_log "
+        "WHERE banned_usec >= ?1 ORDER BY banned_usec DESC, rowid DESC LIMIT ?2");
+    sqlite::Statement delete_ban_log = db.prepare("DELETE FROM ban_log WHERE banned_usec < ?1");
     sqlite::Statement delete_ban = db.prepare("DELETE FROM bans WHERE jail = ?1 AND address = ?2");
     sqlite::Statement delete_all_bans = db.prepare("DELETE FROM bans");
     sqlite::Statement put_cursor =
@@ -359,6 +379,26 @@ std::size_t StateStore::Batch::forget_history_before(Usec cutoff) {
     return static_cast<std::size_t>(impl_->db.changes());
 }
 
+void StateStore::Batch::log_ban(const StoredBan& ban) {
+    check_live();
+    Using use(impl_->log_ban);
+    use->bind(1, ban.jail);
+    use->bind(2, ban.address.to_string());
+    use->bind(3, ban.banned_at.count());
+    use->bind(4, ban.expires_at.count());
+    use->bind(5, static_cast<std::int64_t>(ban.failures));
+    use->bind(6, to_string(ban.origin));
+    use->step();
+}
+
+std::size_t StateStore::Batch::forget_ban_log_before(Usec cutoff) {
+    check_live();
+    Using use(impl_->delete_ban_log);
+    use->bind(1, cutoff.count());
+    use->step();
+    return static_cast<std::size_t>(impl_->db.changes());
+}
+
 void StateStore::Batch::set_cursor(std::string_view cursor) {
     check_live();
     Using use(impl_->put_cursor);
@@ -389,9 +429,13 @@ void StateStore::write(const StateChanges& changes, const BanSnapshot& all_bans)
         }
         for (const auto& [key, o] : changes.offences())
             batch.count_offences(key.first, key.second, o.at_least, o.added, o.last_banned_at);
+        for (const StoredBan& b : changes.logged_bans()) batch.log_ban(b);
         if (changes.cursor()) batch.set_cursor(*changes.cursor());
         // After the offences: the history of a ban counted just now is never the one forgotten.
-        if (changes.forget_before()) batch.forget_history_before(*changes.forget_before());
+        if (changes.forget_before()) {
+            batch.forget_history_before(*changes.forget_before());
+            batch.forget_ban_log_before(*changes.forget_before());
+        }
         batch.commit();
     } catch (const sqlite::Error& e) {
         if (e.file_damaged() || e.file_moved())
@@ -420,6 +464,28 @@ std::vector<StoredBan> StateStore::active_bans() const {
         });
     }
     return bans;
+}
+
+std::vector<StoredBan> StateStore::ban_log(Usec since, std::size_t limit) const {
+    std::vector<StoredBan> out;
+    Using use(impl_->select_ban_log);
+    use->bind(1, since.count());
+    use->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    while (use->step()) {
+        auto address = Address::parse(use->column_text(1));
+        if (!address)
+            continue;
+        out.push_back(StoredBan{
+            .jail = std::string(use->column_text(0)),
+            .address = *address,
+            .banned_at = Usec(use->column_int64(2)),
+            .expires_at = Usec(use->column_int64(3)),
+            .failures = to_unsigned(use->column_int64(4)),
+            .origin = parse_ban_origin(use->column_text(5)).value_or(BanOrigin::filter),
+        });
+    }
+    std::reverse(out.begin(), out.end());   // selected newest first, for the limit
+    return out;
 }
 
 std::optional<std::string> StateStore::cursor() const {

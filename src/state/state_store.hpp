@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The persistent state of banjod: active bans, each address's ban history per jail (the
-// increment policy's memory, kept across unban and expiry) and the journal cursor. It lives in
+// increment policy's memory, kept across unban and expiry), a log of every ban (for the charts
+// of ListBanHistory, forgotten with the history) and the journal cursor. It lives in
 // one SQLite file, STATE_DIR/banjo.db. Every change goes through a Batch, committed as one
 // transaction, so a ban and the cursor of the journal entry that caused it are saved together
 // or not at all. One thread (the event loop's). A commit costs a write() to the WAL and no
@@ -81,9 +82,13 @@ public:
         // that the store may already hold; added: offences the store cannot have seen.)
         void count_offences(std::string_view jail, const Address& address, unsigned at_least,
                             unsigned added, Usec last_banned_at);
+        // One row of the ban log (ListBanHistory), beside the ban itself.
+        void log_ban(const StoredBan& ban);
         void set_cursor(std::string_view cursor);
         // See StateStore::forget_history_before; here as part of the batch.
         std::size_t forget_history_before(Usec cutoff);
+        // Rows of the ban log banned before `cutoff`.
+        std::size_t forget_ban_log_before(Usec cutoff);
         void commit();
 
     private:
@@ -100,6 +105,7 @@ public:
     std::vector<StoredBan> active_bans() const override;   // ordered by jail, then address text
     std::optional<std::string> cursor() const override;    // nullopt before the first set_cursor()
     std::vector<History> history(std::string_view jail) const override;
+    std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const override;
 
     // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).
     // History of addresses last banned before `cutoff` and not banned now: bounds a table that

@@ -2,6 +2,7 @@
 #include "state/state_writer.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 
 namespace banjo {
@@ -80,9 +81,29 @@ std::vector<History> StateWriter::history(std::string_view jail) const {
     return out;
 }
 
+std::vector<StoredBan> StateWriter::ban_log(Usec since, std::size_t limit) const {
+    std::vector<StoredBan> out;
+    if (storage_) {
+        try {
+            out = storage_->ban_log(since, limit);
+        } catch (const std::exception&) {
+            // The held bans below are still worth showing.
+        }
+    }
+    for (const StoredBan& b : changes_.logged_bans())
+        if (b.banned_at >= since) out.push_back(b);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const StoredBan& a, const StoredBan& b) { return a.banned_at < b.banned_at; });
+    if (out.size() > limit) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
+    return out;
+}
+
 void StateWriter::put_ban(const StoredBan& ban, bool counts_as_offence) {
     changes_.put_ban(ban);
-    if (counts_as_offence) changes_.count_offence(ban.jail, ban.address, ban.banned_at);
+    if (counts_as_offence) {
+        changes_.count_offence(ban.jail, ban.address, ban.banned_at);
+        changes_.log_ban(ban);
+    }
 }
 
 void StateWriter::remove_ban(std::string_view jail, const Address& address) { changes_.remove_ban(jail, address); }

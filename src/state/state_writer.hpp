@@ -62,8 +62,12 @@ public:
     std::optional<std::string> cursor() const;
     // The stored history of the jail with the offences held in memory added.
     std::vector<History> history(std::string_view jail) const;
+    // The ban log since `since` (stored and held), oldest first, at most the `limit` latest.
+    // What the store cannot give is left out: the log only feeds a chart.
+    std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const;
 
-    // Changes, held until written. counts_as_offence: the ban adds one to the history.
+    // Changes, held until written. counts_as_offence: the ban adds one to the history and a
+    // row to the ban log.
     void put_ban(const StoredBan& ban, bool counts_as_offence);
     void remove_ban(std::string_view jail, const Address& address);
     // A rebuilt history: the address was banned at least `count` times (see StateChanges).

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target for what a D-Bus caller's arguments go through: the Manager's requests
 // (src/daemon/manager_requests.cpp, behind org.banjo1's Ban, Unban, AddIgnore, RemoveIgnore,
-// SetEnabled, GetJail, ListBans) with any jail name, address, CIDR and duration, the `t` of Ban
-// decoded as the bus layer does. The Manager runs on a config of two jails, a state store in a
+// SetEnabled, GetJail, ListBans, ListBanHistory, TestFilter) with any jail name, address, CIDR,
+// duration, filter name, mode and log lines, the `t` of Ban decoded as the bus layer does. The Manager runs on a config of two jails, a state store in a
 // temp dir, a recording backend and a fixed clock, made afresh for every input.
 // Beyond not crashing: a request either succeeds or is refused with an OperationError, nothing
 // else; a ban lasts from now to its expiry (permanent for UINT64_MAX), under the address's
 // canonical form; an unban lifts it; and after every request the firewall holds exactly the
-// bans banjo lists.
+// bans banjo lists; a filter trial answers one verdict per line and bans nothing; the ban
+// history holds every ban made, oldest first.
 //
 // Input, one request a line: METHOD TAB ARGUMENT...: B jail address duration (decimal),
-// U jail address, I jail cidr, R jail cidr, E jail 0|1, G jail, L jail.
+// U jail address, I jail cidr, R jail cidr, E jail 0|1, G jail, L jail, H since (decimal),
+// T filter mode line... (TestFilter).
 #include "config/config.hpp"
 #include "daemon/manager.hpp"
 #include "daemon/operation_error.hpp"
@@ -105,6 +107,23 @@ void request(banjo::Manager& m, const std::vector<std::string>& a) {
         require(m.jail(a[1]).name == a[1]);
     } else if (method == "L") {
         (void)m.bans(a[1]);
+    } else if (method == "H") {
+        std::uint64_t since = 0;
+        if (std::from_chars(a[1].data(), a[1].data() + a[1].size(), since).ec != std::errc()) return;
+        const auto history = m.ban_history(banjo::from_wire_usec(since));
+        for (std::size_t i = 1; i < history.size(); ++i) require(history[i - 1].banned_at <= history[i].banned_at);
+        for (const auto& b : history) require(b.banned_at >= banjo::from_wire_usec(since));
+    } else if (method == "T" && a.size() >= 3) {
+        const std::vector<std::string> lines(a.begin() + 3, a.end());
+        const std::size_t held = m.bans("").size();
+        const auto verdicts = m.test_filter(a[1], a[2], lines);
+        require(verdicts.size() == lines.size());
+        for (const auto& v : verdicts) {
+            require(v.outcome == "failure" || v.outcome == "info" || v.outcome == "forget" || v.outcome == "ignored" ||
+                    v.outcome == "no-match");
+            require(v.address.empty() || banjo::Address::parse(v.address).has_value());
+        }
+        require(m.bans("").size() == held);
     }
 }
 

@@ -71,6 +71,15 @@ jail Unban s 198.51.100.61 || fail "Jail.Unban"
 wait_until 10 lacks_entry 198.51.100.61 || fail "Jail.Unban still in firewalld"
 jail Unban s 198.51.100.61 2>&1 | grep -q "198.51.100.61 is not banned in jail sshd" || fail "Jail.Unban of what is not banned"
 
+echo "4b. Manager: ListBanHistory keeps the lifted ban; TestFilter reads pasted lines"
+manager ListBanHistory t 0 | grep -q '"sshd" "198.51.100.61" [0-9]* [0-9]* 0 "manual"' || fail "ListBanHistory: $(manager ListBanHistory t 0)"
+future=$(( $(date +%s%6N) + 3600000000 ))
+[[ $(manager ListBanHistory t "$future") == 'a(ssttus) 0' ]] || fail "ListBanHistory after now: $(manager ListBanHistory t "$future")"
+out=$(manager TestFilter ssas sshd "" 2 "Dec  7 10:00:01 host sshd[42]: Failed password for root from 203.0.113.50 port 22 ssh2" "hello") || fail "TestFilter"
+[[ $out == 'a(ssss) 2 "failure" "203.0.113.50" "203.0.113.50" "root" "no-match" "" "" ""' ]] || fail "TestFilter: $out"
+manager TestFilter ssas ../etc/passwd "" 0 2>&1 | grep -q "no filter named" || fail "TestFilter of a path"
+lacks_entry 203.0.113.50 || fail "TestFilter banned"
+
 echo "5. Jail: AddIgnore, RemoveIgnore"
 jail AddIgnore s 198.51.100.0/28 || fail "AddIgnore"
 jail_property IgnoreList | grep -q '"198.51.100.0/28"' || fail "IgnoreList after AddIgnore"
@@ -118,6 +127,8 @@ chmod 666 "$BANJO_SANDBOX_DIR/bus"
 nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" busctl --system "$@"; }
 nobody call org.banjo1 /org/banjo1 org.banjo1.Manager ListJails >/dev/null || fail "nobody cannot ListJails"
 nobody call org.banjo1 /org/banjo1 org.banjo1.Manager ListBans s "" >/dev/null || fail "nobody cannot ListBans"
+nobody call org.banjo1 /org/banjo1 org.banjo1.Manager ListBanHistory t 0 >/dev/null || fail "nobody cannot ListBanHistory"
+nobody call org.banjo1 /org/banjo1 org.banjo1.Manager TestFilter ssas sshd "" 1 x >/dev/null || fail "nobody cannot TestFilter"
 nobody get-property org.banjo1 /org/banjo1 org.banjo1.Manager ActiveBans >/dev/null || fail "nobody cannot read ActiveBans"
 nobody get-property org.banjo1 "$J" org.banjo1.Jail IgnoreList >/dev/null || fail "nobody cannot read IgnoreList"
 denied() {   # what nobody calls must fail with AccessDenied

@@ -34,7 +34,8 @@ source "$SOURCE_ROOT/tests/system/lib/container.sh"
 # depends on (dpkg -i installs nothing else: the container has no route to a mirror).
 # Changing this list builds a new cached root file system.
 PACKAGES=(systemd systemd-sysv dbus libpam-systemd netbase iproute2 firewalld nftables polkitd
-    openssh-server libsystemd0 libsdbus-c++1 libpcre2-8-0 libtomlplusplus3 libsqlite3-0 libstdc++6)
+    openssh-server libsystemd0 libsdbus-c++1 libpcre2-8-0 libtomlplusplus3 libsqlite3-0 libstdc++6
+    cockpit-ws cockpit-bridge)
 BAN_MSGID=add223c30bb94799abc230d2cf7655f3
 MAXRETRY=3
 MAX_EXPOSURE=2.0       # systemd-analyze security's overall exposure of banjo.service, at most
@@ -120,7 +121,8 @@ EOT
         /usr/share/dbus-1/system-services/org.banjo1.service /usr/share/polkit-1/actions/org.banjo1.policy \
         /usr/lib/systemd/catalog/banjo.catalog /usr/lib/firewalld/ipsets/banjo4.xml \
         /usr/lib/firewalld/ipsets/banjo6.xml /etc/banjo/banjo.toml /usr/share/banjo/filter.d/sshd.toml \
-        /usr/share/man/man8/banjod.8.gz /usr/share/bash-completion/completions/banjoctl; do
+        /usr/share/man/man8/banjod.8.gz /usr/share/bash-completion/completions/banjoctl \
+        /usr/share/cockpit/banjo/manifest.json /usr/share/cockpit/banjo/index.html; do
         ct dpkg -S "$f" >/dev/null 2>&1 || fail "the package does not ship $f"
     done
     ct dpkg-query -W -f='${Conffiles}' banjo | grep -q ' /etc/banjo/banjo.toml ' ||
@@ -521,6 +523,7 @@ check_package_removal() {
 CHECKS=(
     check_firewalld_and_sshd
     check_package_install
+    check_cockpit_package
     check_backend_ready
     check_unit_hardening
     check_ban
@@ -537,6 +540,15 @@ CHECKS=(
     check_health
     check_package_removal
 )
+
+# The Cockpit page the package installs is a package Cockpit's bridge finds (cockpit-ws and
+# cockpit-bridge are in the root file system, as an administrator would install them).
+check_cockpit_package() {
+    local listed
+    listed=$(ct cockpit-bridge --packages) || fail "cockpit-bridge --packages fails in the container"
+    grep -q '^banjo ' <<<"$listed" || fail "cockpit-bridge --packages does not list banjo: $listed"
+    log "cockpit-bridge --packages: $(grep '^banjo ' <<<"$listed")"
+}
 
 # --- the run ----------------------------------------------------------------------------------------
 container_require

@@ -45,7 +45,7 @@ TEST_CASE("the metrics show the state's health, its failed writes and what is he
     MetricsSnapshot m = metrics_snapshot(*h.manager, latency);
     CHECK(m.state_health == "degraded");
     CHECK(m.state_write_failures == 1);
-    CHECK(m.state_held_changes == 3);   // the ban, its offence, the cursor
+    CHECK(m.state_held_changes == 4);   // the ban, its offence, its line in the ban log, the cursor
     const std::string page = render_daemon_metrics(*h.manager, latency);
     CHECK(page.find("banjo_state_health{state=\"degraded\"} 1\n") != std::string::npos);
     CHECK(page.find("banjo_state_health{state=\"ok\"} 0\n") != std::string::npos);

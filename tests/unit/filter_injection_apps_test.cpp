@@ -8,25 +8,19 @@
 // address, in any mode; where the line still has one sound reading, the real client counts.
 // The real host is 198.51.100.4 (or 2001:db8::4); planted ones are 203.0.113.9, 2001:db8::bad
 // and ::ffff:203.0.113.9.
-#include "config/filter_file.hpp"
-#include "core/filter.hpp"
-#include "core/session_table.hpp"
+#include "injection_attacks.hpp"
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 using namespace banjo;
+using namespace banjo::test;
 
 namespace {
 
-const std::string real4 = "198.51.100.4";
-const std::string real6 = "2001:db8::4";
-const std::vector<std::string> planted_forms{"203.0.113.9", "2001:db8::bad", "::ffff:203.0.113.9"};
 const std::vector<std::string> everywhere{"*"};
 const std::vector<std::string> refused{};   // the line reads two ways: it may count nothing
 
@@ -39,13 +33,6 @@ struct Template {
     // attacker; the IPv6 real host is left out (the planted one still runs).
     bool real4_only = false;
 };
-
-std::string fill(std::string text, const std::string& planted, const std::string& real) {
-    for (auto [key, value] : {std::pair<std::string, std::string>{"$P", planted}, {"$R", real}})
-        for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-            text.replace(at, key.size(), value);
-    return text;
-}
 
 const std::string json_head = "{\"reqId\":\"Zk9vRZn0bQ5sHhJ0vW3m\",\"level\":2,\"time\":\"2024-05-01T10:00:00+00:00\","
                               "\"remoteAddr\":\"$R\",\"user\":\"--\",\"app\":\"core\",\"method\":\"POST\",";
@@ -229,49 +216,15 @@ std::vector<Template> templates() {
     };
 }
 
-struct Attack {
-    std::string filter;
-    std::vector<std::string> context;
-    std::string message;
-    std::string real;
-    std::vector<std::string> planted;
-    std::vector<std::string> must_count_in;
-};
-
 std::vector<Attack> attacks() {
     std::vector<Attack> out;
     for (const Template& t : templates())
         for (const std::string& real : {real4, real6}) {
             if (t.real4_only && real == real6) continue;
-            for (const std::string& planted : planted_forms) {
-                std::vector<std::string> context;
-                for (const auto& c : t.context) context.push_back(fill(c, planted, real));
-                std::vector<std::string> planted_set{planted};
-                if (planted.rfind("::ffff:", 0) == 0) planted_set.push_back(planted.substr(7));
-                out.push_back({t.filter, context, fill(t.message, planted, real), real, planted_set, t.must_count_in});
-            }
+            for (const std::string& planted : planted_forms)
+                out.push_back(make_attack(t.filter, t.context, t.message, real, planted, t.must_count_in));
         }
     return out;
-}
-
-bool names(std::string_view host, const std::vector<std::string>& planted) {
-    auto a = Address::parse(host);
-    for (const auto& p : planted) {
-        if (host == p) return true;
-        if (a && a == Address::parse(p)) return true;
-    }
-    return false;
-}
-
-FilterSpec load(const std::string& name) {
-    return load_filter_file(std::string(BANJO_SOURCE_ROOT) + "/conf/filter.d/" + name + ".toml");
-}
-
-std::vector<std::string> modes_of(const FilterSpec& spec) {
-    std::vector<std::string> modes;
-    for (const auto& [name, m] : spec.modes) modes.push_back(name);
-    if (modes.empty()) modes.push_back("");
-    return modes;
 }
 
 }  // namespace
@@ -282,45 +235,10 @@ TEST_CASE("every mode of the application, proxy and groupware filters compiles")
     names.insert("nagios");   // nothing in its line is the client's
     for (const std::string& name : names) {
         INFO(name);
-        CHECK_NOTHROW(Filter::check(load(name)));
+        CHECK_NOTHROW(Filter::check(load_shipped_filter(name)));
     }
 }
 
 TEST_CASE("no text a client writes into an application, proxy or groupware log line becomes the address banjo counts") {
-    std::map<std::string, FilterSpec> specs;
-    int checked = 0;
-    for (const Attack& attack : attacks()) {
-        if (!specs.count(attack.filter)) specs.emplace(attack.filter, load(attack.filter));
-        const FilterSpec& spec = specs.at(attack.filter);
-        for (const std::string& mode : modes_of(spec)) {
-            Filter filter = Filter::compile(spec, mode);
-            SessionTable sessions(default_max_sessions, default_session_max_age_usec);
-            Usec now = std::chrono::hours(1000);
-            auto feed = [&](const std::string& line) -> std::pair<std::optional<FilterMatch>, std::optional<Address>> {
-                auto m = filter.match(line);
-                if (!m) return {std::nullopt, std::nullopt};
-                std::string id(m->id);
-                if (id.empty() && !filter.id_field().empty()) id = "4242";
-                return {m, sessions.feed(*m, id, now)};
-            };
-            for (const auto& line : attack.context) {
-                auto [m, counted] = feed(line);
-                INFO("[" << attack.filter << " " << mode << "] context: " << line);
-                if (m) CHECK_FALSE(names(m->host, attack.planted));
-                CHECK_FALSE(counted);
-            }
-            auto [m, counted] = feed(attack.message);
-
-            INFO("[" << attack.filter << " " << (mode.empty() ? "-" : mode) << "] " << attack.message);
-            INFO("matched: " << (m ? "pattern " + std::to_string(m->pattern_index) + ", host '" + std::string(m->host) + "'"
-                                   : "no"));
-            if (m) CHECK_FALSE(names(m->host, attack.planted));
-            if (counted) CHECK(*counted == *Address::parse(attack.real));
-            bool must = std::find(attack.must_count_in.begin(), attack.must_count_in.end(), "*") != attack.must_count_in.end() ||
-                        std::find(attack.must_count_in.begin(), attack.must_count_in.end(), mode) != attack.must_count_in.end();
-            if (must) CHECK(counted.has_value());
-            ++checked;
-        }
-    }
-    CHECK(checked > 300);
+    CHECK(check_attacks(attacks()) > 300);
 }

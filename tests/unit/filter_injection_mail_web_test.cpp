@@ -6,44 +6,17 @@
 // look for: "client: ", "from", "rhost=", "relay=", "[ADDR]", "IP: "), banjo must never name
 // the address the attacker planted, in any mode of the filter. The real host is 198.51.100.4
 // (or 2001:db8::4); planted ones are 203.0.113.9, 2001:db8::bad and ::ffff:203.0.113.9.
-#include "config/filter_file.hpp"
-#include "core/filter.hpp"
-#include "core/session_table.hpp"
-#include "planted_address.hpp"
+#include "injection_attacks.hpp"
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
-#include <map>
 #include <string>
 #include <vector>
 
 using namespace banjo;
-using banjo::test::names_planted;
-using banjo::test::repeat;
+using namespace banjo::test;
 
 namespace {
-
-const std::string real4 = "198.51.100.4";
-const std::string real6 = "2001:db8::4";
-const std::vector<std::string> planted_forms{"203.0.113.9", "2001:db8::bad", "::ffff:203.0.113.9"};
-
-struct Attack {
-    std::string filter;
-    std::vector<std::string> context;   // earlier lines of the same session, fed first
-    std::string message;
-    std::string real;                   // the host the service wrote
-    std::vector<std::string> planted;   // what the attacker wrote
-    std::vector<std::string> must_count_in;   // modes that must count it against `real` ("*": all)
-};
-
-// Replaces every "$P" by `planted` and "$R" by `real`.
-std::string fill(std::string text, const std::string& planted, const std::string& real) {
-    for (auto [key, value] : {std::pair<std::string, std::string>{"$P", planted}, {"$R", real}})
-        for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
-            text.replace(at, key.size(), value);
-    return text;
-}
 
 struct Template {
     std::string filter;
@@ -244,25 +217,10 @@ std::vector<Attack> attacks() {
         for (const std::string& real : {real4, real6})
             for (const std::string& planted : planted_forms) {
                 bool realistic = !t.ipv4_planted_only_realistic || planted.find(':') == std::string::npos;
-                std::vector<std::string> context;
-                for (const auto& c : t.context) context.push_back(fill(c, planted, real));
-                std::vector<std::string> planted_set{planted};
-                if (planted.rfind("::ffff:", 0) == 0) planted_set.push_back(planted.substr(7));
-                out.push_back({t.filter, context, fill(t.message, planted, real), real, planted_set,
-                               realistic ? t.must_count_in : std::vector<std::string>{}});
+                out.push_back(make_attack(t.filter, t.context, t.message, real, planted,
+                                          realistic ? t.must_count_in : std::vector<std::string>{}));
             }
     return out;
-}
-
-FilterSpec load(const std::string& name) {
-    return load_filter_file(std::string(BANJO_SOURCE_ROOT) + "/conf/filter.d/" + name + ".toml");
-}
-
-std::vector<std::string> modes_of(const FilterSpec& spec) {
-    std::vector<std::string> modes;
-    for (const auto& [name, m] : spec.modes) modes.push_back(name);
-    if (modes.empty()) modes.push_back("");
-    return modes;
 }
 
 }  // namespace
@@ -273,45 +231,10 @@ TEST_CASE("every mode of the mail, web, FTP, DNS, VPN and LDAP filters compiles"
                              "recidive", "sendmail-auth", "sendmail-reject", "sieve", "slapd", "traefik-auth",
                              "vaultwarden", "vsftpd"}) {
         INFO(name);
-        CHECK_NOTHROW(Filter::check(load(name)));
+        CHECK_NOTHROW(Filter::check(load_shipped_filter(name)));
     }
 }
 
 TEST_CASE("no text an attacker writes into a mail, web, FTP, DNS, VPN or LDAP log line becomes the address banjo counts") {
-    std::map<std::string, FilterSpec> specs;
-    int checked = 0;
-    for (const Attack& attack : attacks()) {
-        if (!specs.count(attack.filter)) specs.emplace(attack.filter, load(attack.filter));
-        const FilterSpec& spec = specs.at(attack.filter);
-        for (const std::string& mode : modes_of(spec)) {
-            Filter filter = Filter::compile(spec, mode);
-            SessionTable sessions(default_max_sessions, default_session_max_age_usec);
-            Usec now = std::chrono::hours(1000);
-            auto feed = [&](const std::string& line) -> std::pair<std::optional<FilterMatch>, std::optional<Address>> {
-                auto m = filter.match(line);
-                if (!m) return {std::nullopt, std::nullopt};
-                std::string id(m->id);
-                if (id.empty() && !filter.id_field().empty()) id = "4242";
-                return {m, sessions.feed(*m, id, now)};
-            };
-            for (const auto& line : attack.context) {
-                auto [m, counted] = feed(line);
-                INFO("[" << attack.filter << " " << mode << "] context: " << line);
-                if (m) CHECK_FALSE(names_planted(m->host, attack.planted));
-                CHECK_FALSE(counted);
-            }
-            auto [m, counted] = feed(attack.message);
-
-            INFO("[" << attack.filter << " " << (mode.empty() ? "-" : mode) << "] " << attack.message);
-            INFO("matched: " << (m ? "pattern " + std::to_string(m->pattern_index) + ", host '" + std::string(m->host) + "'"
-                                   : "no"));
-            if (m) CHECK_FALSE(names_planted(m->host, attack.planted));
-            if (counted) CHECK(*counted == *Address::parse(attack.real));
-            bool must = std::find(attack.must_count_in.begin(), attack.must_count_in.end(), "*") != attack.must_count_in.end() ||
-                        std::find(attack.must_count_in.begin(), attack.must_count_in.end(), mode) != attack.must_count_in.end();
-            if (must) CHECK(counted.has_value());
-            ++checked;
-        }
-    }
-    CHECK(checked > 500);
+    CHECK(check_attacks(attacks()) > 500);
 }

@@ -222,3 +222,48 @@ TEST_CASE("failures from an address banjo never bans are counted as refused and 
     std::uint64_t not_kept = 0;
     CHECK(h.manager->jail_set().find("sshd")->take_refusals(not_kept).empty());   // the chunk's end reported them
 }
+
+TEST_CASE("the ban history lists the bans of every jail since a time, manual ones included") {
+    ManagerHarness h(two_jails);
+    h.attack("sshd", "203.0.113.1");
+    h.clock.advance(1h);
+    h.manager->ban("web", "203.0.113.2", 0us);
+    auto all = h.manager->ban_history(t0);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].jail == "sshd");
+    CHECK(all[0].address == address("203.0.113.1"));
+    CHECK(all[0].origin == BanOrigin::filter);
+    CHECK(all[1].jail == "web");
+    CHECK(all[1].origin == BanOrigin::manual);
+    CHECK(all[1].banned_at == t0 + 1h);
+    CHECK(h.manager->ban_history(t0 + 30min).size() == 1);
+    // It outlives the ban and a restart.
+    h.manager->unban("", "203.0.113.2");
+    h.restart();
+    CHECK(h.manager->ban_history(t0).size() == 2);
+}
+
+TEST_CASE("the filter tester tells each line's outcome and address, with or without a syslog prefix") {
+    ManagerHarness h(two_jails);
+    auto v = h.manager->test_filter("demo", "",
+                                    {"Dec  7 10:00:01 host demo[42]: bad login from 203.0.113.9", "all is well",
+                                     "bad login from 2001:db8:0::7"});
+    REQUIRE(v.size() == 3);
+    CHECK(v[0].outcome == "failure");
+    CHECK(v[0].address == "203.0.113.9");
+    CHECK(v[1].outcome == "no-match");
+    CHECK(v[1].address.empty());
+    CHECK(v[2].outcome == "failure");
+    CHECK(v[2].address == "2001:db8::7");
+    CHECK(h.backend->count(RecordingBackend::Kind::add) == 0);   // a test bans nothing
+    CHECK(h.manager->jail("sshd").tracked == 0);
+}
+
+TEST_CASE("the filter tester refuses unknown filters, paths, unknown modes and too many lines") {
+    ManagerHarness h(two_jails);
+    CHECK(refusal([&] { h.manager->test_filter("nosuch", "", {}); }) == OperationErrorKind::no_such_filter);
+    CHECK(refusal([&] { h.manager->test_filter("../filter.d/demo", "", {}); }) == OperationErrorKind::no_such_filter);
+    CHECK(refusal([&] { h.manager->test_filter("demo", "nosuchmode", {"x"}); }) == OperationErrorKind::invalid_argument);
+    const std::vector<std::string> many(Manager::max_trial_lines + 1, "x");
+    CHECK(refusal([&] { h.manager->test_filter("demo", "", many); }) == OperationErrorKind::invalid_argument);
+}

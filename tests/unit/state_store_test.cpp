@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "state/state_store.hpp"
+
+#include "lib/sqlite/sqlite.hpp"
+#include "state/state_changes.hpp"
 #include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -375,4 +378,80 @@ TEST_CASE("a link planted where the WAL goes is refused, never followed by chmod
     std::filesystem::create_symlink(victim, state + "/banjo.db-wal");
     CHECK_THROWS_WITH(StateStore::open(state), doctest::Contains("symbolic link"));
     CHECK(mode_of(victim) == std::filesystem::perms(0644));
+}
+
+TEST_CASE("every ban that counts as an offence goes into the ban log, read back oldest first from a time on") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    StateChanges changes;
+    changes.log_ban(ban("sshd", "198.51.100.1", 10, 610));
+    changes.log_ban(ban("web", "198.51.100.2", 20, 620, 0, BanOrigin::manual));
+    changes.log_ban(ban("sshd", "198.51.100.1", 30, 630));   // the same address again: its own row
+    store.write(changes, [] { return std::vector<StoredBan>{}; });
+
+    auto all = store.ban_log(at(0), 100);
+    REQUIRE(all.size() == 3);
+    CHECK(same(all[0], ban("sshd", "198.51.100.1", 10, 610)));
+    CHECK(same(all[1], ban("web", "198.51.100.2", 20, 620, 0, BanOrigin::manual)));
+    CHECK(same(all[2], ban("sshd", "198.51.100.1", 30, 630)));
+    CHECK(store.ban_log(at(20), 100).size() == 2);   // `since` itself included
+    auto latest = store.ban_log(at(0), 2);           // the limit keeps the latest
+    REQUIRE(latest.size() == 2);
+    CHECK(latest[0].banned_at == at(20));
+    CHECK(latest[1].banned_at == at(30));
+    CHECK(store.active_bans().empty());   // the log is no ban
+}
+
+TEST_CASE("the ban log is forgotten with the history's cutoff") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    StateChanges changes;
+    changes.log_ban(ban("sshd", "198.51.100.1", 10, 610));
+    changes.log_ban(ban("sshd", "198.51.100.2", 50, 650));
+    store.write(changes, [] { return std::vector<StoredBan>{}; });
+    StateChanges later;
+    later.forget_history_before(at(40));
+    store.write(later, [] { return std::vector<StoredBan>{}; });
+    auto left = store.ban_log(at(0), 100);
+    REQUIRE(left.size() == 1);
+    CHECK(left[0].address == addr("198.51.100.2"));
+}
+
+TEST_CASE("a state written by schema version 1 is upgraded: its bans, history and cursor stay, the ban log works") {
+    TempDir dir;
+    {
+        // Version 1 as released (state_store.cpp, migrations[0]), with one of everything.
+        auto db = sqlite::Database::open(dir.path() + "/banjo.db");
+        db.exec("PRAGMA journal_mode = WAL;"
+                "CREATE TABLE bans (jail TEXT NOT NULL, address TEXT NOT NULL, banned_usec INTEGER NOT NULL,"
+                " expires_usec INTEGER NOT NULL, failures INTEGER NOT NULL, origin TEXT NOT NULL,"
+                " PRIMARY KEY (jail, address)) WITHOUT ROWID;"
+                "CREATE INDEX bans_by_expiry ON bans (expires_usec);"
+                "CREATE TABLE history (jail TEXT NOT NULL, address TEXT NOT NULL, bans INTEGER NOT NULL,"
+                " last_banned_usec INTEGER NOT NULL, PRIMARY KEY (jail, address)) WITHOUT ROWID;"
+                "CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL);"
+                "INSERT INTO bans VALUES ('sshd', '198.51.100.9', 1700000000000000, 1700000600000000, 4, 'filter');"
+                "INSERT INTO history VALUES ('sshd', '198.51.100.9', 2, 1700000000000000);"
+                "INSERT INTO journal VALUES (1, 's=abc');"
+                "PRAGMA user_version = 1;");
+    }
+    auto store = StateStore::open(dir.path());
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 1);
+    CHECK(same(bans[0], ban("sshd", "198.51.100.9", 0, 600, 4)));
+    REQUIRE(store.history("sshd").size() == 1);
+    CHECK(store.history("sshd")[0].bans == 2);
+    CHECK(store.cursor() == "s=abc");
+    CHECK(store.ban_log(at(0), 10).empty());
+    record(store, ban("sshd", "198.51.100.10", 5, 605));
+    StateChanges changes;
+    changes.log_ban(ban("sshd", "198.51.100.10", 5, 605));
+    store.write(changes, [] { return std::vector<StoredBan>{}; });
+    CHECK(store.ban_log(at(0), 10).size() == 1);
+    {
+        auto db = sqlite::Database::open(dir.path() + "/banjo.db");
+        auto version = db.prepare("PRAGMA user_version");
+        REQUIRE(version.step());
+        CHECK(version.column_int64(0) >= 2);
+    }
 }

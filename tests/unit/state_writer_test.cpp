@@ -56,7 +56,7 @@ TEST_CASE("a write the disk refuses keeps every change in memory and the health 
 
     CHECK(w.health() == StateHealth::degraded);
     CHECK(w.problem().find("database or disk is full") != std::string::npos);
-    CHECK(w.held_changes() == 3);   // the ban, its offence, the cursor
+    CHECK(w.held_changes() == 4);   // the ban, its offence, its line in the ban log, the cursor
     CHECK(d.reported == std::vector<StateHealth>{StateHealth::degraded});
     CHECK(d.on_disk().active_bans().empty());
     CHECK(w.cursor() == "c1");   // the cursor banjod stands at, saved or not
@@ -287,4 +287,24 @@ TEST_CASE("a writer that finds the marker says its store is stale, and keeps the
     w.merged();
     CHECK_FALSE(w.stale_since());
     CHECK_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_CASE("the ban log shows bans held in memory while the disk refuses them, and not restored ones") {
+    Disk d;
+    StateWriter w = d.writer();
+    w.put_ban(ban("sshd", "198.51.100.1", 1), true);
+    w.commit(at(1), d.snapshot());
+    d.faults->full = true;
+    w.put_ban(ban("sshd", "198.51.100.2", 2), true);
+    w.put_ban(ban("sshd", "198.51.100.3", 3), false);   // carried over: no offence, no log line
+    w.commit(at(3), d.snapshot());
+    REQUIRE(w.health() == StateHealth::degraded);
+
+    auto log = w.ban_log(at(0), 10);
+    REQUIRE(log.size() == 2);
+    CHECK(log[0].address == addr("198.51.100.1"));   // from the disk
+    CHECK(log[1].address == addr("198.51.100.2"));   // held
+    CHECK(w.ban_log(at(2), 10).size() == 1);
+    CHECK(w.ban_log(at(0), 1)[0].address == addr("198.51.100.2"));   // the latest within the limit
+    CHECK(d.on_disk().ban_log(at(0), 10).size() == 1);
 }

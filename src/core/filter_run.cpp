@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "ctl/filter_run.hpp"
+#include "core/filter_run.hpp"
 
 namespace banjo {
 
