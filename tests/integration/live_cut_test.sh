@@ -48,6 +48,9 @@ wait_until 10 bash -c "ip netns exec $BANJO_NETNS ss -ltnH 'sport = :7000' | gre
 
 banjod_prepare_sshd
 banjod_start
+# banjod's first setup may reload firewalld (new ipsets): nothing is probed before it is done.
+backend_ready() { [[ $(manager_property BackendState) == ready ]]; }
+wait_until 30 backend_ready || fail "BackendState $(manager_property BackendState)"
 
 FLOWS=$BANJO_SANDBOX_DIR/flows.out
 ip netns exec "$BANJO_ATTACKER_NETNS" /usr/bin/python3 "$BANJO_SOURCE_ROOT/tests/integration/lib/flows.py" \

@@ -71,6 +71,9 @@ filter = "sshd"
 ports = ["$PORT/tcp"]
 TOML
 banjod_start
+# banjod's first setup may reload firewalld (new ipsets): nothing is probed before it is done.
+backend_ready() { [[ $(manager_property BackendState) == ready ]]; }
+wait_until 30 backend_ready || fail "BackendState $(manager_property BackendState)"
 
 echo "1. before any ban both attackers reach the listener"
 can_connect a 203.0.113.1 || fail "attacker a cannot connect before any ban"
