@@ -34,6 +34,7 @@ struct Defaults {
     bool ignore_self = true;
     IncrementPolicy increment;
     BlockAction block = BlockAction::drop;
+    bool cut_connections = true;
 };
 
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
@@ -131,7 +132,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     Defaults d;
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
-    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block"},
+    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block", "cut-connections"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
@@ -139,6 +140,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (t->get("ignore")) d.ignore = read_ignore(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
+    if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
             src.fail(*t->get("backend"),
@@ -283,6 +285,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore = d.ignore;
     s.ignore_self = d.ignore_self;
     s.block = d.block;
+    s.cut_connections = d.cut_connections;
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
@@ -292,8 +295,8 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
-                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "logpath",
-                                   "datepattern"},
+                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
+                                   "logpath", "datepattern"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -320,6 +323,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         }
         if (t.get("datepattern")) jc.datepattern = read_datepattern(src, t);
         if (t.get("block")) s.block = read_block(src, t);
+        if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
         if (t.get("rule-zones")) {
             s.rule_zones = read_zones(src, t, "rule-zones");
             if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");
@@ -459,6 +463,16 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
         cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
+    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
+    if (cfg.backend != "firewalld") {
+        if (!cfg.firewalld.rule_zones.empty())
+            warnings.push_back({{main.path(), 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
+                                                     cfg.backend + "\" blocks in every zone"});
+        for (const auto& j : cfg.jails)
+            if (!j.settings.rule_zones.empty())
+                warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
+                                                 cfg.backend + "\" blocks in every zone"});
+    }
     // A filter used by several jails is reported once.
     std::set<std::string> seen;
     for (auto& w : warnings)

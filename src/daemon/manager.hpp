@@ -197,6 +197,13 @@ public:
 private:
     void configure_jail_ports();
     void set_firewall_trusted(const std::vector<Cidr>& trusted);
+
+public:
+    // The host's own addresses changed (rtnetlink): jails with ignore-self take the new set,
+    // their failure counts stay.
+    void set_host_addresses(CidrSet self);
+
+private:
     void rebuild_jails();
     void on_backend_state(BackendState state);
     void on_state_health(StateHealth health);

@@ -414,3 +414,23 @@ TEST_CASE("block is drop unless [defaults] or the jail says reject") {
     CHECK(err.find(d.main() + ":2:") == 0);
     CHECK(err.find("'block' must be \"drop\" or \"reject\"") != std::string::npos);
 }
+
+TEST_CASE("cut-connections is on unless [defaults] or the jail turns it off") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().jails[0].settings.cut_connections);
+    d.write("banjo.toml", "[defaults]\ncut-connections = false\n[jail.demo]\n[jail.other]\nfilter = \"demo\"\ncut-connections = true\n");
+    Config c = d.load();
+    CHECK_FALSE(c.jails[0].settings.cut_connections);
+    CHECK(c.jails[1].settings.cut_connections);
+}
+
+TEST_CASE("rule-zones with another backend than firewalld is a warning that says so") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nbackend = \"nftables\"\n[jail.demo]\nrule-zones = [\"public\"]\n");
+    Config c = d.load();
+    CHECK(std::count_if(c.warnings.begin(), c.warnings.end(), [](const ConfigWarning& w) {
+              return w.text().find(":3: warning: jail 'demo': 'rule-zones' applies to the firewalld backend only") !=
+                     std::string::npos;
+          }) == 1);
+}
