@@ -24,6 +24,7 @@ std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
 JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous)
     : router_(enabled_matches(config)) {
     for (const auto& j : config.jails) {
+        config_reads_journal_ = config_reads_journal_ || banjo::reads_journal(j);
         if (!j.settings.enabled) continue;
         JailSettings s = j.settings;
         if (s.ignore_self)
@@ -46,7 +47,7 @@ JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trust
 }
 
 EntryRouter::Groups JailSet::journal_matches() const {
-    if (journal_jails_.empty()) return {{"BANJO_NO_JOURNAL_JAIL=1"}};
+    if (journal_jails_.empty() && !config_reads_journal_) return {{"BANJO_NO_JOURNAL_JAIL=1"}};
     return router_.union_groups();
 }
 

@@ -26,8 +26,10 @@ public:
 
     std::size_t size() const noexcept { return pipelines_.size(); }
     JailPipeline& operator[](std::size_t i) const noexcept { return *pipelines_[i]; }
-    // For the journal reader. When no jail reads the journal, a match no entry has: reading
-    // the whole journal to route nothing would be waste.
+    // For the journal reader. When no jail of the configuration reads the journal (file jails
+    // only), a match no entry has: reading the whole journal to route nothing would be waste.
+    // When only disabled jails would, the journal is still read (routing nothing), so that the
+    // cursor keeps up and re-enabling a jail does not count what came while it was off.
     EntryRouter::Groups journal_matches() const;
     bool reads_journal() const noexcept { return !journal_jails_.empty(); }
     // Jail i's log files (logpath) and datepattern; empty for a journal-only jail.
@@ -56,6 +58,7 @@ private:
     };
     std::vector<Files> files_;                 // per jail
     std::vector<std::size_t> journal_jails_;   // the router's jail i is pipelines_[journal_jails_[i]]
+    bool config_reads_journal_ = false;        // some jail, enabled or not, reads the journal
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
     std::string host_buffer_, user_buffer_, id_buffer_;
