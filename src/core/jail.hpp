@@ -10,6 +10,7 @@
 #include "core/cidr_set.hpp"
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
+#include "core/overall_bans.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -37,6 +38,8 @@ struct JailSettings {
     // Seed of the per-address hash tables: chosen at random by the daemon, so that an attacker
     // who controls many addresses (an IPv6 /64) cannot aim them all at one bucket.
     std::uint64_t hash_seed = 0;
+    // Seed of the draws for the increment's rnd: random in the daemon, fixed for --replay.
+    std::uint64_t random_seed = 0;
 };
 
 struct BanDecision {
@@ -44,7 +47,7 @@ struct BanDecision {
     Usec time{};        // the failure that tripped it (journal time)
     unsigned failures = 0;
     Usec bantime{};     // infinite_usec: permanent
-    unsigned previous_bans = 0;
+    unsigned previous_bans = 0;   // the increment's n (in every jail with overall-jails)
 };
 
 // refused: the address is one banjo never bans (core/special_address.hpp); not counted.
@@ -71,6 +74,12 @@ public:
     // How often this address was banned before (the increment policy's n).
     unsigned previous_bans(const Address& address) const;
     void set_previous_bans(const Address& address, unsigned n);
+    // The earlier bans the increment policy counts: this jail's, or with overall-jails those
+    // of every jail of `overall` (set by the jails' owner; nullptr: this jail's only).
+    unsigned offences_before(const Address& address) const;
+    void set_overall(const OverallBans* overall) noexcept { overall_ = overall; }
+    // The length of the next ban of `address` by the jail's policy (a random draw for rnd).
+    Usec next_bantime(const Address& address);
 
     bool ignores(const Address& address) const noexcept;
     void set_ignore(CidrSet ignore) { settings_.ignore = std::move(ignore); }
@@ -100,6 +109,8 @@ private:
     std::unordered_map<Address, Record, AddressHash> records_;
     std::uint64_t total_failures_ = 0;
     std::uint64_t total_bans_ = 0;
+    const OverallBans* overall_ = nullptr;
+    std::uint64_t random_state_;
 };
 
 }  // namespace banjo

@@ -19,9 +19,17 @@ std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
     return out;
 }
 
+// A jail's own stream of draws from a replay's seed: independent of the order of the jails.
+std::uint64_t jail_seed(std::uint64_t seed, const std::string& name) {
+    std::uint64_t h = 14695981039346656037ULL;   // FNV-1a
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+    return seed ^ h;
+}
+
 }  // namespace
 
-JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous) : router_(enabled_matches(config)) {
+JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous, std::optional<std::uint64_t> seed)
+    : router_(enabled_matches(config)) {
     for (const auto& j : config.jails) {
         if (!j.settings.enabled) continue;
         JailSettings s = j.settings;
@@ -35,10 +43,15 @@ JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous) :
             pipelines_.push_back(std::move(old));
         } else {
             s.hash_seed = random_seed();
+            s.random_seed = seed ? jail_seed(*seed, s.name) : random_seed();
             pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.compiled_filter));
         }
         fingerprints_.push_back(std::move(fingerprint));
     }
+    std::vector<const Jail*> jails;
+    for (const auto& p : pipelines_) jails.push_back(&p->jail());
+    overall_.set_jails(std::move(jails));
+    for (const auto& p : pipelines_) p->jail().set_overall(&overall_);
 }
 
 JailPipeline* JailSet::find(std::string_view name) const noexcept {

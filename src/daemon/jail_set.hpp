@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace banjo {
@@ -19,7 +20,9 @@ class JailSet {
 public:
     // `self` is added to the ignore list of jails with ignore-self. Jails of `previous` whose
     // fingerprint is unchanged move over with their failure counts and ban history.
-    JailSet(const Config& config, const CidrSet& self, JailSet* previous = nullptr);
+    // `seed` fixes the random draws of the increment's rnd (--replay); none: random.
+    JailSet(const Config& config, const CidrSet& self, JailSet* previous = nullptr,
+            std::optional<std::uint64_t> seed = std::nullopt);
 
     std::size_t size() const noexcept { return pipelines_.size(); }
     JailPipeline& operator[](std::size_t i) const noexcept { return *pipelines_[i]; }
@@ -39,6 +42,7 @@ private:
 
     std::vector<std::unique_ptr<JailPipeline>> pipelines_;
     std::vector<std::string> fingerprints_;
+    OverallBans overall_;   // every jail's bans, for jails with overall-jails
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
     std::string host_buffer_, user_buffer_, id_buffer_;

@@ -132,7 +132,7 @@ public:
     // How long to wait before expire_due() is worth calling; nullopt: no ban can expire. Never
     // more than a minute, so that a step of the wall clock is noticed within one.
     std::optional<Usec> expiry_wait() const;
-    // Every minute or so: forgets stale failure windows and ban history older than 30 days.
+    // Every minute or so: forgets stale failure windows and ban history older than history-age.
     void housekeeping();
     // How long until the state is worth trying to write again; nullopt while it is saved.
     std::optional<Usec> state_retry_wait() const;
@@ -159,7 +159,7 @@ public:
     void remove_ignore(const std::string& jail, const std::string& cidr);
     std::vector<Cidr> ignore_list(const std::string& jail) const;
     // The bans that counted as offences since `since`, oldest first, at most the latest
-    // max_ban_history (the state's ban log, kept 30 days).
+    // max_ban_history (the state's ban log, kept for history-age).
     static constexpr std::size_t max_ban_history = 100000;
     std::vector<StoredBan> ban_history(Usec since) const;
     // Runs `lines` (log lines, with or without a syslog prefix) through filter NAME (looked up

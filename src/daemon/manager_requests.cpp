@@ -82,7 +82,7 @@ Usec Manager::ban(const std::string& jail_name, const std::string& address_text,
     if (auto kind = special_address(address))
         throw OperationError(OperationErrorKind::invalid_address,
                              address.to_string() + " is " + std::string(describe(*kind)) + ": banjo never bans it");
-    if (duration == Usec(0)) duration = jc.settings.ban.duration_for(jail ? jail->previous_bans(address) : 0);
+    if (duration == Usec(0)) duration = jail ? jail->next_bantime(address) : jc.settings.ban.duration_for(0);
     const Usec now = clock_.now();
     const Ban& b = bans_.ban(Ban{jail_name, address, now, saturating_add(now, duration), 0, BanOrigin::manual});
     const Usec expires = b.expires;
