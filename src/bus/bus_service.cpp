@@ -48,11 +48,17 @@ void BusService::unbanned(const Ban& ban, UnbanReason reason) {
 
 void BusService::jails_changed() {
     sync_jails();
+    // A reload restores the file's settings over those changed at runtime.
+    for (const auto& [jail, object] : jails_) jail_settings_changed(jail);
     manager_object_.announce_jails_changed();
 }
 
 void BusService::jail_enabled_changed(const std::string& jail) {
     jail_changed(jail, {"Enabled", "ActiveBans", "TrackedAddresses"});
+}
+
+void BusService::jail_settings_changed(const std::string& jail) {
+    jail_changed(jail, {"MaxRetry", "FindTimeUSec", "BanTimeUSec"});
 }
 
 void BusService::ignore_list_changed(const std::string& jail) { jail_changed(jail, {"IgnoreList"}); }

@@ -32,6 +32,7 @@ public:
     void jails_changed();
     void jail_enabled_changed(const std::string& jail);
     void ignore_list_changed(const std::string& jail);
+    void jail_settings_changed(const std::string& jail);
     void backend_state_changed();
     void state_health_changed();
     // Bans were put in force without a Banned signal each (rebuilt from the firewall's sets).

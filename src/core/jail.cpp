@@ -86,6 +86,14 @@ Usec Jail::next_bantime(const Address& address) {
     return policy.duration_for(offences_before(address), draw);
 }
 
+std::vector<Usec> Jail::failure_times(const Address& address, Usec now) const {
+    std::vector<Usec> out;
+    auto it = windows_.find(address);
+    if (it == windows_.end()) return out;
+    for (std::int64_t s : it->second.seconds_within(now, settings_.findtime)) out.push_back(std::chrono::seconds(s));
+    return out;
+}
+
 void Jail::prune(Usec now) {
     std::erase_if(windows_, [&](const auto& kv) { return kv.second.stale(now, settings_.findtime); });
 }

@@ -86,6 +86,13 @@ public:
     void add_ignore(const Cidr& c) { settings_.ignore.insert(c); }
     bool remove_ignore(const Cidr& c) { return settings_.ignore.erase(c); }
 
+    // Changed at runtime (SetMaxRetry and the like), until a reload.
+    void set_maxretry(unsigned n) noexcept { settings_.maxretry = n; }
+    void set_findtime(Usec t) noexcept { settings_.findtime = t; }
+    void set_bantime(Usec t) noexcept { settings_.ban.bantime = t; }
+    // The failures of `address` counted now (journal time `now`), oldest first: what banjoctl why shows.
+    std::vector<Usec> failure_times(const Address& address, Usec now) const;
+
     std::size_t tracked_addresses() const noexcept { return windows_.size(); }
     std::uint64_t total_failures() const noexcept { return total_failures_; }
     std::uint64_t total_bans() const noexcept { return total_bans_; }

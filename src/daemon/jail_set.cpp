@@ -60,6 +60,11 @@ JailPipeline* JailSet::find(std::string_view name) const noexcept {
     return nullptr;
 }
 
+void JailSet::mark_changed(std::string_view name) {
+    for (std::size_t i = 0; i < pipelines_.size(); ++i)
+        if (pipelines_[i] && pipelines_[i]->jail().name() == name) fingerprints_[i].clear();
+}
+
 std::unique_ptr<JailPipeline> JailSet::take_if_unchanged(std::string_view name, const std::string& fingerprint) {
     for (std::size_t i = 0; i < pipelines_.size(); ++i)
         if (pipelines_[i] && pipelines_[i]->jail().name() == name && fingerprints_[i] == fingerprint)

@@ -29,6 +29,8 @@ public:
     EntryRouter::Groups journal_matches() const { return router_.union_groups(); }
     // The enabled jail NAME; nullptr when there is none (no such jail, or disabled).
     JailPipeline* find(std::string_view name) const noexcept;
+    // Jail NAME was changed at runtime: the next reload builds it afresh from the file.
+    void mark_changed(std::string_view name);
 
     // Runs the reader's current entry through every jail it belongs to; `on_ban` gets each
     // decision with the jail that made it. Returns false when the entry has no MESSAGE.
