@@ -33,6 +33,7 @@ struct Defaults {
     bool ignore_self = true;
     IncrementPolicy increment;
     Usec history_age = default_history_age;
+    BlockAction block = BlockAction::drop;
 };
 
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
@@ -97,11 +98,18 @@ void read_increment(const TomlSource& src, const toml::table& parent, IncrementP
     if (auto v = src.get_bool(*t, "overall-jails")) inc.overall_jails = *v;
 }
 
+BlockAction read_block(const TomlSource& src, const toml::table& t) {
+    const std::string text = *src.get_string(t, "block");
+    auto action = parse_block_action(text);
+    if (!action) src.fail(*t.get("block"), "'block' must be \"drop\" or \"reject\", not \"" + input_excerpt(text) + "\"");
+    return *action;
+}
+
 Defaults read_defaults(const TomlSource& src, std::string& backend) {
     Defaults d;
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
-    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment",
+    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
                             "history-age"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
@@ -109,6 +117,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (t->get("maxretry")) d.maxretry = read_maxretry(src, *t);
     if (t->get("ignore")) d.ignore = read_ignore(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
+    if (t->get("block")) d.block = read_block(src, *t);
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
             src.fail(*t->get("backend"),
@@ -120,17 +129,37 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     return d;
 }
 
+bool is_zone_name(const std::string& text) {
+    static const std::regex zone_name("[A-Za-z0-9_-]{1,17}");
+    return std::regex_match(text, zone_name);
+}
+
+std::vector<std::string> read_zones(const TomlSource& src, const toml::table& t, std::string_view key) {
+    std::vector<std::string> zones;
+    std::vector<std::string> written = *src.get_strings(t, key);
+    for (auto& zone : written) {
+        if (!is_zone_name(zone))
+            src.fail(*t.get(key), "'" + std::string(key) + "': \"" + input_excerpt(zone) + "\" is not a firewalld zone name");
+        if (std::find(zones.begin(), zones.end(), zone) == zones.end()) zones.push_back(std::move(zone));
+    }
+    return zones;
+}
+
 FirewalldSettings read_firewalld(const TomlSource& src) {
     FirewalldSettings f;
     const toml::table* t = src.get_table(src.root(), "firewalld");
     if (!t) return f;
-    src.require_known_keys(*t, {"zone", "allow-reload"}, "[firewalld]");
+    src.require_known_keys(*t, {"zone", "allow-reload", "rule-zones", "trusted-zones"}, "[firewalld]");
     if (auto v = src.get_string(*t, "zone")) {
-        static const std::regex zone_name("[A-Za-z0-9_-]{1,17}");
-        if (!std::regex_match(*v, zone_name)) src.fail(*t->get("zone"), "'zone': \"" + input_excerpt(*v) + "\" is not a firewalld zone name");
+        if (!is_zone_name(*v)) src.fail(*t->get("zone"), "'zone': \"" + input_excerpt(*v) + "\" is not a firewalld zone name");
         f.zone = *v;
     }
     if (auto v = src.get_bool(*t, "allow-reload")) f.allow_reload = *v;
+    if (t->get("rule-zones")) {
+        f.rule_zones = read_zones(src, *t, "rule-zones");
+        if (f.rule_zones.empty()) src.fail(*t->get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for every active zone)");
+    }
+    if (t->get("trusted-zones")) f.trusted_zones = read_zones(src, *t, "trusted-zones");
     return f;
 }
 
@@ -231,6 +260,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ban.increment = d.increment;
     s.ignore = d.ignore;
     s.ignore_self = d.ignore_self;
+    s.block = d.block;
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
@@ -239,7 +269,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
-                                   "ignore", "ignore-self", "ports", "increment"},
+                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -260,6 +290,11 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("ignore")) s.ignore = read_ignore(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
+        if (t.get("block")) s.block = read_block(src, t);
+        if (t.get("rule-zones")) {
+            s.rule_zones = read_zones(src, t, "rule-zones");
+            if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");
+        }
         read_increment(src, t, s.ban.increment);
     }
     const TomlSource& fsrc = *filter_layer.source;

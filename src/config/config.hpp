@@ -25,6 +25,11 @@ inline constexpr Usec default_history_age = std::chrono::duration_cast<Usec>(std
 struct FirewalldSettings {
     std::string zone = "drop";
     bool allow_reload = false;   // may banjo reload firewalld itself to activate its ipsets?
+    // Zones of port-limited jails' rich rules; empty: every zone with interfaces or sources at
+    // runtime and the default zone, except trusted, drop, block and `zone`.
+    std::vector<std::string> rule_zones;
+    // Zones whose sources banjo never bans (firewalld's own allow-list).
+    std::vector<std::string> trusted_zones = {"trusted"};
 };
 
 struct JailConfig {

@@ -7,6 +7,7 @@
 
 #include "core/address.hpp"
 #include "core/ban_policy.hpp"
+#include "core/block_action.hpp"
 #include "core/cidr_set.hpp"
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
@@ -34,6 +35,10 @@ struct JailSettings {
     CidrSet ignore;
     bool ignore_self = true;
     std::vector<std::string> ports;   // empty: every port
+    BlockAction block = BlockAction::drop;
+    // firewalld zones of the jail's rich rules; empty: [firewalld] rule-zones, else automatic.
+    std::vector<std::string> rule_zones;
+    bool cut_connections = true;      // delete the address's conntrack entries after each ban
     std::size_t max_tracked = default_max_tracked_addresses;
     // Seed of the per-address hash tables: chosen at random by the daemon, so that an attacker
     // who controls many addresses (an IPv6 /64) cannot aim them all at one bucket.

@@ -18,20 +18,22 @@ StoredBan stored(const Ban& b) {
 BanService::BanService(StateWriter& state, Backend& backend, const Clock& clock)
     : state_(state), backend_(backend), clock_(clock) {}
 
-void BanService::set_jail_ports(const std::string& jail, std::vector<std::string> ports) {
+void BanService::set_jail_ports(const std::string& jail, std::vector<std::string> ports, BlockAction block) {
+    Blocking blocking{std::move(ports), block};
     auto it = ports_.find(jail);
-    if (it != ports_.end() && it->second == ports) return;
+    if (it != ports_.end() && it->second == blocking) return;
     // The firewall files a ban by its ports: take the jail's bans out under the old ones
     // before putting them back under the new.
     const auto active = table_.list(jail);
     for (const Ban& b : active) backend_.remove(target(b));
-    ports_[jail] = std::move(ports);
+    ports_[jail] = std::move(blocking);
     for (const Ban& b : active) backend_.add(target(b));
 }
 
 BanTarget BanService::target(const Ban& b) const {
     auto it = ports_.find(b.jail);
-    return BanTarget{b.address, b.jail, it == ports_.end() ? std::vector<std::string>{} : it->second, b.expires};
+    if (it == ports_.end()) return BanTarget{b.address, b.jail, {}, b.expires};
+    return BanTarget{b.address, b.jail, it->second.ports, b.expires, it->second.block};
 }
 
 BanSnapshot BanService::snapshot() const {

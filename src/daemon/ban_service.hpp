@@ -33,9 +33,9 @@ public:
     BanService(StateWriter& state, Backend& backend, const Clock& clock);
 
     void set_listener(Listener l) { listener_ = std::move(l); }
-    // The ports each jail blocks (empty: all traffic); the backend needs them with every ban.
-    // Changing them moves the jail's active bans in the firewall.
-    void set_jail_ports(const std::string& jail, std::vector<std::string> ports);
+    // The ports each jail blocks (empty: all traffic) and how (drop or reject); the backend
+    // needs them with every ban. Changing them moves the jail's active bans in the firewall.
+    void set_jail_ports(const std::string& jail, std::vector<std::string> ports, BlockAction block = BlockAction::drop);
 
     // Puts the stored bans back: expired ones are dropped (from the store, never applied), so
     // are those `lift` gives a reason for (said in the journal as an unban, reason "flushed");
@@ -81,7 +81,12 @@ private:
     const Clock& clock_;
     Listener listener_;
     BanTable table_;
-    std::map<std::string, std::vector<std::string>, std::less<>> ports_;
+    struct Blocking {
+        std::vector<std::string> ports;
+        BlockAction block = BlockAction::drop;
+        friend bool operator==(const Blocking&, const Blocking&) = default;
+    };
+    std::map<std::string, Blocking, std::less<>> ports_;
     std::uint64_t total_bans_ = 0;
     std::map<std::string, JailCounts, std::less<>> counts_;
 };

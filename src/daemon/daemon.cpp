@@ -71,6 +71,8 @@ struct Daemon::Impl final : Manager::Listener {
         FirewalldOptions fo;
         fo.zone = config.firewalld.zone;
         fo.allow_reload = config.firewalld.allow_reload;
+        fo.rule_zones = config.firewalld.rule_zones;
+        fo.trusted_zones = config.firewalld.trusted_zones;
         return std::make_unique<FirewalldBackend>(*bus, loop, fo);
     }
 

@@ -28,13 +28,15 @@ std::uint64_t jail_seed(std::uint64_t seed, const std::string& name) {
 
 }  // namespace
 
-JailSet::JailSet(const Config& config, const CidrSet& self, JailSet* previous, std::optional<std::uint64_t> seed)
+JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous,
+                 std::optional<std::uint64_t> seed)
     : router_(enabled_matches(config)) {
     for (const auto& j : config.jails) {
         if (!j.settings.enabled) continue;
         JailSettings s = j.settings;
         if (s.ignore_self)
             for (const auto& c : self.entries()) s.ignore.insert(c);
+        for (const auto& c : trusted.entries()) s.ignore.insert(c);
         std::string fingerprint = jail_fingerprint(j);
         auto old = previous ? previous->take_if_unchanged(s.name, fingerprint) : nullptr;
         if (old) {

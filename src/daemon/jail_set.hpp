@@ -20,8 +20,10 @@ class JailSet {
 public:
     // `self` is added to the ignore list of jails with ignore-self. Jails of `previous` whose
     // fingerprint is unchanged move over with their failure counts and ban history.
-    // `seed` fixes the random draws of the increment's rnd (--replay); none: random.
-    JailSet(const Config& config, const CidrSet& self, JailSet* previous = nullptr,
+    // `self` joins the ignore list of jails with ignore-self, `trusted` (what the firewall itself
+    // trusts) that of every jail. `seed` fixes the random draws of the increment's rnd
+    // (--replay); none: random.
+    JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous = nullptr,
             std::optional<std::uint64_t> seed = std::nullopt);
 
     std::size_t size() const noexcept { return pipelines_.size(); }

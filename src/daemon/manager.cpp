@@ -32,9 +32,10 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
       backend_(backend),
       clock_(clock),
       bans_(state, backend, clock),
-      jails_(std::make_unique<JailSet>(config_, self_)),
+      jails_(std::make_unique<JailSet>(config_, self_, trusted_)),
       backend_state_(backend.state()) {
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
+    backend_.on_trusted_changed = [this](const std::vector<Cidr>& trusted) { set_firewall_trusted(trusted); };
     state_.on_health_changed = [this](StateHealth h) { on_state_health(h); };
     state_.on_reopened = [](const StateOpening& opened) { report_state_opening(opened); };
     bans_.set_listener({[this](const Ban& b) {
@@ -48,6 +49,7 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
 
 Manager::~Manager() {
     backend_.on_state_changed = nullptr;
+    backend_.on_trusted_changed = nullptr;
     state_.on_health_changed = nullptr;
     state_.on_reopened = nullptr;
 }
@@ -72,11 +74,37 @@ void Manager::on_backend_state(BackendState state) {
     if (listener_) listener_->backend_state_changed();
 }
 
+// What firewalld trusts banjo never bans: the jails' ignore lists take it (their failure counts
+// stay), and bans in force of such addresses are lifted.
+void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
+    CidrSet fresh;
+    std::string list;
+    for (const Cidr& c : trusted) {
+        fresh.insert(c);
+        list += (list.empty() ? "" : ", ") + c.to_string();
+    }
+    if (fresh.entries() == trusted_.entries()) return;
+    trusted_ = std::move(fresh);
+    sd::log(LOG_INFO, "The firewall trusts " + (list.empty() ? std::string("no sources") : list) +
+                          ": banjo never bans " + (list.empty() ? "them" : "these"));
+    rebuild_jails();
+    std::vector<Ban> lift;
+    for (const Ban& b : bans_.table().list(""))
+        if (trusted_.contains(b.address)) lift.push_back(b);
+    for (const Ban& b : lift) {
+        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
+                                ": the firewall trusts it");
+        bans_.unban(b.jail, b.address, UnbanReason::manual);
+    }
+    if (!lift.empty()) bans_.flush();
+}
+
 void Manager::configure_jail_ports() {
     for (const auto& j : config_.jails) {
         // Bans already in the firewall under other ports move to the new ones.
-        bans_.set_jail_ports(j.settings.name, j.settings.ports);
-        if (j.settings.enabled && !j.settings.ports.empty()) backend_.prepare_jail(j.settings.name, j.settings.ports);
+        bans_.set_jail_ports(j.settings.name, j.settings.ports, j.settings.block);
+        if (j.settings.enabled && (!j.settings.ports.empty() || j.settings.block != BlockAction::drop))
+            backend_.prepare_jail(j.settings.name, JailBlocking{j.settings.ports, j.settings.block, j.settings.rule_zones});
         else backend_.forget_jail(j.settings.name);
     }
 }
@@ -178,7 +206,7 @@ void Manager::seed_jails() {
 // New jails from the current config; unchanged ones keep their counts.
 void Manager::rebuild_jails() {
     auto previous = std::move(jails_);
-    jails_ = std::make_unique<JailSet>(config_, self_, previous.get());
+    jails_ = std::make_unique<JailSet>(config_, self_, trusted_, previous.get());
     seed_jails();
     // Before `previous` goes: the journal follower still reads through it.
     if (listener_) listener_->jails_changed();

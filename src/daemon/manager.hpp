@@ -209,6 +209,7 @@ public:
 
 private:
     void configure_jail_ports();
+    void set_firewall_trusted(const std::vector<Cidr>& trusted);
     void rebuild_jails();
     void on_backend_state(BackendState state);
     void on_state_health(StateHealth health);
@@ -220,6 +221,7 @@ private:
     Config config_;
     ConfigLoader load_;
     CidrSet self_;
+    CidrSet trusted_;   // what the firewall itself trusts (firewalld's trusted zone's sources)
     StateWriter& state_;
     Backend& backend_;
     const Clock& clock_;

@@ -7,6 +7,8 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/block_action.hpp"
+#include "core/cidr.hpp"
 #include "core/duration.hpp"
 
 #include <chrono>
@@ -37,11 +39,25 @@ LogSink default_log_sink();
 // expires: when the ban ends (wall clock), for backends whose firewall can end it by itself
 // while banjod is away (nftables element timeouts); adding a target again with another
 // expiry moves it.
+// block: drop, or reject (TCP reset, ICMP port-unreachable); all-ports bans that drop share one
+// set per family, every other jail has sets of its own.
 struct BanTarget {
     Address address;
     std::string jail;
     std::vector<std::string> ports;
     Usec expires = infinite_usec;
+    BlockAction block = BlockAction::drop;
+    bool shared() const noexcept { return ports.empty() && block == BlockAction::drop; }
+};
+
+// How one jail blocks, the same for each of its bans. ports: as BanTarget::ports. rule_zones:
+// the firewalld zones its rich rules go to; empty: the backend's default (every zone traffic
+// can arrive in). Backends without zones ignore them.
+struct JailBlocking {
+    std::vector<std::string> ports;
+    BlockAction block = BlockAction::drop;
+    std::vector<std::string> rule_zones;
+    friend bool operator==(const JailBlocking&, const JailBlocking&) = default;
 };
 
 // An entry a firewall holds of banjo's bans, as found there (Backend::adopt_held).
@@ -66,12 +82,13 @@ public:
     virtual void add(const BanTarget& target) = 0;
     virtual void remove(const BanTarget& target) = 0;
 
-    // Optional warm-up: lets the backend create what a jail's bans need before the first one
-    // (firewalld: per-jail ipsets, which only become usable after a firewalld reload).
-    // add() does the same for a jail it has not seen.
-    virtual void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) {
+    // Says how a jail blocks (its ports, drop or reject, its zones) and lets the backend create
+    // what its bans need before the first one (firewalld: per-jail ipsets, which only become
+    // usable after a firewalld reload). add() of a jail the backend has not been told about
+    // blocks its ports with drop.
+    virtual void prepare_jail(const std::string& jail, const JailBlocking& blocking) {
         static_cast<void>(jail);
-        static_cast<void>(ports);
+        static_cast<void>(blocking);
     }
 
     // Recovery of lost state: what the firewall holds of banjo's bans outlives banjod
@@ -92,6 +109,9 @@ public:
     // Called from the event loop when state() changes, and when state_detail() changes while
     // degraded (a new problem to report). The owner logs it: a backend does not log its state.
     std::function<void(BackendState)> on_state_changed;
+    // Called with the addresses the firewall itself trusts (firewalld: the sources of its trusted
+    // zone), whenever they change: banjo must never ban them.
+    std::function<void(const std::vector<Cidr>&)> on_trusted_changed;
     // Called when the firewall confirmed a change, with how long that call took (metrics).
     std::function<void(std::chrono::microseconds)> on_applied;
 };

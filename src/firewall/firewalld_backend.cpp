@@ -36,16 +36,24 @@ FirewalldBackend::FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, Fir
             setup();
         });
     });
-    // Port-limited jails' rules live in the default zone: follow it when it moves.
+    // Port-limited jails' rules live in every zone traffic arrives in, and the trusted zones'
+    // sources are never banned: follow every change of a zone's interfaces and sources.
     firewalld_->uponSignal("DefaultZoneChanged").onInterface(main_iface).call([this](const std::string& zone) {
-        guarded([&] {
-            if (!options_.rich_rule_zone.empty() || phase_ != Phase::running || zone == rule_zone_)
-                return;
-            log(LOG_INFO, "firewalld's default zone is now " + zone + ": moving the jails' rich rules there");
-            remove_rules(rule_zone_, jails_);
-            setup();
-        });
+        guarded([&] { zones_changed("the default zone is now " + zone); });
     });
+    for (const char* member : {"InterfaceAdded", "InterfaceRemoved", "ZoneOfInterfaceChanged"})
+        firewalld_->uponSignal(member).onInterface(zone_iface).call(
+            [this, member](const std::string& zone, const std::string& interface) {
+                guarded([&] { zones_changed(std::string(member) + " " + interface + " (zone " + zone + ")"); });
+            });
+    for (const char* member : {"SourceAdded", "SourceRemoved", "ZoneOfSourceChanged"})
+        firewalld_->uponSignal(member).onInterface(zone_iface).call(
+            [this, member](const std::string& zone, const std::string& source) {
+                // banjo's own binding of its ipsets changes no zone's coverage.
+                if (source.rfind("ipset:banjo", 0) == 0)
+                    return;
+                guarded([&] { zones_changed(std::string(member) + " " + source + " (zone " + zone + ")"); });
+            });
     firewalld_->finishRegistration();
     // A restart shows only as a new owner of the name. Signal matches of proxies carry no
     // arg0 in sdbus-c++ 1.2, hence a raw match.
@@ -83,11 +91,17 @@ sdbus::IProxy& FirewalldBackend::config_proxy(const std::string& path) {
 }
 
 FirewalldBackend::Ipset& FirewalldBackend::ipset_for(const BanTarget& target) {
-    if (target.ports.empty())
+    if (target.shared())
         return ipsets_.at(firewalld_ipset_name("", target.address.family()));
     auto jail = jails_.find(target.jail);
-    if (jail == jails_.end() || jail->second.ports != target.ports)
-        prepare_jail(target.jail, target.ports);
+    if (jail == jails_.end()) {
+        prepare_jail(target.jail, JailBlocking{target.ports, target.block, {}});
+    } else if (jail->second.blocking.ports != target.ports || jail->second.blocking.block != target.block) {
+        JailBlocking blocking = jail->second.blocking;
+        blocking.ports = target.ports;
+        blocking.block = target.block;
+        prepare_jail(target.jail, blocking);
+    }
     return ipsets_.at(firewalld_ipset_name(target.jail, target.address.family()));
 }
 
@@ -97,41 +111,60 @@ void FirewalldBackend::add(const BanTarget& target) {
 }
 
 void FirewalldBackend::remove(const BanTarget& target) {
-    auto name = firewalld_ipset_name(target.ports.empty() ? "" : target.jail, target.address.family());
+    auto name = firewalld_ipset_name(target.shared() ? "" : target.jail, target.address.family());
     auto it = ipsets_.find(name);
     if (it != ipsets_.end() && it->second.mirror.unwant(target.address.to_string(), target.jail))
         schedule_flush();
 }
 
-void FirewalldBackend::prepare_jail(const std::string& jail, const std::vector<std::string>& ports) {
-    if (ports.empty())
-        return;   // all-ports jails share banjo4/banjo6
-    auto& entry = jails_[jail];
-    if (entry.ports == ports && !entry.rules.empty())
+void FirewalldBackend::prepare_jail(const std::string& jail, const JailBlocking& blocking) {
+    if (blocking.ports.empty() && blocking.block == BlockAction::drop) {
+        forget_jail(jail);   // all-ports jails that drop share banjo4/banjo6
         return;
-    auto old_rules = std::move(entry.rules);
-    entry = JailRules{ports, {}, {}};
+    }
+    auto& entry = jails_[jail];
+    if (entry.blocking == blocking && !entry.rules.empty())
+        return;
+    entry = JailRules{blocking, {}, {}};
     for (Family family : {Family::ipv4, Family::ipv6}) {
         auto name = firewalld_ipset_name(jail, family);
         ipsets_.try_emplace(name, Ipset{family, false, jail});
-        for (const auto& port : ports) {
+        std::vector<std::string> elements;
+        for (const auto& port : blocking.ports) {
             if (auto element = firewalld_rule_element(port))
-                entry.rules.push_back({name, firewalld_rich_rule(family, name, *element)});
+                elements.push_back(*element);
             else if (family == Family::ipv4)
                 entry.problem += (entry.problem.empty() ? "" : ", ") + ("'" + port + "'");
         }
+        if (!blocking.ports.empty() && elements.empty())
+            continue;   // no rule rather than one that blocks every port
+        for (auto& text : firewalld_jail_rules(family, name, elements, blocking.block))
+            entry.rules.push_back({name, std::move(text)});
     }
     if (!entry.problem.empty()) {
         entry.problem = "jail " + jail + ": ports " + entry.problem +
                         " are neither a firewalld service nor PORT[-PORT][/PROTOCOL]; fix the jail's ports";
         log(LOG_ERR, entry.problem);
     }
-    // Rules of the jail's old ports would keep blocking them until firewalld's next reload.
-    if (phase_ == Phase::running)
-        remove_rules(rule_zone_, {{jail, JailRules{{}, std::move(old_rules), {}}}});
+    // Setup finds the rules of the jail's old ports and zones as unwanted and removes them.
     if (phase_ == Phase::running || phase_ == Phase::setting_up)
         setup();
     update_state();
+}
+
+void FirewalldBackend::zones_changed(const std::string& why) {
+    if (phase_ != Phase::running && phase_ != Phase::setting_up)
+        return;   // the setup that follows firewalld's start or reload reads the zones anyway
+    log(LOG_INFO, "firewalld: " + why + ": checking the zones of the jails' rich rules");
+    setup();
+}
+
+std::vector<std::string> FirewalldBackend::zones_for(const JailRules& jail) const {
+    if (!jail.blocking.rule_zones.empty())
+        return jail.blocking.rule_zones;
+    if (!options_.rule_zones.empty())
+        return options_.rule_zones;
+    return {auto_zones_.begin(), auto_zones_.end()};
 }
 
 void FirewalldBackend::adopt_held(HeldFound found) {

@@ -2,7 +2,9 @@
 // Bans through firewalld's D-Bus API (firewalld 1.3.3 on Debian 12). All-ports bans go to the
 // plain hash:ip ipsets banjo4/banjo6, bound as sources of one zone (default "drop"); a jail with
 // ports gets its own ipsets banjo-<jail>4/6 and one runtime rich rule per port and family in
-// firewalld's default zone. The backend keeps the wanted set itself and converges firewalld to
+// every zone traffic arrives in: its rule zones if set, else every zone with interfaces or
+// sources and the default zone (followed through firewalld's zone signals), never trusted, drop,
+// block or the ban zone. The sources of the trusted zones are reported (on_trusted_changed). The backend keeps the wanted set itself and converges firewalld to
 // it: single addEntry/removeEntry calls for a few changes, one setEntries per ipset for a burst,
 // and everything again after a firewalld reload or restart (both wipe runtime entries). What
 // it finds of jails it no longer has (rules and entries of banjo-<jail> ipsets, left by a
@@ -23,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,7 +39,11 @@ namespace banjo {
 
 struct FirewalldOptions {
     std::string zone = "drop";     // banjo4/banjo6 are bound to it as sources
-    std::string rich_rule_zone;    // where port-limited jails' rules go; empty: firewalld's default zone
+    // Where port-limited jails' rules go unless a jail names its own zones; empty: every zone
+    // with interfaces or sources at runtime and the default zone, except trusted, drop, block
+    // and `zone`.
+    std::vector<std::string> rule_zones;
+    std::vector<std::string> trusted_zones = {"trusted"};   // their sources are reported as trusted
     bool allow_reload = false;     // may reload firewalld to activate ipsets it created
     std::size_t burst_threshold = 16;   // more pending changes in one ipset: one setEntries
     LogSink log = default_log_sink();
@@ -55,7 +62,7 @@ public:
     std::string state_detail() const override { return detail_; }
     void add(const BanTarget& target) override;
     void remove(const BanTarget& target) override;
-    void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override;
+    void prepare_jail(const std::string& jail, const JailBlocking& blocking) override;
     void forget_jail(const std::string& jail) override;
     // The first round of entry calls after this reads every active banjo ipset and hands the
     // entries over before anything is removed.
@@ -90,7 +97,7 @@ private:
         std::string text;
     };
     struct JailRules {
-        std::vector<std::string> ports;
+        JailBlocking blocking;
         std::vector<RichRule> rules;
         std::string problem;   // ports that are neither a service nor a port
     };
@@ -102,10 +109,17 @@ private:
         std::vector<std::string> runtime_ipsets, permanent_ipsets;
         std::string zone_path;   // config object of options_.zone
         std::map<std::string, std::string> permanent_zone_of, runtime_zone_of;   // "ipset:banjo4" -> zone
+        std::vector<std::string> zones;          // every zone at runtime
+        std::set<std::string> active_zones;      // those with interfaces or sources
+        std::string default_zone;
+        std::vector<Cidr> trusted;               // sources of the trusted zones
+        bool trusted_known = true;               // every trusted zone's sources were read
     };
 
     Ipset& ipset_for(const BanTarget& target);
-    void remove_rules(const std::string& zone, const std::map<std::string, JailRules>& jails);
+    // The zones a jail's rules belong in, as the last setup saw firewalld.
+    std::vector<std::string> zones_for(const JailRules& jail) const;
+    void zones_changed(const std::string& why);
     void lost_runtime_state(Phase next);
     void on_name_owner(const std::string& new_owner);
     void poll_firewalld_state();
@@ -115,6 +129,7 @@ private:
     void setup();
     void setup_ipsets();
     void setup_bindings();
+    void setup_zones();   // (between two steps, no calls)
     void setup_stale();   // firewalld_cleanup.cpp
     void setup_rules();
     void setup_done();
@@ -154,7 +169,8 @@ private:
 
     std::map<std::string, Ipset> ipsets_;       // by ipset name
     std::map<std::string, JailRules> jails_;    // port-limited jails only
-    std::string rule_zone_;                     // where the jails' rich rules are
+    std::set<std::string> auto_zones_;          // where jails without zones of their own have rules
+    std::optional<std::vector<Cidr>> trusted_;  // last reported through on_trusted_changed
 
     Phase phase_ = Phase::absent;
     std::uint64_t epoch_ = 0;     // bumped when firewalld's runtime state is lost: older replies are stale

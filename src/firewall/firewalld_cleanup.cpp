@@ -2,8 +2,8 @@
 // FirewalldBackend forgetting jails: when a jail goes (reload, disable, ports dropped) its rich
 // rules and the entries of its banjo-<jail> ipsets must go with it and never come back, and
 // what an earlier run of banjod left in firewalld's runtime for a jail that no longer exists
-// must not keep blocking. One setup step finds both: the rules in the rule zone that banjo
-// wrote over a banjo-<jail> ipset no current jail owns, and the entries of such ipsets. The
+// must not keep blocking. The rules go in setup_rules (every rule of banjo's that no jail wants
+// where it is); this step empties the ipsets of jails banjo no longer has. The
 // ipsets themselves stay in firewalld's permanent configuration (empty): deleting them would
 // break a firewalld reload if an administrator's own rule names one.
 #include "firewall/firewalld_backend.hpp"
@@ -32,31 +32,6 @@ void FirewalldBackend::forget_jail(const std::string& jail) {
 
 void FirewalldBackend::setup_stale() {
     begin_step([this] { setup_rules(); });
-    std::set<std::string> wanted;
-    for (const auto& [jail, rules] : jails_)
-        for (const auto& rule : rules.rules)
-            wanted.insert(rule.text);
-    if (!rule_zone_.empty()) {
-        firewalld_->callMethodAsync("getRichRules").onInterface(zone_iface).withArguments(rule_zone_).uponReplyInvoke(
-            step_reply<std::vector<std::string>>([this, wanted](const sdbus::Error* error, std::vector<std::string> rules) {
-                if (error)
-                    setup_problems_.push_back("listing the rich rules of zone " + rule_zone_ + " failed: " + describe(*error));
-                for (const auto& rule : rules) {
-                    if (!banjo_jail_rule_ipset(rule) || wanted.count(rule))
-                        continue;
-                    // Part of the same step: it counts before the listing's answer is done.
-                    firewalld_->callMethodAsync("removeRichRule").onInterface(zone_iface)
-                        .withArguments(rule_zone_, rule)
-                        .uponReplyInvoke(step_reply<std::string>([this, rule](const sdbus::Error* error, std::string) {
-                            if (!error)
-                                log(LOG_NOTICE, "removed rich rule '" + rule + "' of a jail banjo no longer has");
-                            else if (code_of(error) != "NOT_ENABLED")
-                                setup_problems_.push_back("removing rich rule '" + rule +
-                                                          "' of a jail banjo no longer has failed: " + describe(*error));
-                        }));
-                }
-            }));
-    }
     for (const auto& name : setup_->runtime_ipsets) {
         if (name.rfind("banjo-", 0) != 0 || ipsets_.count(name))
             continue;

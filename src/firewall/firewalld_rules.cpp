@@ -97,22 +97,93 @@ std::string firewalld_rich_rule(Family family, std::string_view ipset, std::stri
     return rule;
 }
 
+namespace {
+
+constexpr std::string_view tcp_reset = "reject type=\"tcp-reset\"";
+constexpr std::string_view tcp_only = "protocol value=\"tcp\"";
+
+std::string_view unreachable(Family family) {
+    return family == Family::ipv4 ? "reject type=\"icmp-port-unreachable\"" : "reject type=\"icmp6-port-unreachable\"";
+}
+
+std::string rule_head(Family family, std::string_view ipset, bool first) {
+    std::string rule = first ? "rule priority=\"-1\" family=\"" : "rule family=\"";
+    rule += family == Family::ipv4 ? "ipv4" : "ipv6";
+    rule += "\" source ipset=\"";
+    rule += ipset;
+    rule += "\" ";
+    return rule;
+}
+
+bool ends_with(std::string_view text, std::string_view end) {
+    return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
+}  // namespace
+
+std::vector<std::string> firewalld_jail_rules(Family family, std::string_view ipset,
+                                              const std::vector<std::string>& elements, BlockAction block) {
+    std::vector<std::string> rules;
+    if (elements.empty()) {
+        if (block == BlockAction::reject) {
+            // Both land in the zone's chains ahead of its allow rules; priority -1 puts the
+            // reset in the zone's "pre" chain, before the catch-all in "deny".
+            rules.push_back(rule_head(family, ipset, true) + std::string(tcp_only) + " " + std::string(tcp_reset));
+            rules.push_back(rule_head(family, ipset, false) + std::string(unreachable(family)));
+        }
+        return rules;
+    }
+    for (const auto& element : elements) {
+        std::string rule = rule_head(family, ipset, false) + element + " ";
+        if (block == BlockAction::drop)
+            rule += "drop";
+        else if (ends_with(element, "protocol=\"tcp\""))
+            rule += tcp_reset;
+        else
+            rule += unreachable(family);
+        rules.push_back(std::move(rule));
+    }
+    return rules;
+}
+
 std::optional<std::string> banjo_jail_rule_ipset(std::string_view rule) {
+    constexpr std::string_view priority = "rule priority=\"-1\" family=\"ipv";
+    constexpr std::string_view plain = "rule family=\"ipv";
     constexpr std::string_view source = "\" source ipset=\"";
-    constexpr std::string_view start = "rule family=\"ipv";
-    if (rule.substr(0, start.size()) != start || rule.size() < start.size() + 1 + source.size()) return std::nullopt;
-    const char version = rule[start.size()];
-    if ((version != '4' && version != '6') || rule.substr(start.size() + 1, source.size()) != source)
+    bool first = false;
+    if (rule.substr(0, priority.size()) == priority) {
+        first = true;
+        rule.remove_prefix(priority.size());
+    } else if (rule.substr(0, plain.size()) == plain) {
+        rule.remove_prefix(plain.size());
+    } else {
         return std::nullopt;
-    const std::size_t name_at = start.size() + 1 + source.size();
-    const std::size_t name_end = rule.find('"', name_at);
+    }
+    if (rule.empty() || (rule[0] != '4' && rule[0] != '6')) return std::nullopt;
+    const Family family = rule[0] == '4' ? Family::ipv4 : Family::ipv6;
+    rule.remove_prefix(1);
+    if (rule.substr(0, source.size()) != source) return std::nullopt;
+    rule.remove_prefix(source.size());
+    const std::size_t name_end = rule.find('"');
     if (name_end == std::string_view::npos || name_end + 1 >= rule.size() || rule[name_end + 1] != ' ')
         return std::nullopt;
-    const std::string_view ipset = rule.substr(name_at, name_end - name_at);
-    constexpr std::string_view drop = " drop";
-    if (ipset.substr(0, 6) != "banjo-" || rule.size() < name_end + 2 + drop.size()) return std::nullopt;
-    const std::string_view element = rule.substr(name_end + 2, rule.size() - drop.size() - name_end - 2);
-    // The element must be what firewalld_rule_element() writes for some port entry, and nothing more.
+    const std::string_view ipset = rule.substr(0, name_end);
+    if (ipset.substr(0, 6) != "banjo-") return std::nullopt;
+    const std::string_view tail = rule.substr(name_end + 2);
+    // The tail must be what firewalld_jail_rules() writes for some block action and port
+    // entry, and nothing more.
+    if (first) {
+        if (tail != std::string(tcp_only) + " " + std::string(tcp_reset)) return std::nullopt;
+        return std::string(ipset);
+    }
+    if (tail == unreachable(family)) return std::string(ipset);
+    std::string_view element;
+    for (std::string_view action : {std::string_view("drop"), tcp_reset, unreachable(family)})
+        if (ends_with(tail, action) && tail.size() > action.size() + 1 && tail[tail.size() - action.size() - 1] == ' ') {
+            element = tail.substr(0, tail.size() - action.size() - 1);
+            break;
+        }
+    if (element.empty()) return std::nullopt;
     std::string spec;
     constexpr std::string_view service = "service name=\"", port = "port port=\"", protocol = "\" protocol=\"";
     if (element.substr(0, service.size()) == service) {

@@ -5,10 +5,12 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/block_action.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace banjo {
 
@@ -25,8 +27,15 @@ std::optional<std::string> firewalld_rule_element(std::string_view port);
 // rule family="ipv4" source ipset="banjo-sshd4" service name="ssh" drop
 std::string firewalld_rich_rule(Family family, std::string_view ipset, std::string_view element);
 
-// The ipset a rich rule names if the rule is exactly one banjo writes for a port-limited jail
-// (firewalld_rich_rule() over a banjo-<jail> ipset); nullopt for any other rule, so a rule an
+// The rules of one jail ipset of a jail that drops or rejects: one per port element (drop;
+// reject type="tcp-reset" for a TCP port, ICMP/ICMPv6 port-unreachable for other protocols and
+// for services, whose protocols firewalld knows, not banjo), or, for every port, a priority -1
+// rule that resets TCP and one that answers the rest with port-unreachable.
+std::vector<std::string> firewalld_jail_rules(Family family, std::string_view ipset,
+                                              const std::vector<std::string>& elements, BlockAction block);
+
+// The ipset a rich rule names if the rule is exactly one banjo writes for a jail
+// (firewalld_jail_rules() over a banjo-<jail> ipset); nullopt for any other rule, so a rule an
 // administrator wrote is never taken for banjo's.
 std::optional<std::string> banjo_jail_rule_ipset(std::string_view rule);
 

@@ -8,22 +8,12 @@
 
 #include "firewall/firewalld_dbus.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace banjo {
 
 using namespace firewalld;
-
-void FirewalldBackend::remove_rules(const std::string& zone, const std::map<std::string, JailRules>& jails) {
-    if (zone.empty())
-        return;
-    for (const auto& [jail, rules] : jails)
-        for (const auto& rule : rules.rules)
-            firewalld_->callMethodAsync("removeRichRule").onInterface(zone_iface)
-                .withArguments(zone, rule.text)
-                .uponReplyInvoke(reply<std::string>([this, text = rule.text](const sdbus::Error* error, std::string) {
-                    if (error && code_of(error) != "NOT_ENABLED")
-                        log(LOG_WARNING, "removing rich rule '" + text + "' failed: " + describe(*error));
-                }));
-}
 
 void FirewalldBackend::begin_step(std::function<void()> next) {
     setup_->step = CallBatch::create(std::move(next));
@@ -84,21 +74,78 @@ void FirewalldBackend::setup() {
                     setup_->permanent_zone_of[source] = zone;
             }));
     }
-    if (options_.rich_rule_zone.empty()) {
-        firewalld_->callMethodAsync("getDefaultZone").onInterface(main_iface).uponReplyInvoke(
-            step_reply<std::string>([this](const sdbus::Error* error, std::string zone) {
-                if (error)
-                    setup_call_failed("getDefaultZone", *error);
-                rule_zone_ = zone;
+    // Where traffic arrives: the zones with interfaces or sources, and the default zone (for
+    // interfaces bound to none).
+    firewalld_->callMethodAsync("getDefaultZone").onInterface(main_iface).uponReplyInvoke(
+        step_reply<std::string>([this](const sdbus::Error* error, std::string zone) {
+            if (error)
+                setup_call_failed("getDefaultZone", *error);
+            setup_->default_zone = zone;
+        }));
+    firewalld_->callMethodAsync("getZones").onInterface(zone_iface).uponReplyInvoke(
+        step_reply<std::vector<std::string>>([this](const sdbus::Error* error, std::vector<std::string> zones) {
+            if (error)
+                setup_call_failed("getZones", *error);
+            setup_->zones = std::move(zones);
+        }));
+    using ActiveZones = std::map<std::string, std::map<std::string, std::vector<std::string>>>;
+    firewalld_->callMethodAsync("getActiveZones").onInterface(zone_iface).uponReplyInvoke(
+        step_reply<ActiveZones>([this](const sdbus::Error* error, ActiveZones zones) {
+            if (error)
+                setup_call_failed("getActiveZones", *error);
+            for (const auto& [zone, bound] : zones)
+                setup_->active_zones.insert(zone);
+        }));
+    for (const auto& zone : options_.trusted_zones)
+        firewalld_->callMethodAsync("getSources").onInterface(zone_iface).withArguments(zone).uponReplyInvoke(
+            step_reply<std::vector<std::string>>([this, zone](const sdbus::Error* error, std::vector<std::string> sources) {
+                if (error) {
+                    // A zone this firewalld does not have trusts nobody; any other failure
+                    // leaves the last known list in force.
+                    if (code_of(error) != "INVALID_ZONE")
+                        setup_->trusted_known = false;
+                    return;
+                }
+                for (const auto& source : sources)
+                    if (auto cidr = Cidr::parse(source))   // (ipset: and MAC sources are not addresses)
+                        setup_->trusted.push_back(*cidr);
             }));
-    } else {
-        rule_zone_ = options_.rich_rule_zone;
-    }
     end_step();
+}
+
+// The zones that get the rules of jails without zones of their own, and the addresses
+// firewalld trusts, as this setup run found them; each change is said once.
+void FirewalldBackend::setup_zones() {
+    SetupRun& run = *setup_;
+    if (run.failed)
+        return;
+    std::set<std::string> zones = run.active_zones;
+    if (!run.default_zone.empty())
+        zones.insert(run.default_zone);
+    for (const char* never : {"trusted", "drop", "block"})
+        zones.erase(never);
+    zones.erase(options_.zone);
+    if (zones != auto_zones_) {
+        std::string list;
+        for (const auto& zone : zones)
+            list += (list.empty() ? "" : ", ") + zone;
+        log(LOG_INFO, "firewalld zones that traffic arrives in: " + (list.empty() ? std::string("none") : list));
+        auto_zones_ = std::move(zones);
+    }
+    if (run.trusted_known) {
+        std::sort(run.trusted.begin(), run.trusted.end());
+        run.trusted.erase(std::unique(run.trusted.begin(), run.trusted.end()), run.trusted.end());
+        if (!trusted_ || *trusted_ != run.trusted) {
+            trusted_ = run.trusted;
+            if (on_trusted_changed)
+                guarded([&] { on_trusted_changed(*trusted_); });
+        }
+    }
 }
 
 // Runtime ipsets cannot be created over D-Bus: only permanent ones, activated by a reload.
 void FirewalldBackend::setup_ipsets() {
+    setup_zones();
     begin_step([this] { setup_bindings(); });
     for (auto& [name, ipset] : ipsets_) {
         ipset.active = contains(setup_->runtime_ipsets, name);
@@ -180,31 +227,53 @@ void FirewalldBackend::setup_bindings() {
 }
 
 // Runtime rich rules, added again after every reload like the entries: nothing of a jail's
-// ports stays in firewalld's permanent configuration when the jail goes away.
+// ports stays in firewalld's permanent configuration when the jail goes away. Every zone is
+// read: a rule of banjo's (banjo_jail_rule_ipset) that is not wanted where it is goes (a jail
+// gone, its ports or zones changed, a zone that lost its interfaces), a wanted one missing is
+// added.
 void FirewalldBackend::setup_rules() {
     begin_step([this] { setup_done(); });
-    for (const auto& [jail, rules] : jails_) {
-        for (const auto& rule : rules.rules) {
-            auto ipset = ipsets_.find(rule.ipset);
-            if (rule_zone_.empty() || ipset == ipsets_.end() || !ipset->second.active)
-                continue;
-            firewalld_->callMethodAsync("queryRichRule").onInterface(zone_iface)
-                .withArguments(rule_zone_, rule.text)
-                .uponReplyInvoke(step_reply<bool>([this, text = rule.text](const sdbus::Error* error, bool present) {
-                    if (error || present) {
-                        if (error)
-                            setup_problems_.push_back("querying rich rule '" + text + "' failed: " + describe(*error));
-                        return;
-                    }
-                    // Part of the same step: it counts before the query's answer is done.
-                    firewalld_->callMethodAsync("addRichRule").onInterface(zone_iface)
-                        .withArguments(rule_zone_, text, 0)
-                        .uponReplyInvoke(step_reply<std::string>([this, text](const sdbus::Error* error, std::string) {
-                            if (error && code_of(error) != "ALREADY_ENABLED")
-                                setup_problems_.push_back("adding rich rule '" + text + "' failed: " + describe(*error));
+    std::map<std::string, std::set<std::string>> wanted;   // zone -> rules
+    for (const auto& [jail, rules] : jails_)
+        for (const auto& zone : zones_for(rules))
+            for (const auto& rule : rules.rules) {
+                auto ipset = ipsets_.find(rule.ipset);
+                if (ipset != ipsets_.end() && ipset->second.active)   // firewalld refuses a rule over an unknown ipset
+                    wanted[zone].insert(rule.text);
+            }
+    std::set<std::string> zones(setup_->zones.begin(), setup_->zones.end());
+    for (const auto& [zone, rules] : wanted)
+        zones.insert(zone);   // (a zone firewalld lacks: the add fails and says so)
+    for (const auto& zone : zones) {
+        firewalld_->callMethodAsync("getRichRules").onInterface(zone_iface).withArguments(zone).uponReplyInvoke(
+            step_reply<std::vector<std::string>>([this, zone, want = wanted[zone]](const sdbus::Error* error,
+                                                                                   std::vector<std::string> present) {
+                if (error && want.empty())
+                    return;
+                std::set<std::string> missing = want;
+                for (const auto& rule : present) {
+                    if (missing.erase(rule) || !banjo_jail_rule_ipset(rule))
+                        continue;
+                    // Part of the same step: it counts before the listing's answer is done.
+                    firewalld_->callMethodAsync("removeRichRule").onInterface(zone_iface)
+                        .withArguments(zone, rule)
+                        .uponReplyInvoke(step_reply<std::string>([this, zone, rule](const sdbus::Error* error, std::string) {
+                            if (!error)
+                                log(LOG_NOTICE, "removed rich rule '" + rule + "' from zone " + zone + ": no jail wants it there");
+                            else if (code_of(error) != "NOT_ENABLED")
+                                setup_problems_.push_back("removing rich rule '" + rule + "' from zone " + zone +
+                                                          " failed: " + describe(*error));
                         }));
-                }));
-        }
+                }
+                for (const auto& rule : missing)
+                    firewalld_->callMethodAsync("addRichRule").onInterface(zone_iface)
+                        .withArguments(zone, rule, 0)
+                        .uponReplyInvoke(step_reply<std::string>([this, zone, rule](const sdbus::Error* error, std::string) {
+                            if (error && code_of(error) != "ALREADY_ENABLED")
+                                setup_problems_.push_back("adding rich rule '" + rule + "' to zone " + zone +
+                                                          " failed: " + describe(*error));
+                        }));
+            }));
     }
     end_step();
 }

@@ -48,7 +48,7 @@ NftablesBackend::NftablesBackend(sd::Event& loop, NftablesOptions options)
         };
     flush_timer_ = loop_.add_timer([this] { flush(); });
     retry_timer_ = loop_.add_timer([this] { flush(); });
-    for (Family f : {Family::ipv4, Family::ipv6}) set_for("", f, {});
+    for (Family f : {Family::ipv4, Family::ipv6}) set_for("", f, {}, BlockAction::drop);
     schedule_flush();
 }
 
@@ -64,13 +64,18 @@ bool NftablesBackend::idle() const {
 }
 
 NftablesBackend::Set& NftablesBackend::set_for(const std::string& jail, Family family,
-                                               const std::vector<std::string>& ports) {
-    const std::string name = nftables_set_name(ports.empty() ? std::string_view() : jail, family);
+                                               const std::vector<std::string>& ports, BlockAction block) {
+    const bool shared = ports.empty() && block == BlockAction::drop;
+    const std::string name = nftables_set_name(shared ? std::string_view() : jail, family);
     auto [it, inserted] = sets_.try_emplace(name);
     Set& set = it->second;
     if (inserted) {
         set.spec.name = name;
         set.spec.family = family;
+        schema_dirty_ = true;
+    }
+    if (set.spec.block != block) {
+        set.spec.block = block;
         schema_dirty_ = true;
     }
     if (!ports.empty()) {
@@ -91,14 +96,14 @@ NftablesBackend::Set& NftablesBackend::set_for(const std::string& jail, Family f
 }
 
 void NftablesBackend::add(const BanTarget& target) {
-    set_for(target.jail, target.address.family(), target.ports)
+    set_for(target.jail, target.address.family(), target.ports, target.block)
         .plan.want(Cidr::host(target.address), target.jail, target.expires);
     schedule_flush();
 }
 
 void NftablesBackend::remove(const BanTarget& target) {
     // A set never used holds nothing to remove: do not create it for that.
-    const std::string name = nftables_set_name(target.ports.empty() ? std::string_view() : target.jail,
+    const std::string name = nftables_set_name(target.shared() ? std::string_view() : target.jail,
                                                target.address.family());
     auto it = sets_.find(name);
     if (it == sets_.end()) return;
@@ -106,9 +111,9 @@ void NftablesBackend::remove(const BanTarget& target) {
     schedule_flush();
 }
 
-void NftablesBackend::prepare_jail(const std::string& jail, const std::vector<std::string>& ports) {
-    if (ports.empty()) return;
-    for (Family f : {Family::ipv4, Family::ipv6}) set_for(jail, f, ports);
+void NftablesBackend::prepare_jail(const std::string& jail, const JailBlocking& blocking) {
+    if (blocking.ports.empty() && blocking.block == BlockAction::drop) return;
+    for (Family f : {Family::ipv4, Family::ipv6}) set_for(jail, f, blocking.ports, blocking.block);
     schedule_flush();
 }
 

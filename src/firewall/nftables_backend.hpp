@@ -54,7 +54,7 @@ public:
     std::string state_detail() const override { return detail_; }
     void add(const BanTarget& target) override;
     void remove(const BanTarget& target) override;
-    void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override;
+    void prepare_jail(const std::string& jail, const JailBlocking& blocking) override;
 
     struct Counters {
         std::uint64_t transactions = 0, failed_transactions = 0;
@@ -73,7 +73,7 @@ private:
         bool in_kernel = false;
     };
 
-    Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports);
+    Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports, BlockAction block);
     void schedule_flush();
     void flush();
     bool connect();

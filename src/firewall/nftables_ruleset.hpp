@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/block_action.hpp"
 
 #include <cstdint>
 #include <string>
@@ -27,7 +28,7 @@ inline constexpr const char* nftables_table = "banjo";   // family inet
 inline constexpr int nftables_priority = -10;
 
 // What a banned packet gets. reject: TCP reset for TCP, ICMP/ICMPv6 port-unreachable else.
-enum class Block { drop, reject };
+using Block = BlockAction;
 
 struct PortRange {
     std::string protocol;   // tcp, udp, sctp, dccp

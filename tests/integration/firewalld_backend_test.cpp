@@ -322,7 +322,7 @@ TEST_CASE("a jail with ports gets its own ipsets and rich rules; allowed, banjo 
     Daemon d;
     FirewalldBackend backend(*d.bus, d.loop, quiet(/*allow_reload=*/true));
     std::vector<std::string> ports{"ssh", "2222/tcp"};
-    backend.prepare_jail("sshd", ports);
+    backend.prepare_jail("sshd", JailBlocking{ports, BlockAction::drop, {}});
     backend.add(target("203.0.113.50", "sshd", ports));
     backend.add(target("2001:db8::50", "sshd", ports));
     backend.add(target("203.0.113.51", "recidive"));
@@ -354,7 +354,7 @@ TEST_CASE("a jail with ports gets its own ipsets and rich rules; allowed, banjo 
     fw.set_default_zone("home");
     REQUIRE(d.run_until([&] { return backend.idle() && fw.has_rich_rule("home", ssh4); }));
     CHECK_FALSE(fw.has_rich_rule("public", ssh4));
-    backend.prepare_jail("sshd", {"ssh"});
+    backend.prepare_jail("sshd", JailBlocking{{"ssh"}, BlockAction::drop, {}});
     REQUIRE(d.run_until([&] { return backend.idle() && !fw.has_rich_rule("home", port4); }));
     CHECK(fw.has_rich_rule("home", ssh4));
     fw.set_default_zone("public");
@@ -389,7 +389,7 @@ TEST_CASE("what firewalld holds for jails the backend does not have goes, and a 
 
     FirewalldBackend backend(*d.bus, d.loop, quiet(/*allow_reload=*/true));
     const std::vector<std::string> ports{"ssh"};
-    backend.prepare_jail("sshd", ports);
+    backend.prepare_jail("sshd", JailBlocking{ports, BlockAction::drop, {}});
     backend.add(target("203.0.113.50", "sshd", ports));
     backend.add(target("203.0.113.53"));
     REQUIRE(d.run_until([&] {

@@ -155,7 +155,7 @@ TEST_CASE("a burst of bans in one loop iteration is one transaction") {
 TEST_CASE("a port-limited jail gets its own sets and rules matching the port before and after DNAT") {
     Loop l;
     NftablesBackend backend(l.loop, l.options());
-    backend.prepare_jail("web", {"http", "8443/tcp", "5000-5010/udp"});
+    backend.prepare_jail("web", JailBlocking{{"http", "8443/tcp", "5000-5010/udp"}, BlockAction::drop, {}});
     backend.add(target("203.0.113.20", infinite_usec, "web", {"http", "8443/tcp", "5000-5010/udp"}));
     REQUIRE(l.settle(backend));
     const std::string chain = nft_list("chain inet banjo bans");

@@ -340,3 +340,51 @@ TEST_CASE("an error echoes at most 64 characters of what the file says") {
         CHECK(err.find(std::string(65, 'z')) == std::string::npos);
     }
 }
+
+TEST_CASE("rule-zones in [firewalld] apply to every jail that names none of its own") {
+    ConfigDir d;
+    d.write("banjo.toml",
+            "[firewalld]\nrule-zones = [\"public\", \"internal\", \"public\"]\ntrusted-zones = [\"trusted\", \"home\"]\n"
+            "[jail.demo]\nrule-zones = [\"dmz\"]\n");
+    Config c = d.load();
+    CHECK(c.firewalld.rule_zones == std::vector<std::string>{"public", "internal"});
+    CHECK(c.firewalld.trusted_zones == std::vector<std::string>{"trusted", "home"});
+    REQUIRE(c.jails.size() == 1);
+    CHECK(c.jails[0].settings.rule_zones == std::vector<std::string>{"dmz"});
+}
+
+TEST_CASE("without rule-zones, zones are found at runtime and trusted is the trusted zone") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n");
+    Config c = d.load();
+    CHECK(c.firewalld.rule_zones.empty());
+    CHECK(c.firewalld.trusted_zones == std::vector<std::string>{"trusted"});
+    CHECK(c.jails[0].settings.rule_zones.empty());
+}
+
+TEST_CASE("a rule zone that is no zone name, or an empty list, names its line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\nrule-zones = [\"pub lic\"]\n");
+    std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("is not a firewalld zone name") != std::string::npos);
+    d.write("banjo.toml", "[firewalld]\n\nrule-zones = []\n");
+    err = error_of(d);
+    CHECK(err.find(d.main() + ":3:") == 0);
+    CHECK(err.find("at least one zone") != std::string::npos);
+}
+
+TEST_CASE("block is drop unless [defaults] or the jail says reject") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nblock = \"reject\"\n[jail.demo]\n[jail.quiet]\nfilter = \"demo\"\nblock = \"drop\"\n");
+    Config c = d.load();
+    REQUIRE(c.jails.size() == 2);
+    CHECK(c.jails[0].settings.block == BlockAction::reject);
+    CHECK(c.jails[1].settings.block == BlockAction::drop);
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().jails[0].settings.block == BlockAction::drop);
+    d.write("banjo.toml", "[jail.demo]\nblock = \"deny\"\n");
+    const std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("'block' must be \"drop\" or \"reject\"") != std::string::npos);
+}

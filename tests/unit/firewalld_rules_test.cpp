@@ -63,3 +63,30 @@ TEST_CASE("a rule banjo wrote for a jail is recognised by its ipset, an administ
     CHECK_FALSE(banjo_jail_rule_ipset(R"(rule family="ipv4" source ipset="banjo-web4")"));
     CHECK_FALSE(banjo_jail_rule_ipset(""));
 }
+
+TEST_CASE("a jail that rejects resets TCP ports and answers other protocols with port-unreachable") {
+    const auto rules = firewalld_jail_rules(Family::ipv4, "banjo-vpn4",
+                                            {"port port=\"1194\" protocol=\"udp\"", "port port=\"443\" protocol=\"tcp\""},
+                                            BlockAction::reject);
+    REQUIRE(rules.size() == 2);
+    CHECK(rules[0] == "rule family=\"ipv4\" source ipset=\"banjo-vpn4\" port port=\"1194\" protocol=\"udp\" reject type=\"icmp-port-unreachable\"");
+    CHECK(rules[1] == "rule family=\"ipv4\" source ipset=\"banjo-vpn4\" port port=\"443\" protocol=\"tcp\" reject type=\"tcp-reset\"");
+    for (const auto& rule : rules) CHECK(banjo_jail_rule_ipset(rule) == "banjo-vpn4");
+}
+
+TEST_CASE("a jail that rejects every port resets TCP first, then answers the rest") {
+    const auto rules = firewalld_jail_rules(Family::ipv6, "banjo-all6", {}, BlockAction::reject);
+    REQUIRE(rules.size() == 2);
+    CHECK(rules[0] == "rule priority=\"-1\" family=\"ipv6\" source ipset=\"banjo-all6\" protocol value=\"tcp\" reject type=\"tcp-reset\"");
+    CHECK(rules[1] == "rule family=\"ipv6\" source ipset=\"banjo-all6\" reject type=\"icmp6-port-unreachable\"");
+    for (const auto& rule : rules) CHECK(banjo_jail_rule_ipset(rule) == "banjo-all6");
+    CHECK(firewalld_jail_rules(Family::ipv6, "banjo-all6", {}, BlockAction::drop).empty());
+}
+
+TEST_CASE("rules that only look like banjo's reject rules are not taken for them") {
+    CHECK_FALSE(banjo_jail_rule_ipset("rule family=\"ipv4\" source ipset=\"banjo-all4\" reject type=\"icmp6-port-unreachable\""));
+    CHECK_FALSE(banjo_jail_rule_ipset("rule priority=\"-1\" family=\"ipv4\" source ipset=\"banjo-all4\" reject type=\"icmp-port-unreachable\""));
+    CHECK_FALSE(banjo_jail_rule_ipset("rule family=\"ipv4\" source ipset=\"banjo-all4\" protocol value=\"udp\" reject type=\"tcp-reset\""));
+    CHECK_FALSE(banjo_jail_rule_ipset("rule family=\"ipv4\" source ipset=\"other4\" reject type=\"icmp-port-unreachable\""));
+    CHECK_FALSE(banjo_jail_rule_ipset("rule family=\"ipv4\" source ipset=\"banjo-all4\" accept"));
+}

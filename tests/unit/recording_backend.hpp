@@ -39,8 +39,9 @@ public:
         // A remove must name the ports the ban went in with, as a firewall files it by them.
         if (it != held_.end() && it->second == t.ports) held_.erase(it);
     }
-    void prepare_jail(const std::string& jail, const std::vector<std::string>& ports) override {
-        calls.push_back({Kind::prepare, jail, std::nullopt, ports});
+    void prepare_jail(const std::string& jail, const JailBlocking& blocking) override {
+        calls.push_back({Kind::prepare, jail, std::nullopt, blocking.ports});
+        blocking_[jail] = blocking;
     }
     void adopt_held(HeldFound found) override { adopt_ = std::move(found); }
 
@@ -78,6 +79,7 @@ public:
     void recover() { become(BackendState::ready, {}); }
 
     std::vector<Call> calls;
+    std::map<std::string, JailBlocking> blocking_;   // the last prepare_jail() of each jail
 
 private:
     // As a real backend: a change of state, or a new problem while degraded, is reported.

@@ -107,10 +107,13 @@ journal_failures() {   # COUNT ADDRESS...
 banjod_on_bus() { busctl --system status org.banjo1 >/dev/null 2>&1; }
 
 # The nftables backend writes the ruleset of the network namespace it runs in: the sandbox's,
-# never the host's. `ip netns exec` execs banjod itself, so $! is banjod's PID either way.
+# never the host's; so does banjod's conntrack cleanup (BANJOD_IN_NETNS=1 runs a firewalld
+# banjod there too). `ip netns exec` execs banjod itself, so $! is banjod's PID either way.
 banjod_command() {
     if [[ $BANJO_TEST_BACKEND == nftables ]]; then
         echo ip netns exec "$BANJO_NETNS" "$BANJOD" --backend nftables
+    elif [[ -n ${BANJOD_IN_NETNS:-} ]]; then
+        echo ip netns exec "$BANJO_NETNS" "$BANJOD"
     else
         echo "$BANJOD"
     fi
