@@ -3,7 +3,8 @@
 # Runtime control against banjod banning through firewalld, through busctl and banjoctl:
 # Unban of a network, UnbanAll (banjoctl unban --all [JAIL]), SetMaxRetry/SetFindTime/
 # SetBanTime (banjoctl set) with PropertiesChanged and their end at a reload, and Why
-# (banjoctl why --json): each checked against what firewalld holds and what bans follow.
+# (banjoctl why --json): each checked against what firewalld holds and what bans follow; then
+# banjoctl test-filter --regex [--match] over a file and over banjod's journal.
 # Usage: runtime_control_test.sh BANJOD SOURCE_ROOT BANJOCTL
 set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2 BANJOCTL=$3
@@ -119,6 +120,22 @@ out=$(nobody "$BANJOCTL" why 198.51.100.204 --json) || fail "why by nobody"
 echo "$out" | json 'all(j["ignored_by"] == "198.51.100.200/29" for j in d["jails"])' || fail "why of an ignored address: $out"
 "$BANJOCTL" why 198.51.100.40 | grep -q "sshd: 1 of 3 failures counted now" || fail "banjoctl why text: $("$BANJOCTL" why 198.51.100.40)"
 "$BANJOCTL" why not-an-address 2>&1 | grep -q "not an IPv4 or IPv6 address" || fail "why of garbage"
+
+echo "5. banjoctl test-filter --regex [--match]: searched as fail2ban-regex does, over a file or the journal"
+printf '%s\n' "Dec  7 10:00:01 host sshd[42]: Failed password for root from 203.0.113.50 port 22 ssh2" \
+    "note: Failed password for root from 203.0.113.51 port 22" "hello" >"$BANJOD_DIR/lines.txt"
+out=$("$BANJOCTL" test-filter --regex 'Failed password for \S+ from <HOST>' "$BANJOD_DIR/lines.txt" --json) || fail "test-filter --regex"
+echo "$out" | json 'd["failures"] == 2 and [m["address"] for m in d["matches"]] == ["203.0.113.50", "203.0.113.51"]' \
+    || fail "an unanchored --regex is not searched in the line: $out"
+out=$("$BANJOCTL" test-filter --regex '^Failed password for \S+ from <HOST>' - --json <"$BANJOD_DIR/lines.txt")
+echo "$out" | json '[m["address"] for m in d["matches"]] == ["203.0.113.50"]' || fail "^ does not anchor --regex: $out"
+entries=$(journalctl --directory "$BANJOD_DIR/journal" _SYSTEMD_UNIT=ssh.service -o cat | grep -c "Failed password for invalid user")
+out=$("$BANJOCTL" test-filter --regex 'invalid user \S+ from <HOST>' --match _SYSTEMD_UNIT=ssh.service \
+    --journal-directory "$BANJOD_DIR/journal" --json) || fail "test-filter --regex --match"
+echo "$out" | json "d['failures'] == $entries and $entries > 0" || fail "--match over the journal: $entries entries, $out"
+out=$("$BANJOCTL" test-filter --regex 'invalid user \S+ from <HOST>' --match _SYSTEMD_UNIT=other.service \
+    --journal-directory "$BANJOD_DIR/journal" --json)
+echo "$out" | json 'd["lines"] == 0' || fail "--match of another unit read entries: $out"
 
 kill "$monitor" 2>/dev/null
 banjod_stop TERM
