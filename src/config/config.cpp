@@ -73,7 +73,7 @@ std::vector<double> read_multipliers(const TomlSource& src, const toml::table& t
         std::optional<double> v;
         if (auto i = item.as_integer()) v = static_cast<double>(i->get());
         else if (auto f = item.as_floating_point()) v = f->get();
-        if (!v || !(*v > 0.0 && *v <= 1e6)) src.fail(item, "'multipliers' entries must be numbers above 0, at most 1000000");
+        if (!v || !(*v > 0.0 && *v <= 1e9)) src.fail(item, "'multipliers' entries must be numbers above 0, at most 1000000000");
         out.push_back(*v);
     }
     return out;
