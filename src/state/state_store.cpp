@@ -242,6 +242,23 @@ void refuse_zero_length(const std::string& path) {
         throw CorruptStateError(path + ": zero-length file (a state database never is: truncated?)");
 }
 
+// A first start builds the database under another name and renames it into place, so banjo.db
+// exists only with its schema written: a banjod killed while creating it leaves no zero-length
+// banjo.db, which the next start would have to take for a damaged file.
+void create_database(const std::string& path) {
+    const std::string building = path + ".new";
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(building + suffix);   // what an earlier, killed first start left
+    {
+        restrict_files(building, false);
+        auto db = sqlite::Database::open(building);
+        restrict_files(building, true);
+        configure(db, building);
+        migrate(db, building);
+    }   // closed: its WAL is checkpointed into the file and removed
+    std::filesystem::rename(building, path);
+}
+
 }  // namespace
 
 StateStore StateStore::open(const std::string& state_dir) {
@@ -256,6 +273,8 @@ StateStore StateStore::open(const std::string& state_dir) {
     restrict_to_owner(dir, dir_mode, true);
     auto path = (dir / file_name).string();
     refuse_zero_length(path);
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path)))
+        create_database(path);
     restrict_files(path, false);
     auto db = sqlite::Database::open(path);
     restrict_files(path, true);   // created just now with the umask's mode, still empty

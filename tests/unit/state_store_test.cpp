@@ -54,6 +54,21 @@ TEST_CASE("a new store has no bans, no history and no cursor") {
     CHECK(std::filesystem::exists(dir.path() + "/sub/dir/banjo.db"));
 }
 
+TEST_CASE("a first start builds banjo.db aside and leaves no half-made file behind") {
+    // What a first start killed while creating the database leaves: a partial banjo.db.new.
+    TempDir dir;
+    dir.write("state/banjo.db.new", "");
+    dir.write("state/banjo.db.new-wal", "not a WAL");
+    {
+        auto store = StateStore::open(dir.path() + "/state");
+        record(store, ban("sshd", "198.51.100.7", 0, 600));
+    }
+    CHECK_FALSE(std::filesystem::exists(dir.path() + "/state/banjo.db.new"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() + "/state/banjo.db.new-wal"));
+    CHECK(std::filesystem::file_size(dir.path() + "/state/banjo.db") > 0);
+    CHECK(StateStore::open(dir.path() + "/state").active_bans().size() == 1);
+}
+
 TEST_CASE("IPv4 and IPv6 bans come back as they were recorded") {
     TempDir dir;
     auto store = StateStore::open(dir.path());
