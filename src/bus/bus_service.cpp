@@ -57,6 +57,10 @@ void BusService::jail_enabled_changed(const std::string& jail) {
     jail_changed(jail, {"Enabled", "ActiveBans", "TrackedAddresses"});
 }
 
+void BusService::ban_observed(const std::string& jail, const BanDecision& d) {
+    manager_object_.emitBanObserved(jail, d.address.to_string(), to_wire_usec(d.bantime), d.failures);
+}
+
 void BusService::jail_settings_changed(const std::string& jail) {
     jail_changed(jail, {"MaxRetry", "FindTimeUSec", "BanTimeUSec"});
 }

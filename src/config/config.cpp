@@ -269,7 +269,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
-                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block"},
+                                   "ignore", "ignore-self", "ports", "increment", "observe", "rule-zones", "block"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -289,6 +289,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("bantime")) s.ban.bantime = read_positive_span(src, t, "bantime");
         if (t.get("ignore")) s.ignore = read_ignore(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
+        if (auto v = src.get_bool(t, "observe")) s.observe = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
         if (t.get("block")) s.block = read_block(src, t);
         if (t.get("rule-zones")) {
@@ -368,6 +369,7 @@ std::string jail_fingerprint(const JailConfig& jail) {
     for (const auto& c : s.ignore.entries()) add(c.to_string());
     f += '\x1e';
     add(s.ignore_self ? "self" : "noself");
+    add(s.observe ? "observe" : "act");
     add_list(s.ports);
     const FilterSpec& fs = jail.filter;
     add(fs.prefregex ? fs.prefregex->text : "");

@@ -35,6 +35,9 @@ struct JailSettings {
     CidrSet ignore;
     bool ignore_self = true;
     std::vector<std::string> ports;   // empty: every port
+    // Observe only: the jail decides, logs and signals its bans, and bans nothing, so a new
+    // jail can run beside the old tool before it is trusted.
+    bool observe = false;
     BlockAction block = BlockAction::drop;
     // firewalld zones of the jail's rich rules; empty: [firewalld] rule-zones, else automatic.
     std::vector<std::string> rule_zones;

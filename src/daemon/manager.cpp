@@ -238,6 +238,20 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
 }
 
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
+    if (jail.settings().observe) {
+        // The jail keeps the decision (it will not decide again for the ban's length), the
+        // firewall and the state never see it.
+        sd::log(LOG_NOTICE,
+                "Jail " + jail.name() + " would ban " + d.address.to_string() + " after " + std::to_string(d.failures) +
+                    " failures for " + format_timespan(d.bantime) + " (observe = true: not banned)",
+                {{"MESSAGE_ID", sd::message_id::ban_observed},
+                 {"BANJO_JAIL", jail.name()},
+                 {"BANJO_ADDRESS", d.address.to_string()},
+                 {"BANJO_FAILURES", std::to_string(d.failures)},
+                 {"BANJO_BANTIME_USEC", std::to_string(to_wire_usec(d.bantime))}});
+        if (listener_) listener_->ban_observed(jail.name(), d);
+        return;
+    }
     if (!answered_.empty() && already_answered(jail, d)) return;
     const Usec now = clock_.now();
     bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter});

@@ -73,6 +73,8 @@ public:
         virtual void jails_changed() = 0;
         virtual void jail_enabled_changed(const std::string& jail) = 0;
         virtual void ignore_list_changed(const std::string& jail) = 0;
+        // A jail with observe = true decided this ban and made none.
+        virtual void ban_observed(const std::string& /*jail*/, const BanDecision& /*decision*/) {}
         // MaxRetry, FindTimeUSec or BanTimeUSec changed at runtime.
         virtual void jail_settings_changed(const std::string& /*jail*/) {}
         virtual void backend_state_changed() = 0;

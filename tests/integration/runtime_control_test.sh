@@ -29,6 +29,11 @@ filter = "sshd"
 [jail.second]
 filter = "sshd"
 maxretry = 100
+
+[jail.watch]
+filter = "sshd"
+maxretry = 2
+observe = true
 TOML
 banjod_start
 J=/org/banjo1/jail/sshd
@@ -67,6 +72,7 @@ wait_until 10 lacks_entry 198.51.100.22 || fail "198.51.100.22 still in firewall
 manager UnbanAll s nosuch 2>&1 | grep -q "no jail named" || fail "UnbanAll of an unknown jail"
 
 echo "3. SetMaxRetry, SetFindTime, SetBanTime: in force at once, announced, gone at reload"
+cp "$BANJOD_DIR/etc/banjo.toml" "$BANJOD_DIR/config.before"
 busctl --system monitor --match "type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',path='$J'" \
     >"$BANJOD_DIR/monitor.log" 2>&1 &
 monitor=$!
@@ -101,7 +107,7 @@ journal_failures 2 198.51.100.31   # two failures no longer ban; the third below
 journal_failures 3 198.51.100.32
 wait_until 10 has_entry 198.51.100.32 || fail "198.51.100.32 not banned"
 not_banned 198.51.100.31 || fail "maxretry 2 outlived the reload"
-grep -rq maxretry "$BANJOD_DIR/etc/banjo.toml" && ! grep -q "maxretry = 2" "$BANJOD_DIR/etc/banjo.toml" || fail "the config file was written"
+cmp -s "$BANJOD_DIR/etc/banjo.toml" "$BANJOD_DIR/config.before" || fail "the config file was written"
 
 echo "4. Why / banjoctl why"
 journal_failures 1 198.51.100.40
@@ -136,6 +142,26 @@ echo "$out" | json "d['failures'] == $entries and $entries > 0" || fail "--match
 out=$("$BANJOCTL" test-filter --regex 'invalid user \S+ from <HOST>' --match _SYSTEMD_UNIT=other.service \
     --journal-directory "$BANJOD_DIR/journal" --json)
 echo "$out" | json 'd["lines"] == 0' || fail "--match of another unit read entries: $out"
+
+echo "6. observe = true: the jail decides and signals, and bans nothing"
+busctl --system monitor --match "type='signal',interface='org.banjo1.Manager',member='BanObserved'" \
+    >"$BANJOD_DIR/observed.log" 2>&1 &
+observer=$!
+sandbox_remember "$observer" busctl-monitor
+sleep 0.5
+journal_failures 3 198.51.100.50   # watch decides at 2 failures, sshd bans at 3 (the later event)
+wait_until 10 has_entry 198.51.100.50 || fail "sshd did not ban 198.51.100.50"
+wait_until 10 grep -q '"watch"' "$BANJOD_DIR/observed.log" || fail "no BanObserved signal from jail watch"
+grep -q '"198.51.100.50"' "$BANJOD_DIR/observed.log" || fail "BanObserved names another address"
+[[ $(manager ListBans s watch) == "a(ssttus) 0" ]] || fail "the observing jail holds bans: $(manager ListBans s watch)"
+manager Unban ss sshd 198.51.100.50 >/dev/null
+wait_until 10 lacks_entry 198.51.100.50 || fail "198.51.100.50 still in firewalld after its unban"
+journal_failures 2 198.51.100.51   # only watch decides; sshd's third failure below is the later event
+journal_failures 3 198.51.100.52
+wait_until 10 has_entry 198.51.100.52 || fail "198.51.100.52 not banned"
+not_banned 198.51.100.51 || fail "an observe-only jail banned 198.51.100.51"
+wait_until 10 grep -q '"198.51.100.51"' "$BANJOD_DIR/observed.log" || fail "no BanObserved for 198.51.100.51"
+kill "$observer" 2>/dev/null
 
 kill "$monitor" 2>/dev/null
 banjod_stop TERM

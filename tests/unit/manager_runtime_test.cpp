@@ -81,3 +81,14 @@ TEST_CASE("why names the ignore entry, the failures counted now and the bans") {
     CHECK(ignored.jails[1].ignored_by->to_string() == "198.51.100.200/29");
     CHECK_THROWS_AS(h.manager->why("not-an-address"), OperationError);
 }
+
+TEST_CASE("a jail with observe = true decides but bans nothing, and decides once per bantime") {
+    ManagerHarness h("[defaults]\nbantime = \"10m\"\nfindtime = \"10m\"\nmaxretry = 2\n"
+                     "[jail.watch]\nfilter = \"demo\"\nobserve = true\n");
+    CHECK(h.manager->config().jails[0].settings.observe);
+    CHECK(h.attack("watch", "198.51.100.7") == 2);
+    CHECK(h.events.banned_bans.empty());
+    CHECK(h.manager->bans("").empty());
+    CHECK(h.backend->count(RecordingBackend::Kind::add) == 0);
+    CHECK(h.attack("watch", "198.51.100.7", 5) == 5);   // inside the would-be ban: no new decision
+}
