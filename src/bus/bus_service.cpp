@@ -3,7 +3,10 @@
 
 #include "daemon/manager.hpp"
 
+#include "lib/sd/log.hpp"
+
 #include <chrono>
+#include <syslog.h>
 
 namespace banjo {
 
@@ -46,16 +49,21 @@ void BusService::unbanned(const Ban& ban, UnbanReason reason) {
     jail_changed(ban.jail, {"ActiveBans"});
 }
 
+// Every property the XML says emits change signals, and may change with a reload. Never
+// TrackedAddresses or TotalFailures (marked as not emitting): sd-bus refuses a whole
+// PropertiesChanged that names one (EDOM).
 void BusService::jails_changed() {
     sync_jails();
     // A reload restores the file's settings over those changed at runtime.
     for (const auto& [jail, object] : jails_) jail_settings_changed(jail);
     manager_object_.announce_jails_changed();
+    manager_changed({"ActiveBans", "TotalBans"});
+    for (const auto& [jail, object] : jails_)
+        jail_changed(jail, {"Enabled", "Filter", "Mode", "JournalMatch", "MaxRetry", "FindTimeUSec", "BanTimeUSec",
+                            "IgnoreList", "ActiveBans", "TotalBans"});
 }
 
-void BusService::jail_enabled_changed(const std::string& jail) {
-    jail_changed(jail, {"Enabled", "ActiveBans", "TrackedAddresses"});
-}
+void BusService::jail_enabled_changed(const std::string& jail) { jail_changed(jail, {"Enabled", "ActiveBans"}); }
 
 void BusService::ban_observed(const std::string& jail, const BanDecision& d) {
     manager_object_.emitBanObserved(jail, d.address.to_string(), to_wire_usec(d.bantime), d.failures);
@@ -91,16 +99,25 @@ void BusService::schedule_flush() {
     if (!flush_timer_.armed()) flush_timer_.arm_in(std::chrono::microseconds(0));
 }
 
+// Each object's signal on its own: one that fails must not keep the others from going out,
+// and a failure is said (a client's cached properties are wrong from then on).
 void BusService::flush() {
-    try {
-        if (!manager_dirty_.empty())
-            manager_object_.properties_changed(std::vector<std::string>(manager_dirty_.begin(), manager_dirty_.end()));
-        for (const auto& [jail, names] : jail_dirty_) {
-            auto it = jails_.find(jail);
-            if (it != jails_.end()) it->second->properties_changed(std::vector<std::string>(names.begin(), names.end()));
+    auto emit = [](const std::string& path, const std::set<std::string>& names, auto&& send) {
+        try {
+            send(std::vector<std::string>(names.begin(), names.end()));
+        } catch (const sdbus::Error& e) {
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            sd::log(LOG_WARNING, "PropertiesChanged of " + path + " (" + list + ") could not be sent: " + e.getName() +
+                                     ": " + e.getMessage());
         }
-    } catch (const sdbus::Error&) {
-        // A signal that cannot be sent (bus gone) is not worth stopping for.
+    };
+    if (!manager_dirty_.empty())
+        emit("/org/banjo1", manager_dirty_, [&](std::vector<std::string> n) { manager_object_.properties_changed(n); });
+    for (const auto& [jail, names] : jail_dirty_) {
+        auto it = jails_.find(jail);
+        if (it != jails_.end())
+            emit("jail " + jail, names, [&](std::vector<std::string> n) { it->second->properties_changed(n); });
     }
     manager_dirty_.clear();
     jail_dirty_.clear();

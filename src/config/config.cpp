@@ -5,6 +5,7 @@
 #include "config/system_services.hpp"
 #include "config/toml_source.hpp"
 #include "core/input_excerpt.hpp"
+#include "logfile/date_pattern.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -34,6 +35,7 @@ struct Defaults {
     IncrementPolicy increment;
     Usec history_age = default_history_age;
     BlockAction block = BlockAction::drop;
+    bool cut_connections = true;
 };
 
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
@@ -61,6 +63,51 @@ CidrSet read_ignore(const TomlSource& src, const toml::table& t) {
         set.insert(*cidr);
     }
     return set;
+}
+
+// Absolute paths, globs only in the file name: the follower watches each path's directory,
+// which must therefore be a fixed one.
+std::vector<std::string> read_logpath(const TomlSource& src, const toml::table& t) {
+    const toml::node& n = *t.get("logpath");
+    if (n.is_string()) src.fail(n, "'logpath' must be a list of paths, like [\"/var/log/nginx/error.log\"]");
+    std::vector<std::string> paths = *src.get_strings(t, "logpath");
+    for (const auto& p : paths) {
+        if (p.empty() || p[0] != '/') src.fail(n, "'logpath': \"" + input_excerpt(p) + "\" is not an absolute path");
+        const std::size_t slash = p.rfind('/');
+        if (p.find_first_of("*?[", 0) < slash)
+            src.fail(n, "'logpath': \"" + input_excerpt(p) + "\": wildcards are allowed in the file name only");
+        if (slash + 1 == p.size()) src.fail(n, "'logpath': \"" + input_excerpt(p) + "\" names a directory, not a file");
+    }
+    return paths;
+}
+
+std::string read_datepattern(const TomlSource& src, const toml::table& t) {
+    std::string text = *src.get_string(t, "datepattern");
+    try {
+        DatePattern check(text);
+    } catch (const std::invalid_argument& e) {
+        src.fail(*t.get("datepattern"), std::string("'datepattern': ") + e.what());
+    }
+    return text;
+}
+
+// A filter's journal-match names who may write its lines (_UID, _SYSTEMD_UNIT, _EXE: fields the
+// journal sets itself). File lines carry no such proof: whoever can write to the file (any
+// local user, through logger(1), for a file syslog writes) can write a line the filter takes.
+void warn_file_jail(const JailConfig& jc, const SourceLocation& where, std::vector<ConfigWarning>& warnings) {
+    if (jc.logpath.empty() || !jc.settings.enabled) return;
+    std::string trusted;
+    for (const auto& g : jc.filter.journal_match)
+        for (const auto& term : g)
+            if (term.starts_with("_") && trusted.find(term.substr(0, term.find('='))) == std::string::npos)
+                trusted += (trusted.empty() ? "" : ", ") + term.substr(0, term.find('='));
+    if (!jc.filter.id_field.empty() && jc.filter.id_field[0] == '_' && trusted.find(jc.filter.id_field) == std::string::npos)
+        trusted += (trusted.empty() ? "" : ", ") + jc.filter.id_field;
+    if (trusted.empty()) return;
+    warnings.push_back({where, "jail '" + jc.settings.name + "' reads log files, but its filter '" + jc.filter.name +
+                                   "' relies on the journal's trusted fields (" + trusted +
+                                   "), which file lines do not have: whoever can write to those files (for a file "
+                                   "syslog writes, any local user with logger(1)) can forge the lines it counts"});
 }
 
 std::vector<double> read_multipliers(const TomlSource& src, const toml::table& t) {
@@ -110,7 +157,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
-                            "history-age"},
+                                "cut-connections", "history-age"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
@@ -118,6 +165,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (t->get("ignore")) d.ignore = read_ignore(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
+    if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
             src.fail(*t->get("backend"),
@@ -238,6 +286,8 @@ void check_journal_matches(JailConfig& jc, const SourceLocation& jail_match_wher
     ResolvedJournalMatch jail_match = resolve_journal_users(s.journal_match, users);
     s.journal_match = std::move(jail_match.groups);
 
+    // A jail that reads only files takes nothing from the journal: its matches say nothing.
+    if (!reads_journal(jc)) return;
     const SourceLocation& where = own ? jail_match_where : jc.filter.journal_match_where;
     const std::string who = own ? "jail '" + s.name + "': " : "filter '" + jc.filter.name + "': ";
     for (const auto& m : forgeable_groups(effective_journal_match(jc))) warnings.push_back({where, who + m});
@@ -261,15 +311,18 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore = d.ignore;
     s.ignore_self = d.ignore_self;
     s.block = d.block;
+    s.cut_connections = d.cut_connections;
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
     SourceLocation jail_match_where = jc.where;
+    SourceLocation logpath_where = jc.where;
     for (const Layer& l : layers) {
         const TomlSource& src = *l.source;
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
-                                   "ignore", "ignore-self", "ports", "increment", "observe", "rule-zones", "block"},
+                                   "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
+                                   "logpath", "datepattern", "observe"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -291,7 +344,13 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (auto v = src.get_bool(t, "observe")) s.observe = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
+        if (t.get("logpath")) {
+            jc.logpath = read_logpath(src, t);
+            logpath_where = src.where(*t.get("logpath"));
+        }
+        if (t.get("datepattern")) jc.datepattern = read_datepattern(src, t);
         if (t.get("block")) s.block = read_block(src, t);
+        if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
         if (t.get("rule-zones")) {
             s.rule_zones = read_zones(src, t, "rule-zones");
             if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");
@@ -322,6 +381,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     // Compiling here makes a bad pattern a config error at load time, naming the filter's line.
     jc.compiled_filter = std::make_shared<const Filter>(Filter::compile(jc.filter, s.mode));
     check_journal_matches(jc, jail_match_where, users, warnings);
+    warn_file_jail(jc, logpath_where, warnings);
     return jc;
 }
 
@@ -383,12 +443,16 @@ std::string jail_fingerprint(const JailConfig& jail) {
     }
     add(fs.default_mode);
     add(fs.id_field);
+    add_list(jail.logpath);
+    add(jail.datepattern);
     return f;
 }
 
 const std::vector<std::vector<std::string>>& effective_journal_match(const JailConfig& jail) {
     return jail.settings.journal_match.empty() ? jail.filter.journal_match : jail.settings.journal_match;
 }
+
+bool reads_journal(const JailConfig& jail) { return jail.logpath.empty() || !jail.settings.journal_match.empty(); }
 
 std::string ConfigWarning::text() const {
     return (where.file.empty() ? "" : where.file + ":" + std::to_string(where.line) + ": ") + "warning: " + message;
@@ -432,6 +496,16 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
         cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
+    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
+    if (cfg.backend != "firewalld") {
+        if (!cfg.firewalld.rule_zones.empty())
+            warnings.push_back({{main.path(), 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
+                                                     cfg.backend + "\" blocks in every zone"});
+        for (const auto& j : cfg.jails)
+            if (!j.settings.rule_zones.empty())
+                warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
+                                                 cfg.backend + "\" blocks in every zone"});
+    }
     // A filter used by several jails is reported once.
     std::set<std::string> seen;
     for (auto& w : warnings)

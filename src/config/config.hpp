@@ -39,6 +39,11 @@ struct JailConfig {
     // then matches with it.
     std::shared_ptr<const Filter> compiled_filter;
     SourceLocation where;        // the [jail.NAME] table that declared it
+    // Log files the jail reads (absolute paths; '*', '?' and [...] in the file name): for
+    // services that do not log to the journal. A jail with logpath reads only these files unless
+    // it sets its own journal-match too.
+    std::vector<std::string> logpath;
+    std::string datepattern;     // the files' time stamp form (logfile/date_pattern.hpp); "" = detect
 };
 
 // Something the config allows but an administrator should fix; printed by --check-config as
@@ -79,5 +84,8 @@ std::string jail_fingerprint(const JailConfig& jail);
 
 // The journal-match a jail uses: its own if set, else its filter's.
 const std::vector<std::vector<std::string>>& effective_journal_match(const JailConfig& jail);
+
+// Whether the jail takes journal entries: not a jail with logpath and no journal-match of its own.
+bool reads_journal(const JailConfig& jail);
 
 }  // namespace banjo

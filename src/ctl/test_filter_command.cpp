@@ -11,7 +11,7 @@
 #include "core/filter_run.hpp"
 #include "journal/entry_router.hpp"
 #include "journal/journal_reader.hpp"
-#include "journal/syslog_line.hpp"
+#include "logfile/whole_log_file.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -34,6 +34,8 @@ const OptionSpec regex_option{"--regex", "", "PATTERN",
                               "a failregex of your own instead of FILTER (repeatable), searched in the line", true};
 const OptionSpec match_option{"--match", "", "FIELD=VALUE", "read the journal entries with this field (repeatable)", true};
 const OptionSpec show_missed_option{"--show-missed", "", "", "also print the lines no pattern matched"};
+const OptionSpec datepattern_option{"--datepattern", "", "PATTERN",
+                                    "the lines' time stamp form, as a jail's datepattern (default: detected)"};
 
 struct LoadedFilter {
     FilterSpec spec;
@@ -69,26 +71,15 @@ LoadedFilter inline_filter(const std::vector<std::string>& patterns) {
     return {std::move(spec), "--regex"};
 }
 
-// The id a syslog prefix gives for the filter's id field, as journald would store it.
-std::string_view id_from_prefix(const std::string& id_field, const SyslogLine& s) {
-    if (id_field == "_PID" || id_field == "SYSLOG_PID") return s.pid;
-    if (id_field == "SYSLOG_IDENTIFIER" || id_field == "_COMM") return s.ident;
-    return {};
-}
-
-void read_lines(std::istream& in, FilterRun& run) {
-    const std::string& id_field = run.filter().id_field();
-    std::string line;
-    std::uint64_t number = 0;
-    while (std::getline(in, line)) {
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        // Empty lines and '#' comments (fail2ban's sample files annotate lines so) are no log lines.
-        if (line.empty() || line[0] == '#') continue;
-        const SyslogLine s = split_syslog_line(line);
-        // Session ages run on a clock of 1 ms per line: a file's own time stamps lack the year.
-        run.feed(number, 0, line, s.message, id_from_prefix(id_field, s), Usec(static_cast<Usec::rep>(number) * 1000));
-    }
+// Lines as banjod reads a jail's log file (logfile/whole_log_file.hpp): the same cutting,
+// syslog header, session id and time stamps.
+void feed_line(FilterRun& run, std::uint64_t number, std::string_view raw, const LogLine& line) {
+    // Empty lines and '#' comments (fail2ban's sample files annotate lines so) are no log lines.
+    if (raw.empty() || raw[0] == '#') return;
+    // Session ages run on a clock of 1 ms per line, whatever the lines' own times say: sample
+    // files mix years and zones.
+    run.feed(number, 0, raw, line.fields.message, log_line_id(line.fields, run.filter().id_field()),
+             Usec(static_cast<Usec::rep>(number) * 1000));
 }
 
 std::vector<std::vector<std::string>> match_groups(const std::vector<std::string>& terms) {
@@ -168,12 +159,16 @@ int run_test_filter(const Invocation& inv) {
                          run);
         } else if (pos.size() < 2 || pos[1] == "-") {
             input = "-";
-            read_lines(std::cin, run);
+            read_log_stream(std::cin, inv.args.value("--datepattern").value_or(""), Usec(0),
+                            [&](std::uint64_t n, std::string_view raw, const LogLine& line) { feed_line(run, n, raw, line); });
         } else {
             input = pos[1];
-            std::ifstream in(input, std::ios::binary);
-            if (!in) throw CtlError(exit_failure, "cannot read " + input);
-            read_lines(in, run);
+            try {
+                read_whole_log_file(input, inv.args.value("--datepattern").value_or(""),
+                                    [&](std::uint64_t n, std::string_view raw, const LogLine& line) { feed_line(run, n, raw, line); });
+            } catch (const std::runtime_error& e) {
+                throw CtlError(exit_failure, e.what());
+            }
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const FilterReport report{run, f.path, input, seconds, inv.args.has("--show-missed")};
@@ -182,6 +177,8 @@ int run_test_filter(const Invocation& inv) {
         throw CtlError(exit_failure, e.what());
     } catch (const std::system_error& e) {   // the journal's C calls
         throw CtlError(exit_failure, e.what());
+    } catch (const std::invalid_argument& e) {   // --datepattern
+        throw usage_error(e.what());
     }
     return exit_ok;
 }
@@ -195,8 +192,9 @@ std::vector<CommandSpec> test_filter_commands() {
         "Run a filter over log lines or the journal (no daemon needed)",
         "Loads FILTER as banjod would: a name is looked up as NAME.toml in filter.d/ beside the\n"
         "configuration, then in " BANJO_DATADIR "/filter.d; a path to a .toml file is read as is.\n"
-        "Reads FILE (or stdin for - or none) line by line, stripping a syslog prefix when there is\n"
-        "one, or with --journal the MESSAGE of each journal entry that matches the filter's\n"
+        "Reads FILE (or stdin for - or none) line by line as banjod reads a jail's log file (the\n"
+        "same code: lines cut at 64 KiB, the syslog prefix stripped, the pid of \"prog[pid]:\" as the\n"
+        "session id, the time stamp read as detected or by --datepattern), or with --journal the MESSAGE of each journal entry that matches the filter's\n"
         "journal-match, or the MATCHes given (FIELD=value, groups separated by +). Prints hits per\n"
         "failregex, each matched line with the host and user it gives and the address it counts\n"
         "against, lines an ignoreregex discarded, missed lines with --show-missed, and the time\n"
@@ -205,7 +203,8 @@ std::vector<CommandSpec> test_filter_commands() {
         "fail2ban's tags (<HOST>, <F-USER>...), searched anywhere in the line as fail2ban-regex\n"
         "does (a pattern anchored only where it says ^ or $). --match FIELD=VALUE (repeatable, all\n"
         "must hold) reads the journal entries that have those fields, as --journal does.",
-        {regex_option, match_option, mode_option, config_option, journal_option, journal_directory_option, journal_file_option, show_missed_option},
+        {regex_option, match_option, mode_option, config_option, journal_option, journal_directory_option,
+         journal_file_option, show_missed_option, datepattern_option},
         run_test_filter,
     }};
 }

@@ -2,6 +2,8 @@
 #include "daemon/daemon.hpp"
 
 #include "bus/bus_service.hpp"
+#include "daemon/file_follower.hpp"
+#include "daemon/connection_cutter.hpp"
 #include "daemon/host_addresses.hpp"
 #include "daemon/journal_follower.hpp"
 #include "daemon/journal_source.hpp"
@@ -11,6 +13,7 @@
 #include "firewall/firewalld_backend.hpp"
 #include "firewall/nftables_backend.hpp"
 #include "journal/ban_records.hpp"
+#include "lib/mnl/netlink_socket.hpp"
 #include "lib/sd/event.hpp"
 #include "lib/sd/listen_fds.hpp"
 #include "lib/sd/log.hpp"
@@ -22,7 +25,10 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <algorithm>
 #include <csignal>
+#include <linux/rtnetlink.h>
+#include <sys/epoll.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -50,9 +56,13 @@ struct Daemon::Impl final : Manager::Listener {
     std::optional<StateWriter> state;
     std::optional<Manager> manager;
     std::unique_ptr<JournalFollower> follower;
+    std::unique_ptr<FileFollower> file_follower;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
+    ConnectionCutter cutter;
+    std::unique_ptr<mnl::NetlinkSocket> address_watch;
+    sd::EventSource address_source, address_timer;
     std::unique_ptr<MetricsServer> metrics;
 
     explicit Impl(DaemonOptions o) : options(std::move(o)) {}
@@ -100,16 +110,28 @@ struct Daemon::Impl final : Manager::Listener {
 
     // Manager::Listener: each event to the bus face, and to what else follows it.
     void banned(const Ban& ban) override {
+        cut_connections(ban);
         bus_service->banned(ban);
         arm_expiry();   // the new ban may end before the one the timer waits for
         status_changed();
     }
+    // Once the ban holds in the firewall: a flow cut before would come straight back.
+    void cut_connections(const Ban& ban) {
+        const auto& jails = manager->config().jails;
+        auto jail = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == ban.jail; });
+        if (jail == jails.end() || !jail->settings.cut_connections) return;
+        backend->when_applied([this, name = ban.jail, address = ban.address, ports = jail->settings.ports] {
+            cutter.cut(name, address, ports);
+        });
+    }
+
     void unbanned(const Ban& ban, UnbanReason reason) override {
         bus_service->unbanned(ban, reason);
         status_changed();
     }
     void jails_changed() override {
         follower->set_jails(manager->jail_set());
+        file_follower->set_jails(manager->jail_set());
         bus_service->jails_changed();
     }
     void jail_enabled_changed(const std::string& jail) override { bus_service->jail_enabled_changed(jail); }
@@ -147,8 +169,39 @@ struct Daemon::Impl final : Manager::Listener {
         return manager->rebuild(std::move(records)).size();
     }
 
+    // ignore-self follows the host: rtnetlink announces every address added or removed, and
+    // the set is read again (coalesced: one read per loop iteration). Subscribed before the
+    // first read, so no change falls between.
+    void watch_host_addresses() {
+        try {
+            address_watch = std::make_unique<mnl::NetlinkSocket>(NETLINK_ROUTE);
+            address_watch->join_group(RTNLGRP_IPV4_IFADDR);
+            address_watch->join_group(RTNLGRP_IPV6_IFADDR);
+            address_watch->set_nonblocking();
+        } catch (const std::exception& e) {
+            address_watch.reset();
+            sd::log(LOG_WARNING, std::string("Cannot follow the host's address changes (ignore-self keeps the addresses "
+                                             "seen at start): ") + e.what());
+        }
+    }
+
+    void follow_host_addresses() {
+        if (!address_watch) return;
+        address_timer = loop.add_timer([this] { manager->set_host_addresses(host_addresses()); });
+        address_source = loop.add_io(address_watch->fd(), EPOLLIN, [this](std::uint32_t) {
+            std::vector<char> buffer;
+            try {
+                while (address_watch->receive(buffer, false)) {}
+            } catch (const std::exception&) {
+                // ENOBUFS: announcements were lost; the read below sees the outcome anyway.
+            }
+            if (!address_timer.armed()) address_timer.arm_in(std::chrono::microseconds(0));
+        });
+    }
+
     void start() {
         Config config = load_config(options.config_path);
+        watch_host_addresses();
         CidrSet self_addresses = host_addresses();
         // Whatever the state directory holds, banjod runs: a damaged file is moved aside, a
         // directory that cannot take a store leaves banjod running from memory.
@@ -170,6 +223,7 @@ struct Daemon::Impl final : Manager::Listener {
         const auto restored = manager->restore();
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
+        follow_host_addresses();
 
         expiry_timer = loop.add_timer([this] {
             manager->expire_due();
@@ -204,14 +258,21 @@ struct Daemon::Impl final : Manager::Listener {
                 manager->journal_read({cursor, follower->entries_processed(), follower->last_entry()});
                 status_changed();
             });
+        file_follower = std::make_unique<FileFollower>(
+            loop, clock, [this](const Jail& jail, const BanDecision& d) { manager->ban_decided(jail, d); },
+            [this](const std::vector<FilePosition>& positions) {
+                manager->files_read(positions, file_follower->counters());
+                status_changed();
+            });
         manager->set_listener(this);
         const std::optional<std::string> cursor = manager->state().cursor();
         // Failure windows first (what the journal before the cursor says), then what the store
         // knows on top of it (bans in force, ban history), which wins where they overlap.
-        if (cursor) {
-            follower->warm_up(manager->jail_set(), *cursor, manager->longest_findtime());
-            RefusalReport::discard(manager->jail_set());   // the last run wrote those
-        }
+        if (cursor) follower->warm_up(manager->jail_set(), *cursor, manager->longest_findtime());
+        // The log files' recount, like the journal's, before the store's knowledge goes on top.
+        file_follower->start(manager->jail_set(), manager->state().file_positions(), manager->longest_findtime(),
+                             clock.now() - manager->longest_findtime());
+        RefusalReport::discard(manager->jail_set());   // the last run wrote those
         manager->seed_jails();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();

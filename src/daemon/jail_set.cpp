@@ -15,7 +15,7 @@ std::uint64_t random_seed() {
 std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
     std::vector<EntryRouter::Groups> out;
     for (const auto& j : config.jails)
-        if (j.settings.enabled) out.push_back(effective_journal_match(j));
+        if (j.settings.enabled && reads_journal(j)) out.push_back(effective_journal_match(j));
     return out;
 }
 
@@ -49,11 +49,18 @@ JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trust
             pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.compiled_filter));
         }
         fingerprints_.push_back(std::move(fingerprint));
+        if (banjo::reads_journal(j)) journal_jails_.push_back(pipelines_.size() - 1);
+        files_.push_back({j.logpath, j.datepattern});
     }
     std::vector<const Jail*> jails;
     for (const auto& p : pipelines_) jails.push_back(&p->jail());
     overall_.set_jails(std::move(jails));
     for (const auto& p : pipelines_) p->jail().set_overall(&overall_);
+}
+
+EntryRouter::Groups JailSet::journal_matches() const {
+    if (journal_jails_.empty()) return {{"BANJO_NO_JOURNAL_JAIL=1"}};
+    return router_.union_groups();
 }
 
 JailPipeline* JailSet::find(std::string_view name) const noexcept {
@@ -75,11 +82,12 @@ std::unique_ptr<JailPipeline> JailSet::take_if_unchanged(std::string_view name, 
 }
 
 bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) {
+    if (journal_jails_.empty()) return true;
     router_.route(reader, routed_);
     if (routed_.empty()) return true;
     const Usec time = reader.realtime();
-    for (std::size_t i : routed_) {
-        JailPipeline& p = *pipelines_[i];
+    for (std::size_t r : routed_) {
+        JailPipeline& p = *pipelines_[journal_jails_[r]];
         // Read per jail: the id field of one jail's session invalidates the MESSAGE of the last.
         bool id_found = false;
         auto message = reader.message_with(p.id_field(), id_buffer_, id_found);
@@ -103,6 +111,16 @@ bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) 
         if (auto decision = p.count(*m, id, time)) on_ban(p.jail(), *decision);
     }
     return true;
+}
+
+void JailSet::process_line(const std::vector<std::size_t>& jail_indices, const LogLine& line, const BanSink& on_ban) {
+    for (std::size_t i : jail_indices) {
+        JailPipeline& p = *pipelines_[i];
+        auto m = p.match(line.fields.message);
+        if (!m) continue;
+        const std::string_view id = p.needs_journal_id(*m) ? log_line_id(line.fields, p.id_field()) : m->id;
+        if (auto decision = p.count(*m, id, line.time)) on_ban(p.jail(), *decision);
+    }
 }
 
 }  // namespace banjo

@@ -8,6 +8,7 @@
 #include "core/jail_pipeline.hpp"
 #include "journal/entry_router.hpp"
 #include "journal/journal_reader.hpp"
+#include "logfile/log_line.hpp"
 
 #include <functional>
 #include <memory>
@@ -28,7 +29,13 @@ public:
 
     std::size_t size() const noexcept { return pipelines_.size(); }
     JailPipeline& operator[](std::size_t i) const noexcept { return *pipelines_[i]; }
-    EntryRouter::Groups journal_matches() const { return router_.union_groups(); }
+    // For the journal reader. When no jail reads the journal, a match no entry has: reading
+    // the whole journal to route nothing would be waste.
+    EntryRouter::Groups journal_matches() const;
+    bool reads_journal() const noexcept { return !journal_jails_.empty(); }
+    // Jail i's log files (logpath) and datepattern; empty for a journal-only jail.
+    const std::vector<std::string>& logpath(std::size_t i) const noexcept { return files_[i].logpath; }
+    const std::string& datepattern(std::size_t i) const noexcept { return files_[i].datepattern; }
     // The enabled jail NAME; nullptr when there is none (no such jail, or disabled).
     JailPipeline* find(std::string_view name) const noexcept;
     // Jail NAME was changed at runtime: the next reload builds it afresh from the file.
@@ -38,6 +45,8 @@ public:
     // decision with the jail that made it. Returns false when the entry has no MESSAGE.
     using BanSink = std::function<void(const Jail& jail, const BanDecision&)>;
     bool process_entry(const JournalReader& reader, const BanSink& on_ban);
+    // A log file line, for the jails `jail_indices` (those whose logpath names the file).
+    void process_line(const std::vector<std::size_t>& jail_indices, const LogLine& line, const BanSink& on_ban);
 
 private:
     // The pipeline of jail NAME if its fingerprint is `fingerprint`, moved out (its slot is
@@ -46,6 +55,12 @@ private:
 
     std::vector<std::unique_ptr<JailPipeline>> pipelines_;
     std::vector<std::string> fingerprints_;
+    struct Files {
+        std::vector<std::string> logpath;
+        std::string datepattern;
+    };
+    std::vector<Files> files_;                 // per jail
+    std::vector<std::size_t> journal_jails_;   // the router's jail i is pipelines_[journal_jails_[i]]
     OverallBans overall_;   // every jail's bans, for jails with overall-jails
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry

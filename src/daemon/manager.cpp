@@ -99,6 +99,15 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
     if (!lift.empty()) bans_.flush();
 }
 
+void Manager::set_host_addresses(CidrSet self) {
+    if (self.entries() == self_.entries()) return;
+    std::string list;
+    for (const Cidr& c : self.entries()) list += (list.empty() ? "" : ", ") + c.to_string();
+    self_ = std::move(self);
+    sd::log(LOG_INFO, "The host's addresses changed; jails with ignore-self now ignore " + list);
+    rebuild_jails();
+}
+
 void Manager::configure_jail_ports() {
     for (const auto& j : config_.jails) {
         // Bans already in the firewall under other ports move to the new ones.
@@ -113,7 +122,7 @@ std::vector<Ban> Manager::restore() {
     // Until the follower reads on, the journal stands where the store says it stopped.
     journal_.cursor = state_.cursor().value_or("");
     // Bans of jails gone or disabled meanwhile, or of addresses banjo never bans, are lifted.
-    return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_); });
+    return bans_.restore(clock_.now(), [this](const Ban& b) { return why_not_restored(b, config_, self_); });
 }
 
 Usec Manager::longest_bantime() const {
@@ -146,7 +155,7 @@ std::vector<BanRecovery::Jail> Manager::recovery_jails() const {
 // What restore() would lift is not rebuilt either (an address banjo never bans, say, that an
 // older banjo put in the firewall).
 std::vector<Ban> Manager::restorable(std::vector<Ban> bans) const {
-    std::erase_if(bans, [&](const Ban& b) { return why_not_restored(b, config_).has_value(); });
+    std::erase_if(bans, [&](const Ban& b) { return why_not_restored(b, config_, self_).has_value(); });
     return bans;
 }
 
@@ -264,6 +273,13 @@ void Manager::journal_read(JournalProgress progress) {
     refusals_.report(*jails_, clock_.now());
 }
 
+void Manager::files_read(const std::vector<FilePosition>& positions, const FileFollowerCounters& counters) {
+    files_ = counters;
+    for (const FilePosition& p : positions) state_.set_file_position(p);
+    bans_.flush();
+    refusals_.report(*jails_, clock_.now());
+}
+
 void Manager::expire_due() {
     if (bans_.expire(clock_.now()) > 0) bans_.flush();
 }
@@ -312,6 +328,25 @@ void Manager::reload() {
                 {{"MESSAGE_ID", sd::message_id::config_rejected}, {"BANJO_CONFIG_ERROR", e.what()}});
         sd::notify_ready(status_line());
         throw;
+    }
+    // Keys the backend takes only when banjod starts: refused by name rather than ignored.
+    std::string restart;
+    auto needs_restart = [&](bool changed, const char* key) {
+        if (changed) restart += std::string(restart.empty() ? "" : ", ") + key;
+    };
+    needs_restart(fresh.backend != config_.backend, "[defaults] backend");
+    needs_restart(fresh.firewalld.zone != config_.firewalld.zone, "[firewalld] zone");
+    needs_restart(fresh.firewalld.allow_reload != config_.firewalld.allow_reload, "[firewalld] allow-reload");
+    needs_restart(fresh.firewalld.rule_zones != config_.firewalld.rule_zones, "[firewalld] rule-zones");
+    needs_restart(fresh.firewalld.trusted_zones != config_.firewalld.trusted_zones, "[firewalld] trusted-zones");
+    if (!restart.empty()) {
+        const std::string message = fresh.path + ": " + restart +
+                                    " changed: they take effect when banjod restarts (systemctl restart banjo); "
+                                    "the running configuration stays";
+        sd::log(LOG_ERR, "Configuration rejected, the running one stays: " + message,
+                {{"MESSAGE_ID", sd::message_id::config_rejected}, {"BANJO_CONFIG_ERROR", message}});
+        sd::notify_ready(status_line());
+        throw ConfigError({}, message);
     }
     // Jails that are gone, or no longer enabled, release their bans.
     for (const auto& old : config_.jails) {

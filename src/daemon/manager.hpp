@@ -42,6 +42,15 @@ struct JailSummary {
     const JailConfig* config = nullptr;   // valid until the next reload
 };
 
+// How far the log file follower got (its counters, as of its last chunk).
+struct FileFollowerCounters {
+    std::uint64_t lines = 0;
+    std::uint64_t lines_without_time = 0;   // timed by when they were read
+    std::uint64_t long_lines = 0;           // cut at LineSplitter::max_line_bytes
+    std::uint64_t rotations = 0;
+    std::uint64_t truncations = 0;
+};
+
 // One line of a filter trial (TestFilter), in the order given.
 struct LineVerdict {
     // "failure" (counts against `address`), "info"/"forget" (a <F-NOFAIL> match), "ignored" (an
@@ -130,6 +139,8 @@ public:
     // ... and a chunk of entries ended: its bans are committed with its last cursor, and the
     // failures it refused (addresses banjo never bans) go to the journal, rate-limited.
     void journal_read(JournalProgress progress);
+    // ... or a chunk of log file lines ended: its bans are committed with the files' positions.
+    void files_read(const std::vector<FilePosition>& positions, const FileFollowerCounters& counters);
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
     void expire_due();
@@ -204,6 +215,7 @@ public:
     const Backend& backend() const noexcept { return backend_; }
     const StateWriter& state() const noexcept { return state_; }
     const JournalProgress& journal() const noexcept { return journal_; }
+    const FileFollowerCounters& files() const noexcept { return files_; }
     const Clock& clock() const noexcept { return clock_; }
     std::uint64_t failures_found() const;
     // "3 jails, 12 active bans, 4711 journal entries read; firewall ready" (systemctl status).
@@ -212,6 +224,13 @@ public:
 private:
     void configure_jail_ports();
     void set_firewall_trusted(const std::vector<Cidr>& trusted);
+
+public:
+    // The host's own addresses changed (rtnetlink): jails with ignore-self take the new set,
+    // their failure counts stay.
+    void set_host_addresses(CidrSet self);
+
+private:
     void rebuild_jails();
     void on_backend_state(BackendState state);
     void on_state_health(StateHealth health);
@@ -230,6 +249,7 @@ private:
     BanService bans_;
     std::unique_ptr<JailSet> jails_;
     JournalProgress journal_;
+    FileFollowerCounters files_;
     BackendState backend_state_;
     Listener* listener_ = nullptr;
     RefusalReport refusals_;

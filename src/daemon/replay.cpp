@@ -5,6 +5,8 @@
 #include "daemon/host_addresses.hpp"
 #include "daemon/jail_set.hpp"
 #include "daemon/journal_source.hpp"
+#include "logfile/log_paths.hpp"
+#include "logfile/whole_log_file.hpp"
 
 #include <chrono>
 #include <cinttypes>
@@ -20,20 +22,46 @@ int run_replay(const DaemonOptions& options) {
         std::fprintf(stderr, "banjod: no enabled jail in %s: nothing to replay\n", config.path.c_str());
         return 1;
     }
-    JournalReader reader = open_selected_journal(options);
-    reader.set_matches(jails.journal_matches());
-    reader.seek_head();
-
-    std::uint64_t entries = 0, bans = 0, without_message = 0;
+    std::uint64_t entries = 0, bans = 0, without_message = 0, lines = 0, lines_without_time = 0, files = 0;
     auto print_ban = [&](const Jail& jail, const BanDecision& d) {
         ++bans;
         std::printf("{\"jail\":\"%s\",\"address\":\"%s\",\"time_usec\":%" PRIu64 ",\"failures\":%u,\"bantime_usec\":%" PRIu64 "}\n",
                     jail.name().c_str(), d.address.to_string().c_str(),
                     to_wire_usec(d.time), d.failures, to_wire_usec(d.bantime));
     };
-    while (reader.next()) {
-        ++entries;
-        if (!jails.process_entry(reader, print_ban)) ++without_message;
+    // The journal only when a jail reads it, or when it was named: with file jails alone and no
+    // --journal-* option, the files are all there is to read.
+    const bool journal_named = !options.journal_directory.empty() || !options.journal_files.empty();
+    if (jails.reads_journal() || journal_named) {
+        JournalReader reader = open_selected_journal(options);
+        reader.set_matches(jails.journal_matches());
+        reader.seek_head();
+        while (reader.next()) {
+            ++entries;
+            if (!jails.process_entry(reader, print_ban)) ++without_message;
+        }
+    }
+    // Then every jail's log files, each from its first line to its last, through the code the
+    // live follower uses.
+    std::vector<std::vector<std::string>> per_jail;
+    for (std::size_t i = 0; i < jails.size(); ++i) per_jail.push_back(jails.logpath(i));
+    const LogPaths paths(per_jail);
+    for (const auto& path : paths.expand()) {
+        const auto indices = paths.jails_for(path);
+        // The first of its jails that sets a datepattern says how the file's times read.
+        std::string datepattern;
+        for (std::size_t i : indices)
+            if (datepattern.empty()) datepattern = jails.datepattern(i);
+        try {
+            read_whole_log_file(path, datepattern, [&](std::uint64_t, std::string_view, const LogLine& line) {
+                ++lines;
+                if (!line.time_found) ++lines_without_time;
+                jails.process_line(indices, line, print_ban);
+            });
+            ++files;
+        } catch (const std::runtime_error& e) {
+            std::fprintf(stderr, "banjod: %s\n", e.what());
+        }
     }
     std::fflush(stdout);
 
@@ -45,7 +73,7 @@ int run_replay(const DaemonOptions& options) {
     }
     std::fprintf(stderr, "replay: %" PRIu64 " entries, %" PRIu64 " matches, %" PRIu64 " failures, %" PRIu64
                          " bans in %.3f seconds (%.0f entries/s)\n",
-                 entries, matches, failures, bans, seconds, seconds > 0 ? entries / seconds : 0.0);
+                 entries + lines, matches, failures, bans, seconds, seconds > 0 ? (entries + lines) / seconds : 0.0);
     for (std::size_t i = 0; i < jails.size(); ++i) {
         const auto& c = jails[i].counters();
         std::fprintf(stderr, "  jail %s: %" PRIu64 " matches, %" PRIu64 " failures, %" PRIu64 " ignored, %" PRIu64
@@ -53,6 +81,9 @@ int run_replay(const DaemonOptions& options) {
                      jails[i].jail().name().c_str(), c.matches, c.failures, c.ignored, c.no_address, c.bans);
     }
     if (without_message) std::fprintf(stderr, "  %" PRIu64 " entries had no MESSAGE\n", without_message);
+    if (files)
+        std::fprintf(stderr, "  %" PRIu64 " lines from %" PRIu64 " log files (%" PRIu64 " without a readable time stamp)\n",
+                     lines, files, lines_without_time);
     return 0;
 }
 

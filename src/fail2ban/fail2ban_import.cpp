@@ -272,7 +272,9 @@ private:
         } else {
             jr.items.push_back({ItemKind::changed, "reads the journal entries matching journal-match " + journal_match_text(jm) +
                                                        (j.has_journal_match ? " (the jail's)" : " (the filter's)") +
-                                                       (logpath.empty() ? "" : " instead of logpath " + logpath),
+                                                       (logpath.empty() ? "" : " instead of logpath " + logpath +
+                                                                            " (a service that does not log to the journal: set logpath "
+                                                                            "in " + jr.file + ", see banjo.toml(5))"),
                                 jr.where});
         }
         if (!j.enabled) jr.items.push_back({ItemKind::skipped, "not enabled in fail2ban: written with enabled = false", jr.where});

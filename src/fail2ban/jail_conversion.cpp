@@ -29,7 +29,7 @@ bool as_bool(const std::string& v) {
 const std::map<std::string, std::string>& skipped_options() {
     static const std::map<std::string, std::string> reasons = {
         {"backend", "banjo always reads the journal"},
-        {"logpath", "banjo reads the journal, not log files"},
+        {"logpath", "banjo reads the journal first; set logpath in the jail's jail.d file for a service that logs only to files (banjo.toml(5))"},
         {"logencoding", "journal entries are read as they are stored"},
         {"logtimezone", "the journal gives every entry its time"},
         {"usedns", "banjo never resolves host names: a line naming a host instead of an address bans nothing"},

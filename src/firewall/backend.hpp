@@ -106,6 +106,11 @@ public:
     // bring it back.
     virtual void forget_jail(const std::string& jail) { static_cast<void>(jail); }
 
+    // Runs `done` from the event loop once every change asked for so far is in the firewall (a
+    // flow cut after a ban must not come back in before the ban holds). While the firewall is
+    // away or refuses, it waits. Default: at once.
+    virtual void when_applied(std::function<void()> done) { done(); }
+
     // Called from the event loop when state() changes, and when state_detail() changes while
     // degraded (a new problem to report). The owner logs it: a backend does not log its state.
     std::function<void(BackendState)> on_state_changed;

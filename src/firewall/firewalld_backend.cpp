@@ -298,10 +298,23 @@ void FirewalldBackend::flush() {
         }
     }
     auto round = round_;
-    if (round->started_none())
+    if (round->started_none()) {
         round_.reset();   // nothing to do: no round
-    else
+        if (!adopt_) run_applied_waiters();
+    } else {
         round->finish();
+    }
+}
+
+void FirewalldBackend::when_applied(std::function<void()> done) {
+    applied_waiters_.push_back(std::move(done));
+    schedule_flush();   // a flush with nothing left to do runs it
+}
+
+void FirewalldBackend::run_applied_waiters() {
+    auto waiters = std::move(applied_waiters_);
+    applied_waiters_.clear();
+    for (auto& done : waiters) guarded(done);
 }
 
 void FirewalldBackend::entry_answered(const std::string& ipset, const sdbus::Error* error, std::string_view ok_code) {

@@ -67,6 +67,7 @@ public:
     // The first round of entry calls after this reads every active banjo ipset and hands the
     // entries over before anything is removed.
     void adopt_held(HeldFound found) override;
+    void when_applied(std::function<void()> done) override;
 
     // D-Bus calls made so far, for tests and metrics.
     struct Counters {
@@ -143,6 +144,7 @@ private:
     void round_done();
     void note_held(const Ipset& ipset, const std::vector<std::string>& entries);
     void retry_later();
+    void run_applied_waiters();
     void update_state();
     void log(int priority, const std::string& message) const;
     sdbus::IProxy& config_proxy(const std::string& path);
@@ -177,6 +179,7 @@ private:
     std::optional<SetupRun> setup_;      // while setup() runs
     std::shared_ptr<CallBatch> round_;   // while entry calls are in flight
     HeldFound adopt_;                    // adopt_held() asked, not answered yet
+    std::vector<std::function<void()>> applied_waiters_;   // when_applied() callbacks
     bool adopt_round_ = false;           // the round in flight reads every ipset for adopt_
     std::vector<HeldBan> adopt_found_;   // what that round read so far
     bool retry_setup_ = false;    // the last setup failed: the retry timer runs it again

@@ -117,6 +117,11 @@ void NftablesBackend::prepare_jail(const std::string& jail, const JailBlocking& 
     schedule_flush();
 }
 
+void NftablesBackend::when_applied(std::function<void()> done) {
+    applied_waiters_.push_back(std::move(done));
+    schedule_flush();
+}
+
 void NftablesBackend::schedule_flush() {
     // While a retry is pending, changes wait for it; otherwise every change of this loop
     // iteration goes out together at the next one.
@@ -156,6 +161,9 @@ void NftablesBackend::flush() {
         if (schema_dirty_ || kernel_unknown_) write_schema();
         if (kernel_unknown_) read_kernel();
         apply_changes();
+        auto waiters = std::move(applied_waiters_);
+        applied_waiters_.clear();
+        for (auto& done : waiters) done();
     } catch (const nft::RulesetError& e) {
         failed(BackendState::degraded, "nft refused banjo's table: " + std::string(e.what()));
     } catch (const std::system_error& e) {

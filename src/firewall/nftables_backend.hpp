@@ -55,6 +55,7 @@ public:
     void add(const BanTarget& target) override;
     void remove(const BanTarget& target) override;
     void prepare_jail(const std::string& jail, const JailBlocking& blocking) override;
+    void when_applied(std::function<void()> done) override;
 
     struct Counters {
         std::uint64_t transactions = 0, failed_transactions = 0;
@@ -113,6 +114,7 @@ private:
     BackendState state_ = BackendState::unavailable;
     std::string detail_ = "connecting to nf_tables";
     Counters counters_;
+    std::vector<std::function<void()>> applied_waiters_;   // when_applied() callbacks
 };
 
 }  // namespace banjo

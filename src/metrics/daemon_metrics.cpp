@@ -10,6 +10,9 @@ MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram&
     m.version = BANJO_VERSION;
     const JournalProgress& journal = manager.journal();
     m.entries_processed = journal.entries;
+    m.log_lines_read = manager.files().lines;
+    m.log_lines_without_time = manager.files().lines_without_time;
+    m.log_lines_cut = manager.files().long_lines;
     if (journal.last_entry > Usec(0))
         m.journal_lag_seconds = std::chrono::duration<double>(manager.clock().now() - journal.last_entry).count();
     m.backend = std::string(manager.backend().name());

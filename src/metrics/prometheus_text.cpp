@@ -51,6 +51,13 @@ std::string render_prometheus_text(const MetricsSnapshot& m) {
     out += "banjo_info{version=\"" + label(m.version) + "\"} 1\n";
     header(out, "banjo_journal_entries_processed_total", "counter", "Journal entries read since start.");
     out += "banjo_journal_entries_processed_total " + std::to_string(m.entries_processed) + "\n";
+    header(out, "banjo_log_lines_read_total", "counter", "Lines read from the jails' log files since start.");
+    out += "banjo_log_lines_read_total " + std::to_string(m.log_lines_read) + "\n";
+    header(out, "banjo_log_lines_without_time_total", "counter",
+           "Log file lines without a readable time stamp, timed by when they were read.");
+    out += "banjo_log_lines_without_time_total " + std::to_string(m.log_lines_without_time) + "\n";
+    header(out, "banjo_log_lines_cut_total", "counter", "Log file lines longer than 64 KiB, cut to that length.");
+    out += "banjo_log_lines_cut_total " + std::to_string(m.log_lines_cut) + "\n";
     header(out, "banjo_journal_lag_seconds", "gauge", "Wall clock minus the timestamp of the last journal entry read.");
     out += "banjo_journal_lag_seconds " + number(m.journal_lag_seconds) + "\n";
 

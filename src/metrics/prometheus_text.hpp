@@ -45,6 +45,9 @@ struct JailMetrics {
 struct MetricsSnapshot {
     std::string version;
     std::uint64_t entries_processed = 0;
+    std::uint64_t log_lines_read = 0;           // from the jails' log files
+    std::uint64_t log_lines_without_time = 0;   // of those, timed by when they were read
+    std::uint64_t log_lines_cut = 0;            // longer than 64 KiB
     double journal_lag_seconds = 0;   // wall clock now minus the last entry's timestamp
     std::string backend;
     std::string backend_state;        // ready, unavailable, degraded

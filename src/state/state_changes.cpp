@@ -70,6 +70,8 @@ void StateChanges::log_ban(const StoredBan& ban) {
 
 void StateChanges::set_cursor(std::string_view cursor) { cursor_ = std::string(cursor); }
 
+void StateChanges::set_file_position(const FilePosition& position) { file_positions_[position.path] = position; }
+
 void StateChanges::forget_history_before(Usec cutoff) {
     forget_before_ = std::max(forget_before_.value_or(cutoff), cutoff);
 }
@@ -81,11 +83,13 @@ void StateChanges::rewrite_bans() {
 
 bool StateChanges::empty() const noexcept {
     return !rewrite_bans_ && bans_.empty() && offences_.empty() && logged_bans_.empty() && !cursor_ &&
+           file_positions_.empty() &&
            !forget_before_;
 }
 
 std::size_t StateChanges::size() const noexcept {
     return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + logged_bans_.size() + (cursor_ ? 1 : 0) +
+           file_positions_.size() +
            (forget_before_ ? 1 : 0);
 }
 
@@ -95,6 +99,7 @@ void StateChanges::clear() noexcept {
     offences_.clear();
     logged_bans_.clear();
     cursor_.reset();
+    file_positions_.clear();
     forget_before_.reset();
 }
 

@@ -47,6 +47,7 @@ public:
     // A ban for the ban log (ListBanHistory): one row per ban, never merged.
     void log_ban(const StoredBan& ban);
     void set_cursor(std::string_view cursor);
+    void set_file_position(const FilePosition& position);   // the last one per path counts
     void forget_history_before(Usec cutoff);
     // The next write replaces every stored ban with the ban table: for a store whose bans
     // banjod did not load (a new file, one it could not read at start), and past the bound.
@@ -65,6 +66,7 @@ public:
     const std::map<Key, Offences>& offences() const noexcept { return offences_; }
     const std::vector<StoredBan>& logged_bans() const noexcept { return logged_bans_; }
     const std::optional<std::string>& cursor() const noexcept { return cursor_; }
+    const std::map<std::string, FilePosition>& file_positions() const noexcept { return file_positions_; }
     std::optional<Usec> forget_before() const noexcept { return forget_before_; }
     // Offence counts that did not fit, since start.
     std::uint64_t dropped_offences() const noexcept { return dropped_offences_; }
@@ -79,6 +81,7 @@ private:
     std::map<Key, Offences> offences_;
     std::vector<StoredBan> logged_bans_;
     std::optional<std::string> cursor_;
+    std::map<std::string, FilePosition> file_positions_;   // one per followed file: bounded by the config
     std::optional<Usec> forget_before_;
     std::uint64_t dropped_offences_ = 0;
     std::uint64_t dropped_logged_bans_ = 0;

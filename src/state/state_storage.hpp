@@ -7,6 +7,7 @@
 #include "core/address.hpp"
 #include "core/ban_table.hpp"
 #include "core/duration.hpp"
+#include "logfile/file_position.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -58,6 +59,7 @@ public:
     virtual std::vector<StoredBan> active_bans() const = 0;
     virtual std::optional<std::string> cursor() const = 0;
     virtual std::vector<History> history(std::string_view jail) const = 0;
+    virtual std::vector<FilePosition> file_positions() const = 0;
     // The ban log: every ban that counted as an offence, banned at `since` or later, oldest
     // first; at most the `limit` latest of them.
     virtual std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const = 0;

@@ -57,6 +57,19 @@ CREATE TABLE ban_log (
 );
 CREATE INDEX ban_log_by_time ON ban_log (banned_usec);
 )sql",
+    // 2 -> 3. Where banjod stopped in each log file (logfile/file_position.hpp): the file's
+    // counterpart of the journal cursor, saved in the same transaction as the bans.
+    R"sql(
+CREATE TABLE file_positions (
+    path TEXT PRIMARY KEY,
+    device INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    fingerprint_bytes INTEGER NOT NULL,
+    fingerprint INTEGER NOT NULL,
+    last_line_usec INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int schema_version = std::size(migrations);
 
@@ -210,6 +223,13 @@ struct StateStore::Impl {
         "SELECT jail, address, banned_usec, expires_usec, failures, origin FROM bans "
         "ORDER BY jail, address");
     sqlite::Statement select_cursor = db.prepare("SELECT cursor FROM journal WHERE id = 1");
+    sqlite::Statement put_file_position = db.prepare(
+        "INSERT OR REPLACE INTO file_positions "
+        "(path, device, inode, offset, fingerprint_bytes, fingerprint, last_line_usec) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    sqlite::Statement select_file_positions = db.prepare(
+        "SELECT path, device, inode, offset, fingerprint_bytes, fingerprint, last_line_usec FROM file_positions "
+        "ORDER BY path");
     sqlite::Statement select_history = db.prepare(
         "SELECT address, bans, last_banned_usec FROM history WHERE jail = ?1 ORDER BY address");
     sqlite::Statement delete_history = db.prepare(
@@ -425,6 +445,20 @@ void StateStore::Batch::set_cursor(std::string_view cursor) {
     use->step();
 }
 
+void StateStore::Batch::set_file_position(const FilePosition& p) {
+    check_live();
+    Using use(impl_->put_file_position);
+    use->bind(1, p.path);
+    // SQLite integers are signed 64-bit: the unsigned values go in as their bit patterns.
+    use->bind(2, static_cast<std::int64_t>(p.device));
+    use->bind(3, static_cast<std::int64_t>(p.inode));
+    use->bind(4, static_cast<std::int64_t>(p.offset));
+    use->bind(5, static_cast<std::int64_t>(p.fingerprint_bytes));
+    use->bind(6, static_cast<std::int64_t>(p.fingerprint));
+    use->bind(7, p.last_line_time.count());
+    use->step();
+}
+
 void StateStore::Batch::commit() {
     check_live();
     impl_->run(impl_->commit);   // on failure the destructor rolls back
@@ -450,6 +484,7 @@ void StateStore::write(const StateChanges& changes, const BanSnapshot& all_bans)
             batch.count_offences(key.first, key.second, o.at_least, o.added, o.last_banned_at);
         for (const StoredBan& b : changes.logged_bans()) batch.log_ban(b);
         if (changes.cursor()) batch.set_cursor(*changes.cursor());
+        for (const auto& [path, position] : changes.file_positions()) batch.set_file_position(position);
         // After the offences: the history of a ban counted just now is never the one forgotten.
         if (changes.forget_before()) {
             batch.forget_history_before(*changes.forget_before());
@@ -512,6 +547,23 @@ std::optional<std::string> StateStore::cursor() const {
     if (!use->step())
         return std::nullopt;
     return std::string(use->column_text(0));
+}
+
+std::vector<FilePosition> StateStore::file_positions() const {
+    std::vector<FilePosition> out;
+    Using use(impl_->select_file_positions);
+    while (use->step()) {
+        FilePosition p;
+        p.path = std::string(use->column_text(0));
+        p.device = static_cast<std::uint64_t>(use->column_int64(1));
+        p.inode = static_cast<std::uint64_t>(use->column_int64(2));
+        p.offset = static_cast<std::uint64_t>(use->column_int64(3));
+        p.fingerprint_bytes = static_cast<std::uint32_t>(std::clamp<std::int64_t>(use->column_int64(4), 0, 1 << 20));
+        p.fingerprint = static_cast<std::uint64_t>(use->column_int64(5));
+        p.last_line_time = Usec(use->column_int64(6));
+        out.push_back(std::move(p));
+    }
+    return out;
 }
 
 std::vector<History> StateStore::history(std::string_view jail) const {

@@ -85,6 +85,7 @@ public:
         // One row of the ban log (ListBanHistory), beside the ban itself.
         void log_ban(const StoredBan& ban);
         void set_cursor(std::string_view cursor);
+        void set_file_position(const FilePosition& position);   // replaces that path's
         // See StateStore::forget_history_before; here as part of the batch.
         std::size_t forget_history_before(Usec cutoff);
         // Rows of the ban log banned before `cutoff`.
@@ -105,6 +106,7 @@ public:
     std::vector<StoredBan> active_bans() const override;   // ordered by jail, then address text
     std::optional<std::string> cursor() const override;    // nullopt before the first set_cursor()
     std::vector<History> history(std::string_view jail) const override;
+    std::vector<FilePosition> file_positions() const override;   // ordered by path
     std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const override;
 
     // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).

@@ -117,6 +117,26 @@ void StateWriter::set_cursor(std::string_view cursor) {
     changes_.set_cursor(cursor);
 }
 
+void StateWriter::set_file_position(const FilePosition& position) {
+    file_positions_[position.path] = position;
+    changes_.set_file_position(position);
+}
+
+std::vector<FilePosition> StateWriter::file_positions() const {
+    std::map<std::string, FilePosition> merged;
+    if (storage_) {
+        try {
+            for (FilePosition& p : storage_->file_positions()) merged[p.path] = std::move(p);
+        } catch (const std::exception&) {
+            // Unreadable: the files are read as on a first start.
+        }
+    }
+    for (const auto& [path, p] : file_positions_) merged[path] = p;
+    std::vector<FilePosition> out;
+    for (auto& [path, p] : merged) out.push_back(std::move(p));
+    return out;
+}
+
 void StateWriter::forget_history_before(Usec cutoff) { changes_.forget_history_before(cutoff); }
 
 std::optional<Usec> StateWriter::retry_at() const noexcept {
@@ -148,6 +168,7 @@ void StateWriter::retry(Usec now, const BanSnapshot& all_bans) {
         if (opened.created || !opened.moved_aside.empty()) {
             changes_.rewrite_bans();
             if (cursor_) changes_.set_cursor(*cursor_);
+            for (const auto& [path, p] : file_positions_) changes_.set_file_position(p);
         }
         if (on_reopened) on_reopened(opened);
         storage_ = std::move(opened.storage);

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,8 @@ public:
     std::optional<std::vector<StoredBan>> stored_bans();
     // The last cursor set, else the stored one; nullopt when neither is known.
     std::optional<std::string> cursor() const;
+    // The stored log file positions with the last ones set on top; empty when none is known.
+    std::vector<FilePosition> file_positions() const;
     // The stored history of the jail with the offences held in memory added.
     std::vector<History> history(std::string_view jail) const;
     // The ban log since `since` (stored and held), oldest first, at most the `limit` latest.
@@ -73,6 +76,7 @@ public:
     // A rebuilt history: the address was banned at least `count` times (see StateChanges).
     void note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at);
     void set_cursor(std::string_view cursor);
+    void set_file_position(const FilePosition& position);
     void forget_history_before(Usec cutoff);
 
     // Writes what is held when health is ok; otherwise leaves it for retry(). Never throws.
@@ -106,6 +110,7 @@ private:
     std::unique_ptr<StateStorage> storage_;
     StateChanges changes_;
     std::optional<std::string> cursor_;   // the last set, written or not
+    std::map<std::string, FilePosition> file_positions_;   // the last set per path, written or not
     bool failing_ = false;                // the last write failed (or there is no store)
     bool bans_lost_ = false;
     std::optional<Usec> stale_since_;

@@ -79,6 +79,9 @@ filter = "sshd"
 maxretry = 6
 TOML
 banjod_start
+# banjod's first setup may reload firewalld (new ipsets): nothing is probed before it is done.
+backend_ready() { [[ $(manager_property BackendState) == ready ]]; }
+wait_until 30 backend_ready || fail "BackendState $(manager_property BackendState)"
 
 echo "1. before any ban every port answers"
 for a in 203.0.113.1 2001:db8:66::1; do

@@ -71,6 +71,9 @@ filter = "sshd"
 ports = ["$PORT/tcp"]
 TOML
 banjod_start
+# banjod's first setup may reload firewalld (new ipsets): nothing is probed before it is done.
+backend_ready() { [[ $(manager_property BackendState) == ready ]]; }
+wait_until 30 backend_ready || fail "BackendState $(manager_property BackendState)"
 
 echo "1. before any ban both attackers reach the listener"
 can_connect a 203.0.113.1 || fail "attacker a cannot connect before any ban"
@@ -106,6 +109,29 @@ sandbox_wait_banned 30 198.51.100.88 web || fail "198.51.100.88 (the later ban) 
 wait_journal_read
 banned_addresses | grep -qx 198.51.100.77 && fail "the trusted 198.51.100.77 was banned"
 sandbox_banned 198.51.100.77 web && fail "the trusted 198.51.100.77 is in firewalld's ban set"
+
+echo "5. a reload that gives the jail its own rule-zones moves its rules; one that changes [firewalld] zone is refused"
+sed -i 's|^ports = \["'$PORT'/tcp"\]$|&\nrule-zones = ["work"]|' "$BANJOD_DIR/etc/banjo.toml"
+manager Reload >/dev/null || fail "Reload with rule-zones = [work]"
+wait_until 30 has_rule work || fail "no rule in zone work after the reload"
+wait_until 30 lacks_rule public || fail "zone public kept the rule after the reload"
+wait_until 30 lacks_rule dmz || fail "zone dmz kept the rule after the reload"
+sed -i 's|^allow-reload = true$|&\nzone = "block"|' "$BANJOD_DIR/etc/banjo.toml"
+err=$(bus_error /org/banjo1 org.banjo1.Manager Reload)
+[[ $err == "org.banjo1.Error.InvalidConfig: "*"[firewalld] zone changed: they take effect when banjod restarts"* ]] \
+    || fail "Reload of a changed [firewalld] zone gave: $err"
+has_rule work || fail "the refused reload moved the rules"
+
+echo "6. a restart lifts the saved ban of an address the configuration now ignores, and says so"
+banjod_stop TERM
+sed -i '/^zone = "block"$/d; s|^ignore-self = false$|&\nignore = ["198.51.100.88"]|' "$BANJOD_DIR/etc/banjo.toml"
+sandbox_banned 198.51.100.88 web || fail "198.51.100.88 should still be in firewalld while banjod is stopped"
+banjod_start
+wait_until 30 not_in_set 198.51.100.88 web || fail "the ban of the now ignored 198.51.100.88 is still in firewalld"
+log_has "Lifted the saved ban of 198.51.100.88 in jail web: 198.51.100.88 is on the ignore list of jail web" \
+    || fail "the lifted ban is not logged"
+banned_addresses | grep -qx 198.51.100.88 && fail "banjod restored the ban of the ignored 198.51.100.88"
+banned_addresses | grep -qx 198.51.100.66 || fail "the ban of 198.51.100.66 was lost over the restart"
 
 banjod_stop TERM
 echo "PASS"

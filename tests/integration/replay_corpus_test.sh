@@ -47,6 +47,34 @@ for seed in 7 1234; do
     "$python" "$gen" "$corpus" --entries 20000 --seed "$seed" --maxretry 5 --findtime 600 2>/dev/null
     "$make_journal" "$corpus/export.txt" "$corpus/journal" corpus
 
+    # The same events as a syslog file (auth.log, UTC times without a zone) through a file jail,
+    # no journal option: banjod reads just the file (the journal form is checked the same way).
+    sed 's|^\[jail.sshd\]$|[jail.sshd]\nlogpath = ["'"$corpus"'/auth.log"]|' "$tmp/etc/banjo.toml" >"$tmp/etc/file.toml"
+    if ! TZ=UTC "$banjod" --replay --config "$tmp/etc/file.toml" >"$corpus/file-bans.jsonl" 2>"$corpus/file-summary.txt"; then
+        echo "seed $seed: banjod --replay of the file failed:" >&2
+        cat "$corpus/file-summary.txt" >&2
+        status=1
+    elif ! grep -q '^  20000 lines from 1 log files' "$corpus/file-summary.txt" \
+            || ! grep -q '^replay: 20000 entries' "$corpus/file-summary.txt"; then
+        echo "seed $seed: the file replay did not read just the file's 20000 lines:" >&2
+        cat "$corpus/file-summary.txt" >&2
+        status=1
+    fi
+    cp "$corpus/file-bans.jsonl" "$corpus/bans.jsonl"
+    if ! "$python" - "$corpus/expected.json" "$corpus/bans.jsonl" "$seed (file)" <<'PY'
+import ipaddress, json, sys
+expected_file, bans_file, seed = sys.argv[1:]
+expected = {str(ipaddress.ip_address(a)) for a in json.load(open(expected_file))["bans"]}
+got = {str(ipaddress.ip_address(json.loads(l)["address"])) for l in open(bans_file) if l.strip()}
+if got != expected:
+    print(f"seed {seed}: {len(expected - got)} expected bans missing, {len(got - expected)} unexpected", file=sys.stderr)
+    sys.exit(1)
+print(f"seed {seed}: {len(got)} banned addresses, as expected", file=sys.stderr)
+PY
+    then
+        status=1
+    fi
+
     if ! "$banjod" --replay --journal-directory "$corpus/journal" --config "$tmp/etc/banjo.toml" \
             >"$corpus/bans.jsonl" 2>"$corpus/summary.txt"; then
         echo "seed $seed: banjod --replay failed:" >&2

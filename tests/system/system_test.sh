@@ -334,6 +334,34 @@ check_restart() {
     note_status 1
 }
 
+# A file jail under the unit's real hardening: a log directory and file with the permissions
+# Debian gives a service's logs (exim4's: the service's user and group adm, directory 2750, file
+# 0640), written by that user. banjod (root without CAP_DAC_OVERRIDE) reads it only through
+# SupplementaryGroups=adm; the failures it holds must ban, after a reload adds the jail.
+check_log_file_jail() {
+    local address=203.0.113.81 n
+    ct install -d -o www-data -g adm -m 2750 /var/log/webapp || fail "creating /var/log/webapp"
+    ct install -o www-data -g adm -m 0640 /dev/null /var/log/webapp/error.log || fail "creating error.log"
+    cat >"$ROOT/etc/banjo/jail.d/zz-webapp.toml" <<'TOML'
+[jail.webapp]
+filter = "sshd"
+maxretry = 3
+logpath = ["/var/log/webapp/error.log"]
+TOML
+    ct systemctl reload banjo || fail "systemctl reload with the file jail"
+    for ((n = 1; n <= 3; n++)); do
+        ct runuser -u www-data -- sh -c "printf '%s web sshd[%d]: Failed password for root from $address port 22 ssh2\n' \"\$(date '+%b %e %H:%M:%S')\" $((4000 + n)) >>/var/log/webapp/error.log" ||
+            fail "www-data could not write its log"
+    done
+    webapp_banned() { manager ListBans s webapp | grep -q "\"webapp\" \"$address\""; }
+    wait_until 15 webapp_banned ||
+        fail "failures in a www-data:adm 0640 log were not read: $(ct journalctl -u banjo -o cat --no-pager | tail -5)"
+    log "a file jail reads a www-data:adm 0640 log in a 2750 directory under the unit's hardening (group adm): $address banned"
+    manager Unban ss webapp "$address" >/dev/null || fail "Unban webapp $address"
+    rm -f "$ROOT/etc/banjo/jail.d/zz-webapp.toml"
+    ct systemctl reload banjo || fail "systemctl reload without the file jail"
+}
+
 # A damaged state file: moved aside, the ban rebuilt from banjod's own journal entries (which
 # the real journald attributes to banjod's uid), the catalog saying what was lost.
 check_damaged_state() {
@@ -533,6 +561,7 @@ CHECKS=(
     check_journal_entry
     check_reload
     check_restart
+    check_log_file_jail
     check_damaged_state
     check_unban
     check_polkit

@@ -341,6 +341,67 @@ TEST_CASE("an error echoes at most 64 characters of what the file says") {
     }
 }
 
+TEST_CASE("a jail's logpath and datepattern are read; a jail with logpath reads only its files") {
+    ConfigDir d;
+    d.write("banjo.toml",
+            "[jail.demo]\nlogpath = [\"/var/log/app/error.log\", \"/var/log/app/*.log\"]\n"
+            "datepattern = \"^%d.%m.%Y %H:%M:%S\"\n"
+            "[jail.both]\nfilter = \"demo\"\nlogpath = [\"/var/log/other.log\"]\n"
+            "journal-match = [[\"SYSLOG_IDENTIFIER=demo\"]]\n"
+            "[jail.journal]\nfilter = \"demo\"\n");
+    const Config c = d.load();
+    REQUIRE(c.jails.size() == 3);
+    const JailConfig& both = c.jails[0];
+    const JailConfig& demo = c.jails[1];
+    const JailConfig& journal = c.jails[2];
+    CHECK(demo.logpath == std::vector<std::string>{"/var/log/app/error.log", "/var/log/app/*.log"});
+    CHECK(demo.datepattern == "^%d.%m.%Y %H:%M:%S");
+    CHECK(!reads_journal(demo));
+    CHECK(reads_journal(both));
+    CHECK(reads_journal(journal));
+    CHECK(journal.logpath.empty());
+    CHECK(jail_fingerprint(demo) != jail_fingerprint(journal));
+}
+
+TEST_CASE("a relative logpath, a wildcard in a directory and a bad datepattern are errors with their line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\nlogpath = [\"var/log/x.log\"]\n");
+    CHECK(error_of(d).find("banjo.toml:2: 'logpath': \"var/log/x.log\" is not an absolute path") != std::string::npos);
+    d.write("banjo.toml", "[jail.demo]\n\nlogpath = [\"/var/log/*/x.log\"]\n");
+    CHECK(error_of(d).find("banjo.toml:3: 'logpath': \"/var/log/*/x.log\": wildcards are allowed in the file name only") !=
+          std::string::npos);
+    d.write("banjo.toml", "[jail.demo]\nlogpath = \"/var/log/x.log\"\n");
+    CHECK(error_of(d).find("'logpath' must be a list") != std::string::npos);
+    d.write("banjo.toml", "[jail.demo]\nlogpath = [\"/var/log/x.log\"]\ndatepattern = \"%Y-%m-%d\"\n");
+    CHECK(error_of(d).find("banjo.toml:3: 'datepattern': datepattern has no time of day") != std::string::npos);
+}
+
+TEST_CASE("a file jail whose filter relies on the journal's trusted fields gets a warning") {
+    ConfigDir d;
+    d.write("filter.d/trusting.toml",
+            "journal-match = [[\"_SYSTEMD_UNIT=demo.service\", \"_UID=0\"]]\n"
+            "failregex = ['bad login from <HOST>']\n");
+    d.write("banjo.toml", "[jail.trusting]\nlogpath = [\"/var/log/demo.log\"]\n[jail.plain]\nfilter = \"demo\"\n"
+                          "logpath = [\"/var/log/demo.log\"]\n[jail.off]\nenabled = false\nfilter = \"trusting\"\n"
+                          "logpath = [\"/var/log/demo.log\"]\n");
+    const Config c = d.load();
+    std::vector<std::string> texts;
+    for (const auto& w : c.warnings) texts.push_back(w.text());
+    const auto trusting = std::find_if(texts.begin(), texts.end(), [](const std::string& t) {
+        return t.find("jail 'trusting' reads log files, but its filter 'trusting' relies on the journal's trusted "
+                      "fields (_SYSTEMD_UNIT, _UID)") != std::string::npos;
+    });
+    CHECK(trusting != texts.end());
+    CHECK(trusting->find("/banjo.toml:2: warning:") != std::string::npos);
+    CHECK(trusting->find("any local user with logger(1)") != std::string::npos);
+    // SYSLOG_IDENTIFIER is no trusted field: a file jail with it is what it always was.
+    CHECK(std::none_of(texts.begin(), texts.end(),
+                       [](const std::string& t) { return t.find("jail 'plain'") != std::string::npos; }));
+    // A disabled jail (the shipped file jails) says nothing until it is enabled.
+    CHECK(std::none_of(texts.begin(), texts.end(),
+                       [](const std::string& t) { return t.find("jail 'off'") != std::string::npos; }));
+}
+
 TEST_CASE("rule-zones in [firewalld] apply to every jail that names none of its own") {
     ConfigDir d;
     d.write("banjo.toml",
@@ -387,4 +448,24 @@ TEST_CASE("block is drop unless [defaults] or the jail says reject") {
     const std::string err = error_of(d);
     CHECK(err.find(d.main() + ":2:") == 0);
     CHECK(err.find("'block' must be \"drop\" or \"reject\"") != std::string::npos);
+}
+
+TEST_CASE("cut-connections is on unless [defaults] or the jail turns it off") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().jails[0].settings.cut_connections);
+    d.write("banjo.toml", "[defaults]\ncut-connections = false\n[jail.demo]\n[jail.other]\nfilter = \"demo\"\ncut-connections = true\n");
+    Config c = d.load();
+    CHECK_FALSE(c.jails[0].settings.cut_connections);
+    CHECK(c.jails[1].settings.cut_connections);
+}
+
+TEST_CASE("rule-zones with another backend than firewalld is a warning that says so") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nbackend = \"nftables\"\n[jail.demo]\nrule-zones = [\"public\"]\n");
+    Config c = d.load();
+    CHECK(std::count_if(c.warnings.begin(), c.warnings.end(), [](const ConfigWarning& w) {
+              return w.text().find(":3: warning: jail 'demo': 'rule-zones' applies to the firewalld backend only") !=
+                     std::string::npos;
+          }) == 1);
 }

@@ -53,6 +53,10 @@ public:
         check_read();
         return real_.history(jail);
     }
+    std::vector<FilePosition> file_positions() const override {
+        check_read();
+        return real_.file_positions();
+    }
     std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const override {
         check_read();
         return real_.ban_log(since, limit);

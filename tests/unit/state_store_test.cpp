@@ -395,6 +395,75 @@ TEST_CASE("a link planted where the WAL goes is refused, never followed by chmod
     CHECK(mode_of(victim) == std::filesystem::perms(0644));
 }
 
+TEST_CASE("log file positions are saved per path, in the batch with the bans") {
+    TempDir dir;
+    FilePosition p{"/var/log/nginx/error.log", 2049, 1234567, 4096, 256, 0xfedcba9876543210ULL, at(5)};
+    {
+        auto store = StateStore::open(dir.path());
+        CHECK(store.file_positions().empty());
+        {
+            auto batch = store.begin();
+            batch.add_ban(ban("nginx", "203.0.113.9", 0, 600), true);
+            batch.set_file_position(p);
+            // Not committed: neither is there.
+        }
+        CHECK(store.file_positions().empty());
+        CHECK(store.active_bans().empty());
+        auto batch = store.begin();
+        batch.add_ban(ban("nginx", "203.0.113.9", 0, 600), true);
+        batch.set_file_position(p);
+        batch.commit();
+        auto moved = p;
+        moved.offset = 8192;
+        auto next = store.begin();
+        next.set_file_position(moved);
+        next.commit();
+    }
+    auto store = StateStore::open(dir.path());
+    const auto positions = store.file_positions();
+    REQUIRE(positions.size() == 1);
+    auto expected = p;
+    expected.offset = 8192;
+    CHECK(positions[0] == expected);   // the unsigned fingerprint's top bit survives SQLite's signed integers
+}
+
+TEST_CASE("a version 2 state (before log files) is upgraded with its bans, cursor, history and ban log kept") {
+    TempDir dir;
+    {
+        // The schema and rows as banjo wrote them before the file_positions table existed.
+        auto db = sqlite::Database::open(dir.path() + "/banjo.db");
+        db.exec(R"sql(
+CREATE TABLE bans (jail TEXT NOT NULL, address TEXT NOT NULL, banned_usec INTEGER NOT NULL,
+    expires_usec INTEGER NOT NULL, failures INTEGER NOT NULL, origin TEXT NOT NULL,
+    PRIMARY KEY (jail, address)) WITHOUT ROWID;
+CREATE INDEX bans_by_expiry ON bans (expires_usec);
+CREATE TABLE history (jail TEXT NOT NULL, address TEXT NOT NULL, bans INTEGER NOT NULL,
+    last_banned_usec INTEGER NOT NULL, PRIMARY KEY (jail, address)) WITHOUT ROWID;
+CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL);
+INSERT INTO bans VALUES ('sshd', '198.51.100.7', 1700000000000000, 1700000600000000, 5, 'filter');
+INSERT INTO history VALUES ('sshd', '198.51.100.7', 2, 1700000000000000);
+INSERT INTO journal VALUES (1, 's=abc;i=1');
+CREATE TABLE ban_log (jail TEXT NOT NULL, address TEXT NOT NULL, banned_usec INTEGER NOT NULL,
+    expires_usec INTEGER NOT NULL, failures INTEGER NOT NULL, origin TEXT NOT NULL);
+CREATE INDEX ban_log_by_time ON ban_log (banned_usec);
+INSERT INTO ban_log VALUES ('sshd', '198.51.100.7', 1700000000000000, 1700000600000000, 5, 'filter');
+PRAGMA user_version = 2;
+)sql");
+    }
+    auto store = StateStore::open(dir.path());
+    REQUIRE(store.active_bans().size() == 1);
+    CHECK(store.active_bans()[0].address == addr("198.51.100.7"));
+    CHECK(store.cursor() == std::string("s=abc;i=1"));
+    REQUIRE(store.history("sshd").size() == 1);
+    CHECK(store.history("sshd")[0].bans == 2);
+    CHECK(store.ban_log(Usec(0), 10).size() == 1);
+    CHECK(store.file_positions().empty());
+    auto batch = store.begin();
+    batch.set_file_position(FilePosition{"/var/log/auth.log", 1, 2, 3, 3, 4, at(0)});
+    batch.commit();
+    CHECK(store.file_positions().size() == 1);
+}
+
 TEST_CASE("every ban that counts as an offence goes into the ban log, read back oldest first from a time on") {
     TempDir dir;
     auto store = StateStore::open(dir.path());
