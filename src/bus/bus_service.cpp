@@ -54,6 +54,8 @@ void BusService::unbanned(const Ban& ban, UnbanReason reason) {
 // PropertiesChanged that names one (EDOM).
 void BusService::jails_changed() {
     sync_jails();
+    // A reload restores the file's settings over those changed at runtime.
+    for (const auto& [jail, object] : jails_) jail_settings_changed(jail);
     manager_object_.announce_jails_changed();
     manager_changed({"ActiveBans", "TotalBans"});
     for (const auto& [jail, object] : jails_)
@@ -62,6 +64,14 @@ void BusService::jails_changed() {
 }
 
 void BusService::jail_enabled_changed(const std::string& jail) { jail_changed(jail, {"Enabled", "ActiveBans"}); }
+
+void BusService::ban_observed(const std::string& jail, const BanDecision& d) {
+    manager_object_.emitBanObserved(jail, d.address.to_string(), to_wire_usec(d.bantime), d.failures);
+}
+
+void BusService::jail_settings_changed(const std::string& jail) {
+    jail_changed(jail, {"MaxRetry", "FindTimeUSec", "BanTimeUSec"});
+}
 
 void BusService::ignore_list_changed(const std::string& jail) { jail_changed(jail, {"IgnoreList"}); }
 

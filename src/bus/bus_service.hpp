@@ -11,6 +11,7 @@
 #include "bus/authorizer.hpp"
 #include "bus/jail_object.hpp"
 #include "bus/manager_object.hpp"
+#include "core/jail.hpp"
 #include "lib/sd/event.hpp"
 
 #include <map>
@@ -32,6 +33,8 @@ public:
     void jails_changed();
     void jail_enabled_changed(const std::string& jail);
     void ignore_list_changed(const std::string& jail);
+    void jail_settings_changed(const std::string& jail);
+    void ban_observed(const std::string& jail, const BanDecision& decision);
     void backend_state_changed();
     void state_health_changed();
     // Bans were put in force without a Banned signal each (rebuilt from the firewall's sets).

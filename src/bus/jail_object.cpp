@@ -66,6 +66,24 @@ void JailObject::RemoveIgnore(sdbus::Result<>&& result, std::string cidr) {
                    [&m, jail = name_, cidr] { m.remove_ignore(jail, cidr); });
 }
 
+void JailObject::SetMaxRetry(sdbus::Result<>&& result, uint32_t maxretry) {
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result),
+                   [&m, jail = name_, maxretry] { m.set_maxretry(jail, maxretry); });
+}
+
+void JailObject::SetFindTime(sdbus::Result<>&& result, uint64_t findtime_usec) {
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result),
+                   [&m, jail = name_, findtime_usec] { m.set_findtime(jail, from_wire_usec(findtime_usec)); });
+}
+
+void JailObject::SetBanTime(sdbus::Result<>&& result, uint64_t bantime_usec) {
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result),
+                   [&m, jail = name_, bantime_usec] { m.set_bantime(jail, from_wire_usec(bantime_usec)); });
+}
+
 std::string JailObject::Name() { return name_; }
 bool JailObject::Enabled() { return with_bus_errors([&] { return manager_.jail(name_).enabled; }); }
 std::string JailObject::Filter() { return with_bus_errors([&] { return manager_.jail(name_).config->settings.filter; }); }

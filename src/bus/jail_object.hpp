@@ -34,6 +34,9 @@ private:
     void SetEnabled(sdbus::Result<>&& result, bool enabled) override;
     void AddIgnore(sdbus::Result<>&& result, std::string cidr) override;
     void RemoveIgnore(sdbus::Result<>&& result, std::string cidr) override;
+    void SetMaxRetry(sdbus::Result<>&& result, uint32_t maxretry) override;
+    void SetFindTime(sdbus::Result<>&& result, uint64_t findtime_usec) override;
+    void SetBanTime(sdbus::Result<>&& result, uint64_t bantime_usec) override;
 
     std::string Name() override;
     bool Enabled() override;

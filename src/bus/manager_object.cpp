@@ -79,6 +79,36 @@ void ManagerObject::Unban(sdbus::Result<uint32_t>&& result, std::string jail, st
                    [&m, jail, address] { return m.unban(jail, address); });
 }
 
+void ManagerObject::UnbanAll(sdbus::Result<uint32_t>&& result, std::string jail) {
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_manage, std::move(result), [&m, jail] { return m.unban_all(jail); });
+}
+
+// Open to every caller, as ListBans and ListBanHistory are: it shows no log line.
+std::tuple<std::vector<sdbus::Struct<std::string, bool, std::string, uint32_t, uint32_t, std::vector<uint64_t>>>,
+           std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>,
+           std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>>
+ManagerObject::Why(const std::string& address) {
+    return with_bus_errors([&] {
+        const Manager::Explanation e = manager_.why(address);
+        std::vector<sdbus::Struct<std::string, bool, std::string, uint32_t, uint32_t, std::vector<uint64_t>>> jails;
+        for (const auto& v : e.jails) {
+            std::vector<uint64_t> times;
+            for (Usec t : v.failure_times) times.push_back(to_wire_usec(t));
+            jails.emplace_back(v.jail, v.enabled, v.ignored_by ? v.ignored_by->to_string() : std::string(), v.previous_bans,
+                               v.maxretry, std::move(times));
+        }
+        std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> active, past;
+        for (const banjo::Ban& b : e.active)
+            active.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned), to_wire_usec(b.expires), b.failures,
+                                std::string(to_string(b.origin)));
+        for (const StoredBan& b : e.past)
+            past.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned_at), to_wire_usec(b.expires_at),
+                              b.failures, std::string(to_string(b.origin)));
+        return std::make_tuple(std::move(jails), std::move(active), std::move(past));
+    });
+}
+
 std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ManagerObject::ListBans(
     const std::string& jail) {
     return with_bus_errors([&] {

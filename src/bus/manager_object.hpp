@@ -39,6 +39,11 @@ private:
     void Unban(sdbus::Result<uint32_t>&& result, std::string jail, std::string address) override;
     std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBans(
         const std::string& jail) override;
+    void UnbanAll(sdbus::Result<uint32_t>&& result, std::string jail) override;
+    std::tuple<std::vector<sdbus::Struct<std::string, bool, std::string, uint32_t, uint32_t, std::vector<uint64_t>>>,
+               std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>,
+               std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>>
+    Why(const std::string& address) override;
     std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBanHistory(
         const uint64_t& since_usec) override;
     std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>> TestFilter(

@@ -33,6 +33,7 @@ struct Defaults {
     CidrSet ignore;
     bool ignore_self = true;
     IncrementPolicy increment;
+    Usec history_age = default_history_age;
     BlockAction block = BlockAction::drop;
     bool cut_connections = true;
 };
@@ -109,16 +110,39 @@ void warn_file_jail(const JailConfig& jc, const SourceLocation& where, std::vect
                                    "syslog writes, any local user with logger(1)) can forge the lines it counts"});
 }
 
+std::vector<double> read_multipliers(const TomlSource& src, const toml::table& t) {
+    const toml::node& n = *t.get("multipliers");
+    const auto* list = n.as_array();
+    if (!list || list->empty() || list->size() > 64)
+        src.fail(n, "'multipliers' must be a list of 1 to 64 numbers like [1, 2, 4, 8]");
+    std::vector<double> out;
+    for (const auto& item : *list) {
+        std::optional<double> v;
+        if (auto i = item.as_integer()) v = static_cast<double>(i->get());
+        else if (auto f = item.as_floating_point()) v = f->get();
+        if (!v || !(*v > 0.0 && *v <= 1e9)) src.fail(item, "'multipliers' entries must be numbers above 0, at most 1000000000");
+        out.push_back(*v);
+    }
+    return out;
+}
+
+// Key by key over what the jail inherited, so a jail can change one of [defaults.increment].
 void read_increment(const TomlSource& src, const toml::table& parent, IncrementPolicy& inc) {
     const toml::table* t = src.get_table(parent, "increment");
     if (!t) return;
-    src.require_known_keys(*t, {"enabled", "factor", "max"}, "[increment]");
+    src.require_known_keys(*t, {"enabled", "factor", "multipliers", "max", "rnd", "overall-jails"}, "[increment]");
     if (auto v = src.get_bool(*t, "enabled")) inc.enabled = *v;
     if (auto v = src.get_number(*t, "factor")) {
         if (!(*v >= 1.0 && *v <= 1000.0)) src.fail(*t->get("factor"), "'factor' must be between 1 and 1000");
         inc.factor = *v;
     }
+    if (t->get("multipliers")) inc.multipliers = read_multipliers(src, *t);
     if (t->get("max")) inc.max = read_positive_span(src, *t, "max");
+    if (t->get("rnd")) {
+        inc.rnd = *src.get_timespan(*t, "rnd");
+        if (inc.rnd < Usec(0) || inc.rnd == infinite_usec) src.fail(*t->get("rnd"), "'rnd' must be a finite time span");
+    }
+    if (auto v = src.get_bool(*t, "overall-jails")) inc.overall_jails = *v;
 }
 
 BlockAction read_block(const TomlSource& src, const toml::table& t) {
@@ -132,7 +156,8 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     Defaults d;
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
-    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block", "cut-connections"},
+    src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
+                                "cut-connections", "history-age"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
@@ -148,6 +173,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
         backend = *v;
     }
     read_increment(src, *t, d.increment);
+    if (t->get("history-age")) d.history_age = read_positive_span(src, *t, "history-age");
     return d;
 }
 
@@ -296,7 +322,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
-                                   "logpath", "datepattern"},
+                                   "logpath", "datepattern", "observe"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -316,6 +342,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("bantime")) s.ban.bantime = read_positive_span(src, t, "bantime");
         if (t.get("ignore")) s.ignore = read_ignore(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
+        if (auto v = src.get_bool(t, "observe")) s.observe = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
         if (t.get("logpath")) {
             jc.logpath = read_logpath(src, t);
@@ -395,9 +422,14 @@ std::string jail_fingerprint(const JailConfig& jail) {
     add(s.ban.increment.enabled ? "inc" : "noinc");
     add(std::to_string(s.ban.increment.factor));
     add(std::to_string(s.ban.increment.max.count()));
+    for (double m : s.ban.increment.multipliers) add(std::to_string(m));
+    f += '\x1e';
+    add(std::to_string(s.ban.increment.rnd.count()));
+    add(s.ban.increment.overall_jails ? "overall" : "own");
     for (const auto& c : s.ignore.entries()) add(c.to_string());
     f += '\x1e';
     add(s.ignore_self ? "self" : "noself");
+    add(s.observe ? "observe" : "act");
     add_list(s.ports);
     const FilterSpec& fs = jail.filter;
     add(fs.prefregex ? fs.prefregex->text : "");
@@ -446,6 +478,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     const TomlSource& main = sources.front();
     main.require_known_keys(main.root(), {"defaults", "firewalld", "jail"}, "banjo.toml");
     Defaults defaults = read_defaults(main, cfg.backend);
+    cfg.history_age = defaults.history_age;
     cfg.firewalld = read_firewalld(main);
 
     std::map<std::string, std::vector<Layer>> layers;

@@ -19,6 +19,8 @@ namespace banjo {
 
 inline constexpr const char* default_config_path = BANJO_SYSCONFDIR "/banjo.toml";
 inline constexpr const char* shipped_filter_dir = BANJO_DATADIR "/filter.d";
+// [defaults] history-age: how long an address not banned again is remembered as an offender.
+inline constexpr Usec default_history_age = std::chrono::duration_cast<Usec>(std::chrono::days(30));
 
 struct FirewalldSettings {
     std::string zone = "drop";
@@ -57,6 +59,7 @@ struct Config {
     std::vector<std::string> files;         // every file read, in order
     std::string backend = "firewalld";      // "firewalld", "nftables" or "dry-run"
     FirewalldSettings firewalld;
+    Usec history_age = default_history_age;   // ban history and ban log are purged past it
     std::vector<JailConfig> jails;          // in name order
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order
     // Journal matches that others than the daemon can satisfy (any jail), and groups that can

@@ -30,6 +30,15 @@ unsigned FailureWindow::add(Usec time, Usec findtime, unsigned maxretry) {
         std::count_if(seconds_.begin(), seconds_.end(), [&](std::int64_t s) { return s > now - span && s <= now; }));
 }
 
+std::vector<std::int64_t> FailureWindow::seconds_within(Usec now, Usec findtime) const {
+    const std::int64_t end = whole_seconds(now), span = whole_seconds(findtime);
+    std::vector<std::int64_t> out;
+    for (std::int64_t s : seconds_)
+        if (s > end - span) out.push_back(s);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 bool FailureWindow::stale(Usec now, Usec findtime) const noexcept {
     return last_second_ <= whole_seconds(now) - whole_seconds(findtime);
 }

@@ -22,6 +22,8 @@ public:
     bool stale(Usec now, Usec findtime) const noexcept;
     std::int64_t last_second() const noexcept { return last_second_; }
     std::size_t size() const noexcept { return seconds_.size(); }
+    // The recorded failures (whole seconds) still inside the window at `now`, oldest first.
+    std::vector<std::int64_t> seconds_within(Usec now, Usec findtime) const;
 
 private:
     std::vector<std::int64_t> seconds_;   // at most maxretry, unordered

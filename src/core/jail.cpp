@@ -10,7 +10,8 @@ namespace banjo {
 Jail::Jail(JailSettings settings)
     : settings_(std::move(settings)),
       windows_(0, AddressHash{settings_.hash_seed}),
-      records_(0, AddressHash{settings_.hash_seed}) {}
+      records_(0, AddressHash{settings_.hash_seed}),
+      random_state_(settings_.random_seed) {}
 
 bool Jail::ignores(const Address& address) const noexcept { return settings_.ignore.contains(address); }
 
@@ -42,8 +43,10 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
         return std::nullopt;
     }
     windows_.erase(window);
+    const unsigned before = offences_before(address);
+    const Usec bantime = next_bantime(address);
     Record& r = records_[address];
-    BanDecision decision{address, time, failures, settings_.ban.duration_for(r.bans), r.bans};
+    BanDecision decision{address, time, failures, bantime, before};
     r.bans = r.bans == UINT32_MAX ? r.bans : r.bans + 1;
     r.banned_until = saturating_add(time, decision.bantime);
     ++total_bans_;
@@ -69,6 +72,27 @@ unsigned Jail::previous_bans(const Address& address) const {
 }
 
 void Jail::set_previous_bans(const Address& address, unsigned n) { records_[address].bans = n; }
+
+unsigned Jail::offences_before(const Address& address) const {
+    if (overall_ && settings_.ban.increment.overall_jails) return overall_->previous_bans(address);
+    return previous_bans(address);
+}
+
+Usec Jail::next_bantime(const Address& address) {
+    const BanPolicy& policy = settings_.ban;
+    // Drawn only when rnd is in play, so that jails without it ban exactly as before.
+    const std::uint64_t draw =
+        policy.increment.enabled && policy.increment.rnd > Usec(0) ? next_random(random_state_) : 0;
+    return policy.duration_for(offences_before(address), draw);
+}
+
+std::vector<Usec> Jail::failure_times(const Address& address, Usec now) const {
+    std::vector<Usec> out;
+    auto it = windows_.find(address);
+    if (it == windows_.end()) return out;
+    for (std::int64_t s : it->second.seconds_within(now, settings_.findtime)) out.push_back(std::chrono::seconds(s));
+    return out;
+}
 
 void Jail::prune(Usec now) {
     std::erase_if(windows_, [&](const auto& kv) { return kv.second.stale(now, settings_.findtime); });

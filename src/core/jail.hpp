@@ -11,6 +11,7 @@
 #include "core/cidr_set.hpp"
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
+#include "core/overall_bans.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,9 @@ struct JailSettings {
     CidrSet ignore;
     bool ignore_self = true;
     std::vector<std::string> ports;   // empty: every port
+    // Observe only: the jail decides, logs and signals its bans, and bans nothing, so a new
+    // jail can run beside the old tool before it is trusted.
+    bool observe = false;
     BlockAction block = BlockAction::drop;
     // firewalld zones of the jail's rich rules; empty: [firewalld] rule-zones, else automatic.
     std::vector<std::string> rule_zones;
@@ -42,6 +46,8 @@ struct JailSettings {
     // Seed of the per-address hash tables: chosen at random by the daemon, so that an attacker
     // who controls many addresses (an IPv6 /64) cannot aim them all at one bucket.
     std::uint64_t hash_seed = 0;
+    // Seed of the draws for the increment's rnd: random in the daemon, fixed for --replay.
+    std::uint64_t random_seed = 0;
 };
 
 struct BanDecision {
@@ -49,7 +55,7 @@ struct BanDecision {
     Usec time{};        // the failure that tripped it (journal time)
     unsigned failures = 0;
     Usec bantime{};     // infinite_usec: permanent
-    unsigned previous_bans = 0;
+    unsigned previous_bans = 0;   // the increment's n (in every jail with overall-jails)
 };
 
 // refused: the address is one banjo never bans (core/special_address.hpp); not counted.
@@ -76,11 +82,24 @@ public:
     // How often this address was banned before (the increment policy's n).
     unsigned previous_bans(const Address& address) const;
     void set_previous_bans(const Address& address, unsigned n);
+    // The earlier bans the increment policy counts: this jail's, or with overall-jails those
+    // of every jail of `overall` (set by the jails' owner; nullptr: this jail's only).
+    unsigned offences_before(const Address& address) const;
+    void set_overall(const OverallBans* overall) noexcept { overall_ = overall; }
+    // The length of the next ban of `address` by the jail's policy (a random draw for rnd).
+    Usec next_bantime(const Address& address);
 
     bool ignores(const Address& address) const noexcept;
     void set_ignore(CidrSet ignore) { settings_.ignore = std::move(ignore); }
     void add_ignore(const Cidr& c) { settings_.ignore.insert(c); }
     bool remove_ignore(const Cidr& c) { return settings_.ignore.erase(c); }
+
+    // Changed at runtime (SetMaxRetry and the like), until a reload.
+    void set_maxretry(unsigned n) noexcept { settings_.maxretry = n; }
+    void set_findtime(Usec t) noexcept { settings_.findtime = t; }
+    void set_bantime(Usec t) noexcept { settings_.ban.bantime = t; }
+    // The failures of `address` counted now (journal time `now`), oldest first: what banjoctl why shows.
+    std::vector<Usec> failure_times(const Address& address, Usec now) const;
 
     std::size_t tracked_addresses() const noexcept { return windows_.size(); }
     std::uint64_t total_failures() const noexcept { return total_failures_; }
@@ -105,6 +124,8 @@ private:
     std::unordered_map<Address, Record, AddressHash> records_;
     std::uint64_t total_failures_ = 0;
     std::uint64_t total_bans_ = 0;
+    const OverallBans* overall_ = nullptr;
+    std::uint64_t random_state_;
 };
 
 }  // namespace banjo

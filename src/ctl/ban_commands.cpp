@@ -83,7 +83,30 @@ int run_ban(const Invocation& inv) {
     return exit_ok;
 }
 
+// unban --all [JAIL]: every ban of JAIL or of every jail.
+int run_unban_all(const Invocation& inv) {
+    require_arguments(inv, 0, 1);
+    const std::string jail = inv.args.positional().empty() ? std::string() : inv.args.positional()[0];
+    BanjoBus bus;
+    const std::uint32_t removed = call_banjod([&] { return bus.manager().UnbanAll(jail); });
+    if (inv.json) {
+        JsonWriter json;
+        json.begin_object();
+        json.key("jail");
+        jail.empty() ? json.null() : json.value(jail);
+        json.field("all", true);
+        json.field("removed", removed);
+        json.end_object();
+        print(json.finish());
+        return exit_ok;
+    }
+    print("Unbanned " + std::to_string(removed) + (removed == 1 ? " ban" : " bans") +
+          (jail.empty() ? " in every jail" : " in jail " + printable(jail)) + ".\n");
+    return exit_ok;
+}
+
 int run_unban(const Invocation& inv) {
+    if (inv.args.has("--all")) return run_unban_all(inv);
     require_arguments(inv, 1, 2);
     const auto& pos = inv.args.positional();
     const std::string jail = pos.size() == 2 ? pos[0] : std::string();
@@ -135,12 +158,14 @@ std::vector<CommandSpec> ban_commands() {
         },
         {
             "unban",
-            {"[JAIL] ADDRESS"},
-            "Lift the ban of ADDRESS, in JAIL or in every jail",
+            {"[JAIL] ADDRESS", "--all [JAIL]"},
+            "Lift the ban of ADDRESS (or of a network), or every ban, in JAIL or in every jail",
             "Lifts the ban of ADDRESS in JAIL, or in every jail that bans it when JAIL is left out.\n"
-            "Fails (exit status 1) when the address is not banned there. Needs the polkit action\n"
-            "org.banjo1.manage.",
-            {},
+            "ADDRESS may be a network in CIDR form (203.0.113.0/24, 2001:db8::/48): every ban of an\n"
+            "address inside it is lifted. Fails (exit status 1) when nothing is banned there.\n"
+            "With --all, lifts every ban of JAIL, or of every jail (none is no error). Needs the\n"
+            "polkit action org.banjo1.manage.",
+            {{"--all", "", "", "lift every ban (of JAIL, or of every jail)"}},
             run_unban,
         },
     };

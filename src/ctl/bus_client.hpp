@@ -40,6 +40,8 @@ private:
                   const uint32_t& failures) override;
     void onUnbanned(const std::string& jail, const std::string& address, const std::string& reason) override;
     void onJailsChanged() override;
+    // banjoctl has no use for it yet (monitor shows bans made, not bans observed).
+    void onBanObserved(const std::string&, const std::string&, const uint64_t&, const uint32_t&) override {}
 };
 
 class JailProxy final : public sdbus::ProxyInterfaces<org::banjo1::Jail_proxy, sdbus::Properties_proxy> {

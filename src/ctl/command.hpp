@@ -45,6 +45,8 @@ std::vector<CommandSpec> jail_commands();       // enable, disable, ignore
 std::vector<CommandSpec> reload_commands();     // reload
 std::vector<CommandSpec> monitor_commands();    // monitor
 std::vector<CommandSpec> test_filter_commands();   // test-filter
+std::vector<CommandSpec> why_commands();           // why
+std::vector<CommandSpec> set_commands();           // set
 
 // Throws a usage error unless the positional arguments number between min and max.
 void require_arguments(const Invocation& inv, std::size_t min, std::size_t max);

@@ -30,6 +30,9 @@ const OptionSpec config_option{"--config", "", "FILE",
 const OptionSpec journal_option{"--journal", "", "", "read the journal instead of a file"};
 const OptionSpec journal_directory_option{"--journal-directory", "", "DIR", "read the journal files in DIR"};
 const OptionSpec journal_file_option{"--journal-file", "", "FILE", "read the journal file FILE (repeatable)", true};
+const OptionSpec regex_option{"--regex", "", "PATTERN",
+                              "a failregex of your own instead of FILTER (repeatable), searched in the line", true};
+const OptionSpec match_option{"--match", "", "FIELD=VALUE", "read the journal entries with this field (repeatable)", true};
 const OptionSpec show_missed_option{"--show-missed", "", "", "also print the lines no pattern matched"};
 const OptionSpec datepattern_option{"--datepattern", "", "PATTERN",
                                     "the lines' time stamp form, as a jail's datepattern (default: detected)"};
@@ -56,6 +59,16 @@ LoadedFilter load_filter(const std::string& name, const Invocation& inv) {
         path = *found;
     }
     return {load_filter_file(path), path};
+}
+
+// --regex patterns as one filter. fail2ban-regex searches a pattern anywhere in the line; the
+// engine anchors at both ends, so each is wrapped to match around it. A pattern that starts
+// with ^ still means the line's start (the lazy prefix can only match nothing before it).
+LoadedFilter inline_filter(const std::vector<std::string>& patterns) {
+    FilterSpec spec;
+    spec.name = "--regex";
+    for (const auto& p : patterns) spec.failregex.push_back({".*?(?:" + p + ").*", {"--regex", 0}});
+    return {std::move(spec), "--regex"};
 }
 
 // Lines as banjod reads a jail's log file (logfile/whole_log_file.hpp): the same cutting,
@@ -118,18 +131,24 @@ void read_journal(const Invocation& inv, const std::vector<std::vector<std::stri
 }
 
 int run_test_filter(const Invocation& inv) {
-    const auto& pos = inv.args.positional();
+    // With --regex there is no FILTER: the positional arguments start one earlier.
+    const bool inline_regex = inv.args.has("--regex");
+    std::vector<std::string> pos = inv.args.positional();
+    if (inline_regex) pos.insert(pos.begin(), "--regex");
     const bool journal = inv.args.has("--journal") || inv.args.has("--journal-directory") ||
-                         inv.args.has("--journal-file");
-    if (pos.empty()) throw usage_error("test-filter needs a FILTER (see banjoctl test-filter --help)");
+                         inv.args.has("--journal-file") || inv.args.has("--match");
+    if (pos.empty()) throw usage_error("test-filter needs a FILTER or --regex (see banjoctl test-filter --help)");
     if (!journal && pos.size() > 2) throw usage_error("test-filter reads one FILE (or - for stdin); --journal reads the journal");
     if (inv.args.has("--journal-directory") && inv.args.has("--journal-file"))
         throw usage_error("--journal-directory and --journal-file exclude each other");
-    const std::vector<std::string> matches(pos.begin() + 1, pos.end());
+    std::vector<std::string> matches(pos.begin() + 1, pos.end());
+    for (const auto& m : inv.args.values("--match")) matches.push_back(m);   // one group, AND-ed
     const auto groups = journal ? match_groups(matches) : std::vector<std::vector<std::string>>{};
+    if (inline_regex && journal && groups.empty())
+        throw usage_error("--regex over the journal needs --match FIELD=VALUE (the pattern has no journal-match)");
 
     try {
-        const LoadedFilter f = load_filter(pos[0], inv);
+        const LoadedFilter f = inline_regex ? inline_filter(inv.args.values("--regex")) : load_filter(pos[0], inv);
         FilterRun run(f.spec, inv.args.value("--mode").value_or(""), inv.args.has("--show-missed"));
         const auto start = std::chrono::steady_clock::now();
         std::string input;
@@ -169,7 +188,7 @@ int run_test_filter(const Invocation& inv) {
 std::vector<CommandSpec> test_filter_commands() {
     return {{
         "test-filter",
-        {"FILTER [FILE|-]", "FILTER --journal [MATCH...]"},
+        {"FILTER [FILE|-]", "FILTER --journal [MATCH...]", "--regex PATTERN [--match FIELD=VALUE] [FILE|-]"},
         "Run a filter over log lines or the journal (no daemon needed)",
         "Loads FILTER as banjod would: a name is looked up as NAME.toml in filter.d/ beside the\n"
         "configuration, then in " BANJO_DATADIR "/filter.d; a path to a .toml file is read as is.\n"
@@ -179,9 +198,13 @@ std::vector<CommandSpec> test_filter_commands() {
         "journal-match, or the MATCHes given (FIELD=value, groups separated by +). Prints hits per\n"
         "failregex, each matched line with the host and user it gives and the address it counts\n"
         "against, lines an ignoreregex discarded, missed lines with --show-missed, and the time\n"
-        "taken. Empty lines and lines starting with # are skipped. Exit status 0 whatever matched.",
-        {mode_option, config_option, journal_option, journal_directory_option, journal_file_option, show_missed_option,
-         datepattern_option},
+        "taken. Empty lines and lines starting with # are skipped. Exit status 0 whatever matched.\n"
+        "With --regex PATTERN (repeatable) instead of FILTER, the patterns are the failregex, with\n"
+        "fail2ban's tags (<HOST>, <F-USER>...), searched anywhere in the line as fail2ban-regex\n"
+        "does (a pattern anchored only where it says ^ or $). --match FIELD=VALUE (repeatable, all\n"
+        "must hold) reads the journal entries that have those fields, as --journal does.",
+        {regex_option, match_option, mode_option, config_option, journal_option, journal_directory_option,
+         journal_file_option, show_missed_option, datepattern_option},
         run_test_filter,
     }};
 }

@@ -136,6 +136,8 @@ struct Daemon::Impl final : Manager::Listener {
     }
     void jail_enabled_changed(const std::string& jail) override { bus_service->jail_enabled_changed(jail); }
     void ignore_list_changed(const std::string& jail) override { bus_service->ignore_list_changed(jail); }
+    void jail_settings_changed(const std::string& jail) override { bus_service->jail_settings_changed(jail); }
+    void ban_observed(const std::string& jail, const BanDecision& d) override { bus_service->ban_observed(jail, d); }
     void backend_state_changed() override {
         bus_service->backend_state_changed();
         update_status();

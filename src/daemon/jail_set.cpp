@@ -19,9 +19,17 @@ std::vector<EntryRouter::Groups> enabled_matches(const Config& config) {
     return out;
 }
 
+// A jail's own stream of draws from a replay's seed: independent of the order of the jails.
+std::uint64_t jail_seed(std::uint64_t seed, const std::string& name) {
+    std::uint64_t h = 14695981039346656037ULL;   // FNV-1a
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+    return seed ^ h;
+}
+
 }  // namespace
 
-JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous)
+JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous,
+                 std::optional<std::uint64_t> seed)
     : router_(enabled_matches(config)) {
     for (const auto& j : config.jails) {
         config_reads_journal_ = config_reads_journal_ || banjo::reads_journal(j);
@@ -38,12 +46,17 @@ JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trust
             pipelines_.push_back(std::move(old));
         } else {
             s.hash_seed = random_seed();
+            s.random_seed = seed ? jail_seed(*seed, s.name) : random_seed();
             pipelines_.push_back(std::make_unique<JailPipeline>(std::move(s), j.compiled_filter));
         }
         fingerprints_.push_back(std::move(fingerprint));
         if (banjo::reads_journal(j)) journal_jails_.push_back(pipelines_.size() - 1);
         files_.push_back({j.logpath, j.datepattern});
     }
+    std::vector<const Jail*> jails;
+    for (const auto& p : pipelines_) jails.push_back(&p->jail());
+    overall_.set_jails(std::move(jails));
+    for (const auto& p : pipelines_) p->jail().set_overall(&overall_);
 }
 
 EntryRouter::Groups JailSet::journal_matches() const {
@@ -55,6 +68,11 @@ JailPipeline* JailSet::find(std::string_view name) const noexcept {
     for (const auto& p : pipelines_)
         if (p && p->jail().name() == name) return p.get();
     return nullptr;
+}
+
+void JailSet::mark_changed(std::string_view name) {
+    for (std::size_t i = 0; i < pipelines_.size(); ++i)
+        if (pipelines_[i] && pipelines_[i]->jail().name() == name) fingerprints_[i].clear();
 }
 
 std::unique_ptr<JailPipeline> JailSet::take_if_unchanged(std::string_view name, const std::string& fingerprint) {

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace banjo {
@@ -21,8 +22,10 @@ public:
     // `self` is added to the ignore list of jails with ignore-self. Jails of `previous` whose
     // fingerprint is unchanged move over with their failure counts and ban history.
     // `self` joins the ignore list of jails with ignore-self, `trusted` (what the firewall itself
-    // trusts) that of every jail.
-    JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous = nullptr);
+    // trusts) that of every jail. `seed` fixes the random draws of the increment's rnd
+    // (--replay); none: random.
+    JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous = nullptr,
+            std::optional<std::uint64_t> seed = std::nullopt);
 
     std::size_t size() const noexcept { return pipelines_.size(); }
     JailPipeline& operator[](std::size_t i) const noexcept { return *pipelines_[i]; }
@@ -37,6 +40,8 @@ public:
     const std::string& datepattern(std::size_t i) const noexcept { return files_[i].datepattern; }
     // The enabled jail NAME; nullptr when there is none (no such jail, or disabled).
     JailPipeline* find(std::string_view name) const noexcept;
+    // Jail NAME was changed at runtime: the next reload builds it afresh from the file.
+    void mark_changed(std::string_view name);
 
     // Runs the reader's current entry through every jail it belongs to; `on_ban` gets each
     // decision with the jail that made it. Returns false when the entry has no MESSAGE.
@@ -59,6 +64,7 @@ private:
     std::vector<Files> files_;                 // per jail
     std::vector<std::size_t> journal_jails_;   // the router's jail i is pipelines_[journal_jails_[i]]
     bool config_reads_journal_ = false;        // some jail, enabled or not, reads the journal
+    OverallBans overall_;   // every jail's bans, for jails with overall-jails
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
     std::string host_buffer_, user_buffer_, id_buffer_;

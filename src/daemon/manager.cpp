@@ -18,9 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Ban history (the increment policy's memory) of addresses not banned for this long is
-// forgotten: the table grows with every distinct attacker and needs a bound.
-constexpr auto history_retention = std::chrono::days(30);
 // The expiry timer never sleeps longer than this, so a wall-clock step is noticed.
 constexpr Usec longest_expiry_sleep = 60s;
 
@@ -239,7 +236,8 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
     if (it == answered_.end() || it->second < d.time) return false;
     if (JailPipeline* p = jails_->find(decided_by.name())) {
         Jail& jail = p->jail();
-        jail.set_previous_bans(d.address, d.previous_bans);
+        // d.previous_bans may count other jails' bans too (overall-jails): undo this jail's own.
+        if (const unsigned own = jail.previous_bans(d.address); own > 0) jail.set_previous_bans(d.address, own - 1);
         if (const Ban* b = bans_.table().find(decided_by.name(), d.address))
             jail.note_ban(d.address, b->expires, false);
         else
@@ -249,6 +247,20 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
 }
 
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
+    if (jail.settings().observe) {
+        // The jail keeps the decision (it will not decide again for the ban's length), the
+        // firewall and the state never see it.
+        sd::log(LOG_NOTICE,
+                "Jail " + jail.name() + " would ban " + d.address.to_string() + " after " + std::to_string(d.failures) +
+                    " failures for " + format_timespan(d.bantime) + " (observe = true: not banned)",
+                {{"MESSAGE_ID", sd::message_id::ban_observed},
+                 {"BANJO_JAIL", jail.name()},
+                 {"BANJO_ADDRESS", d.address.to_string()},
+                 {"BANJO_FAILURES", std::to_string(d.failures)},
+                 {"BANJO_BANTIME_USEC", std::to_string(to_wire_usec(d.bantime))}});
+        if (listener_) listener_->ban_observed(jail.name(), d);
+        return;
+    }
     if (!answered_.empty() && already_answered(jail, d)) return;
     const Usec now = clock_.now();
     bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter});
@@ -281,7 +293,9 @@ std::optional<Usec> Manager::expiry_wait() const {
 
 void Manager::housekeeping() {
     const Usec now = clock_.now();
-    const Usec history_cutoff = now - std::chrono::duration_cast<Usec>(history_retention);
+    // Ban history (the increment policy's memory) of addresses not banned for history-age is
+    // forgotten: the table grows with every distinct attacker and needs a bound.
+    const Usec history_cutoff = now > config_.history_age ? now - config_.history_age : Usec(0);
     for (std::size_t i = 0; i < jails_->size(); ++i) {
         (*jails_)[i].jail().prune(now);
         (*jails_)[i].jail().forget_history_before(history_cutoff);

@@ -82,6 +82,10 @@ public:
         virtual void jails_changed() = 0;
         virtual void jail_enabled_changed(const std::string& jail) = 0;
         virtual void ignore_list_changed(const std::string& jail) = 0;
+        // A jail with observe = true decided this ban and made none.
+        virtual void ban_observed(const std::string& /*jail*/, const BanDecision& /*decision*/) {}
+        // MaxRetry, FindTimeUSec or BanTimeUSec changed at runtime.
+        virtual void jail_settings_changed(const std::string& /*jail*/) {}
         virtual void backend_state_changed() = 0;
         // StateHealth changed (or, while not ok, its problem did).
         virtual void state_health_changed() {}
@@ -143,7 +147,7 @@ public:
     // How long to wait before expire_due() is worth calling; nullopt: no ban can expire. Never
     // more than a minute, so that a step of the wall clock is noticed within one.
     std::optional<Usec> expiry_wait() const;
-    // Every minute or so: forgets stale failure windows and ban history older than 30 days.
+    // Every minute or so: forgets stale failure windows and ban history older than history-age.
     void housekeeping();
     // How long until the state is worth trying to write again; nullopt while it is saved.
     std::optional<Usec> state_retry_wait() const;
@@ -157,8 +161,31 @@ public:
     JailSummary jail(const std::string& name) const;
     // duration 0: the jail's policy (with increment); infinite_usec: permanent. Returns expiry.
     Usec ban(const std::string& jail, const std::string& address, Usec duration);
-    // jail "" = every jail. Returns how many bans were lifted; none is an error.
+    // jail "" = every jail. `address` may be a network (CIDR): every ban inside it is lifted.
+    // Returns how many bans were lifted; none is an error.
     unsigned unban(const std::string& jail, const std::string& address);
+    // Lifts every ban of JAIL ("" = every jail); returns how many (none is no error).
+    unsigned unban_all(const std::string& jail);
+    // Until the next reload, which restores the file's values; a changed bantime applies to
+    // the bans decided from now on.
+    void set_maxretry(const std::string& jail, unsigned maxretry);
+    void set_findtime(const std::string& jail, Usec findtime);
+    void set_bantime(const std::string& jail, Usec bantime);
+    // Everything banjod knows about ADDRESS, per configured jail (banjoctl why).
+    struct JailVerdict {
+        std::string jail;
+        bool enabled = false;
+        std::optional<Cidr> ignored_by;      // the ignore-list entry that holds the address
+        unsigned previous_bans = 0;          // what the increment counts for its next ban
+        std::vector<Usec> failure_times;     // journal times of its failures counted now
+        unsigned maxretry = 0;
+    };
+    struct Explanation {
+        std::vector<JailVerdict> jails;
+        std::vector<Ban> active;             // bans in force now
+        std::vector<StoredBan> past;         // from the ban log (history-age), oldest first
+    };
+    Explanation why(const std::string& address) const;
     std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail
     // Loads the configuration again. Jails that are gone or disabled lose their bans
     // ("flushed"), unchanged ones keep their failure counts, and bans move to changed ports.
@@ -170,7 +197,7 @@ public:
     void remove_ignore(const std::string& jail, const std::string& cidr);
     std::vector<Cidr> ignore_list(const std::string& jail) const;
     // The bans that counted as offences since `since`, oldest first, at most the latest
-    // max_ban_history (the state's ban log, kept 30 days).
+    // max_ban_history (the state's ban log, kept for history-age).
     static constexpr std::size_t max_ban_history = 100000;
     std::vector<StoredBan> ban_history(Usec since) const;
     // Runs `lines` (log lines, with or without a syslog prefix) through filter NAME (looked up

@@ -82,7 +82,7 @@ Usec Manager::ban(const std::string& jail_name, const std::string& address_text,
     if (auto kind = special_address(address))
         throw OperationError(OperationErrorKind::invalid_address,
                              address.to_string() + " is " + std::string(describe(*kind)) + ": banjo never bans it");
-    if (duration == Usec(0)) duration = jc.settings.ban.duration_for(jail ? jail->previous_bans(address) : 0);
+    if (duration == Usec(0)) duration = jail ? jail->next_bantime(address) : jc.settings.ban.duration_for(0);
     const Usec now = clock_.now();
     const Ban& b = bans_.ban(Ban{jail_name, address, now, saturating_add(now, duration), 0, BanOrigin::manual});
     const Usec expires = b.expires;
@@ -92,7 +92,8 @@ Usec Manager::ban(const std::string& jail_name, const std::string& address_text,
 }
 
 unsigned Manager::unban(const std::string& jail_name, const std::string& address_text) {
-    const Address address = require_address(address_text);
+    // An address, or a network: the bans of every address inside it.
+    const Cidr range = require_cidr(address_text);
     std::vector<std::string> names;
     if (jail_name.empty()) {
         for (const auto& j : config_.jails) names.push_back(j.settings.name);
@@ -101,15 +102,89 @@ unsigned Manager::unban(const std::string& jail_name, const std::string& address
     }
     unsigned removed = 0;
     for (const auto& name : names) {
-        if (!bans_.unban(name, address, UnbanReason::manual)) continue;
-        ++removed;
-        if (Jail* j = running_jail(*jails_, name)) j->forget_ban(address);
+        for (const Ban& b : bans_.table().list(name)) {
+            if (!range.contains(b.address) || !bans_.unban(name, b.address, UnbanReason::manual)) continue;
+            ++removed;
+            if (Jail* j = running_jail(*jails_, name)) j->forget_ban(b.address);
+        }
     }
     bans_.flush();
     if (removed == 0)
         throw OperationError(OperationErrorKind::not_banned,
-                             address.to_string() + " is not banned" + (jail_name.empty() ? "" : " in jail " + jail_name));
+                             range.to_string() + (range == Cidr::host(range.network) ? " is not banned" : ": no ban inside it") +
+                                 (jail_name.empty() ? "" : " in jail " + jail_name));
     return removed;
+}
+
+unsigned Manager::unban_all(const std::string& jail_name) {
+    if (!jail_name.empty()) require_jail(config_.jails, jail_name);
+    unsigned removed = 0;
+    for (const Ban& b : bans_.table().list(jail_name)) {
+        if (!bans_.unban(b.jail, b.address, UnbanReason::manual)) continue;
+        ++removed;
+        if (Jail* j = running_jail(*jails_, b.jail)) j->forget_ban(b.address);
+    }
+    bans_.flush();
+    sd::log(LOG_INFO, "Unbanned all " + std::to_string(removed) + " bans" + (jail_name.empty() ? "" : " of jail " + jail_name));
+    return removed;
+}
+
+void Manager::set_maxretry(const std::string& jail_name, unsigned maxretry) {
+    if (maxretry < 1 || maxretry > 1'000'000)
+        throw OperationError(OperationErrorKind::invalid_argument, "maxretry must be between 1 and 1000000");
+    JailConfig& jc = require_jail(config_.jails, jail_name);
+    jc.settings.maxretry = maxretry;
+    if (Jail* j = running_jail(*jails_, jail_name)) j->set_maxretry(maxretry);
+    jails_->mark_changed(jail_name);
+    sd::log(LOG_INFO, "Jail " + jail_name + ": maxretry " + std::to_string(maxretry) + " until the next reload");
+    if (listener_) listener_->jail_settings_changed(jail_name);
+}
+
+void Manager::set_findtime(const std::string& jail_name, Usec findtime) {
+    if (findtime <= Usec(0) || findtime == infinite_usec)
+        throw OperationError(OperationErrorKind::invalid_argument, "findtime must be longer than 0 and finite");
+    JailConfig& jc = require_jail(config_.jails, jail_name);
+    jc.settings.findtime = findtime;
+    if (Jail* j = running_jail(*jails_, jail_name)) j->set_findtime(findtime);
+    jails_->mark_changed(jail_name);
+    sd::log(LOG_INFO, "Jail " + jail_name + ": findtime " + format_timespan(findtime) + " until the next reload");
+    if (listener_) listener_->jail_settings_changed(jail_name);
+}
+
+void Manager::set_bantime(const std::string& jail_name, Usec bantime) {
+    if (bantime <= Usec(0)) throw OperationError(OperationErrorKind::invalid_argument, "bantime must be longer than 0");
+    JailConfig& jc = require_jail(config_.jails, jail_name);
+    jc.settings.ban.bantime = bantime;
+    if (Jail* j = running_jail(*jails_, jail_name)) j->set_bantime(bantime);
+    jails_->mark_changed(jail_name);
+    sd::log(LOG_INFO, "Jail " + jail_name + ": bantime " + format_timespan(bantime) + " until the next reload");
+    if (listener_) listener_->jail_settings_changed(jail_name);
+}
+
+Manager::Explanation Manager::why(const std::string& address_text) const {
+    const Address address = require_address(address_text);
+    Explanation out;
+    const Usec now = clock_.now();
+    for (const auto& jc : config_.jails) {
+        JailVerdict v;
+        v.jail = jc.settings.name;
+        v.enabled = jc.settings.enabled;
+        v.maxretry = jc.settings.maxretry;
+        if (const Jail* j = running_jail(*jails_, v.jail)) {
+            // The running list holds the host's own addresses too (ignore-self).
+            v.ignored_by = j->settings().ignore.longest_match(address);
+            v.previous_bans = j->offences_before(address);
+            v.failure_times = j->failure_times(address, std::max(now, journal_.last_entry));
+        } else {
+            v.ignored_by = jc.settings.ignore.longest_match(address);
+        }
+        out.jails.push_back(std::move(v));
+    }
+    for (const Ban& b : bans_.table().list())
+        if (b.address == address) out.active.push_back(b);
+    for (StoredBan& b : state_.ban_log(Usec(0), max_ban_history))
+        if (b.address == address) out.past.push_back(std::move(b));
+    return out;
 }
 
 std::vector<Ban> Manager::bans(const std::string& jail_name) const {

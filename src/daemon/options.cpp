@@ -3,6 +3,8 @@
 
 #include "config/config.hpp"
 
+#include <cerrno>
+#include <cstdlib>
 #include <stdexcept>
 #include <string_view>
 
@@ -23,6 +25,8 @@ const char* const daemon_usage =
     "  --replay                 read the selected journal from first to last entry, print every\n"
     "                           ban decision as one JSON object per line, a summary on stderr;\n"
     "                           no D-Bus, no firewall, no state written\n"
+    "  --seed N                 with --replay: the seed of the random extra ban time (an\n"
+    "                           increment's rnd); the same seed gives the same output (default 0)\n"
     "  --check-config           validate configuration and filters; errors as FILE:LINE: message\n"
     "  -h, --help               show this help\n"
     "      --version            show the version\n";
@@ -59,6 +63,14 @@ DaemonOptions parse_daemon_options(int argc, char** argv) {
             o.backend = take_value();
             if (*o.backend != "firewalld" && *o.backend != "nftables" && *o.backend != "dry-run")
                 throw std::invalid_argument("--backend must be firewalld, nftables or dry-run, not '" + *o.backend + "'");
+        } else if (arg == "--seed") {
+            const std::string text = take_value();
+            char* end = nullptr;
+            errno = 0;
+            const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+            if (text.empty() || text[0] < '0' || text[0] > '9' || *end != '\0' || errno == ERANGE)
+                throw std::invalid_argument("--seed must be a number from 0 to 18446744073709551615, not '" + text + "'");
+            o.seed = v;
         } else if (arg == "--replay") set_action(DaemonAction::replay, arg);
         else if (arg == "--check-config") set_action(DaemonAction::check_config, arg);
         else if (arg == "--help" || arg == "-h") set_action(DaemonAction::help, arg);

@@ -2,6 +2,7 @@
 // banjod's command line (DESIGN.md "Command lines" is the contract).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct DaemonOptions {
     std::string journal_directory;
     std::vector<std::string> journal_files;
     std::optional<std::string> backend;
+    std::uint64_t seed = 0;   // --replay's draws for the increment's rnd
 };
 
 // Throws std::invalid_argument with a message fit for "banjod: MESSAGE".

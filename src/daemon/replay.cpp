@@ -17,7 +17,7 @@ namespace banjo {
 int run_replay(const DaemonOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     const Config config = load_config(options.config_path);
-    JailSet jails(config, host_addresses(), CidrSet());
+    JailSet jails(config, host_addresses(), CidrSet(), nullptr, options.seed);
     if (jails.size() == 0) {
         std::fprintf(stderr, "banjod: no enabled jail in %s: nothing to replay\n", config.path.c_str());
         return 1;

@@ -151,7 +151,7 @@ private:
             if (auto it = d.settings.values.find(key); it != d.settings.values.end()) t += std::string(key) + " = " + it->second + "\n";
         if (!d.settings.increment.empty()) {
             t += "\n[defaults.increment]\n";
-            for (const char* key : {"enabled", "factor", "max"})
+            for (const char* key : {"enabled", "factor", "multipliers", "max", "rnd", "overall-jails"})
                 if (auto it = d.settings.increment.find(key); it != d.settings.increment.end())
                     t += std::string(key) + " = " + it->second + "\n";
         }

@@ -43,7 +43,6 @@ const std::map<std::string, std::string>& skipped_options() {
         {"destemail", "used by fail2ban's mail actions; banjo sends no mail"},
         {"sender", "used by fail2ban's mail actions; banjo sends no mail"},
         {"mta", "used by fail2ban's mail actions; banjo sends no mail"},
-        {"bantime.rndtime", "banjo adds no random time to a ban"},
         {"datepattern", "the journal gives every entry its time"},
         {"maxlines", "banjo matches one journal entry at a time and correlates a session's entries by its id"},
     };
@@ -55,7 +54,7 @@ const std::set<std::string>& used_options() {
     static const std::set<std::string> keys = {
         "enabled", "filter", "mode", "port", "protocol", "maxretry", "findtime", "bantime", "ignoreip", "ignoreself",
         "bantime.increment", "bantime.factor", "bantime.maxtime", "bantime.multipliers", "bantime.formula",
-        "bantime.overalljails", "journalmatch", "failregex", "ignoreregex", "prefregex",
+        "bantime.overalljails", "bantime.rndtime", "journalmatch", "failregex", "ignoreregex", "prefregex",
         "fail2ban_version", "fail2ban_confpath", "fail2ban_agent",
     };
     return keys;
@@ -192,13 +191,24 @@ Translation ignore_self(const Reader& r, bool report) {
     return v ? "true" : "false";
 }
 
-// bantime.* -> [increment]. fail2ban's default formula makes the n-th repeat last
-// bantime * 2^n * factor; banjo's bantime * factor^n: doubling is banjo's factor 2.
+// A number as TOML writes it: integers without a fraction.
+std::string toml_number(double v) {
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+// bantime.* -> [increment]. fail2ban's n-th repeat (n earlier bans, n >= 1) lasts
+// bantime * multipliers[n] * factor with multipliers, else by its default formula
+// bantime * 2^min(n, 20) * factor; a first ban is the plain bantime. banjo's factor 2 is the
+// default formula with factor 1; anything else becomes banjo's multipliers list, whose first
+// entry (a first ban) is 1.
 void increment(const Reader& r, std::map<std::string, std::string>& out, bool defaults) {
     bool report_all = defaults;
     bool any_own = false;
     for (const char* k : {"bantime.increment", "bantime.factor", "bantime.maxtime", "bantime.multipliers",
-                          "bantime.formula", "bantime.overalljails"})
+                          "bantime.formula", "bantime.overalljails", "bantime.rndtime"})
         any_own = any_own || r.own(k);
     if (!defaults && !any_own) return;
     auto enabled_text = r.get("bantime.increment");
@@ -209,32 +219,69 @@ void increment(const Reader& r, std::map<std::string, std::string>& out, bool de
                "bantime.increment = " + (enabled_text ? *enabled_text : std::string("(not set: false)")) +
                    " -> [increment] enabled = " + (enabled ? "true" : "false"));
     if (!enabled) return;
-    out["factor"] = "2";
-    auto factor = r.get("bantime.factor");
+    auto factor_text = r.get("bantime.factor");
+    double factor = 1.0;
+    if (factor_text && !factor_text->empty()) {
+        char* end = nullptr;
+        factor = std::strtod(factor_text->c_str(), &end);
+        if (*end != '\0' || !(factor > 0.0) || factor > 1e6) {
+            r.item(ItemKind::warning, "bantime.factor", "bantime.factor = " + *factor_text + ": not a number above 0; 1 used");
+            factor = 1.0;
+        }
+    }
     std::string default_formula = "ban.Time * (1<<(ban.Count if ban.Count<20 else 20)) * banFactor";
     auto formula = r.get("bantime.formula");
-    auto multipliers = r.get("bantime.multipliers");
-    if (multipliers && !multipliers->empty())
-        r.item(ItemKind::warning, "bantime.multipliers", "bantime.multipliers = " + *multipliers +
-                                                             ": banjo grows a ban by a constant factor; factor = 2 (doubling) used instead");
-    else if (formula && !formula->empty() && *formula != default_formula)
-        r.item(ItemKind::warning, "bantime.formula", "bantime.formula = " + *formula +
-                                                         ": banjo grows a ban by a constant factor; factor = 2 (doubling) used instead");
-    else
-        r.item(ItemKind::changed, "bantime.increment",
-               "fail2ban doubles a repeat offender's ban (its formula bantime * 2^n * bantime.factor): [increment] factor = 2");
-    if (factor && !factor->empty() && std::strtod(factor->c_str(), nullptr) != 1.0)
-        r.item(ItemKind::warning, "bantime.factor", "bantime.factor = " + *factor +
-                                                        ": fail2ban multiplies repeated bans by it on top of doubling; banjo has no such multiplier");
+    auto multipliers_text = r.get("bantime.multipliers");
+    std::vector<double> list;
+    if (multipliers_text && !multipliers_text->empty()) {
+        for (const auto& w : split_words(*multipliers_text, " ,")) {
+            char* end = nullptr;
+            const double m = std::strtod(w.c_str(), &end);
+            if (*end != '\0' || !(m > 0.0)) {
+                r.item(ItemKind::warning, "bantime.multipliers", "bantime.multipliers entry \"" + w + "\" is not a number above 0: left out");
+                continue;
+            }
+            list.push_back(m * factor);
+        }
+        if (!list.empty()) list[0] = 1.0;   // fail2ban bans a first offender for plain bantime
+    }
+    if (!list.empty()) {
+        std::string text = "[";
+        for (std::size_t i = 0; i < list.size() && i < 64; ++i) text += (i ? ", " : "") + toml_number(list[i]);
+        out["multipliers"] = text + "]";
+        r.item(ItemKind::converted, "bantime.multipliers",
+               "bantime.multipliers = " + *multipliers_text + (factor != 1.0 ? " (times bantime.factor " + *factor_text + ")" : "") +
+                   " -> [increment] multipliers = " + out["multipliers"] + " (the first entry is a first ban: 1, as fail2ban)");
+    } else {
+        if (formula && !formula->empty() && *formula != default_formula)
+            r.item(ItemKind::warning, "bantime.formula", "bantime.formula = " + *formula +
+                                                             ": banjo has no formulas; fail2ban's default formula (doubling) used instead");
+        if (factor == 1.0) {
+            out["factor"] = "2";
+            r.item(ItemKind::changed, "bantime.increment",
+                   "fail2ban doubles a repeat offender's ban (its formula bantime * 2^n * bantime.factor): [increment] factor = 2");
+        } else {
+            // bantime * 2^n * factor for n >= 1, the exponent capped at 20 as fail2ban caps it.
+            std::string text = "[1";
+            for (int n = 1; n <= 20; ++n) text += ", " + toml_number(std::ldexp(factor, n));
+            out["multipliers"] = text + "]";
+            r.item(ItemKind::converted, "bantime.factor",
+                   "bantime.factor = " + *factor_text + " (fail2ban's formula bantime * 2^n * factor) -> [increment] multipliers = " +
+                       out["multipliers"]);
+        }
+    }
     if (auto maxtime = span(r, "bantime.maxtime", "[increment] max", false, true)) {
         out["max"] = *maxtime;
     } else if (!r.set("bantime.maxtime")) {
         out["max"] = "\"infinity\"";
         r.item(ItemKind::changed, "bantime.increment", "bantime.maxtime not set: fail2ban sets no limit; [increment] max = \"infinity\"");
     }
-    if (auto all = r.get("bantime.overalljails"); all && as_bool(*all))
-        r.item(ItemKind::warning, "bantime.overalljails", "bantime.overalljails = " + *all +
-                                                              ": banjo counts an address's earlier bans per jail");
+    if (auto rnd = span(r, "bantime.rndtime", "[increment] rnd", false, true)) out["rnd"] = *rnd;
+    if (auto all = r.get("bantime.overalljails")) {
+        out["overall-jails"] = as_bool(*all) ? "true" : "false";
+        r.item(ItemKind::converted, "bantime.overalljails",
+               "bantime.overalljails = " + *all + " -> [increment] overall-jails = " + out["overall-jails"]);
+    }
 }
 
 // Reports the option keys a section sets that banjo has no use for.
@@ -464,7 +511,7 @@ std::string jail_toml(const JailConversion& j, const std::string& banjo_filter, 
         if (auto it = j.settings.values.find(key); it != j.settings.values.end()) t += std::string(key) + " = " + it->second + "\n";
     if (!j.settings.increment.empty()) {
         t += "\n[" + table + ".increment]\n";
-        for (const char* key : {"enabled", "factor", "max"})
+        for (const char* key : {"enabled", "factor", "multipliers", "max", "rnd", "overall-jails"})
             if (auto it = j.settings.increment.find(key); it != j.settings.increment.end())
                 t += std::string(key) + " = " + it->second + "\n";
     }

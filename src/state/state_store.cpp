@@ -45,7 +45,7 @@ CREATE TABLE journal (
 );
 )sql",
     // 1 -> 2. The ban log: one row per ban that counted as an offence, for ListBanHistory
-    // (Cockpit's chart of bans per jail). Kept as long as the history (30 days).
+    // (Cockpit's chart of bans per jail). Kept as long as the history (history-age).
     R"sql(
 CREATE TABLE ban_log (
     jail TEXT NOT NULL,

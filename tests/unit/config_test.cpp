@@ -154,6 +154,41 @@ TEST_CASE("the increment policy is read from defaults and can be changed per jai
     CHECK(inc.max == Usec(48h));
 }
 
+TEST_CASE("every increment key is read, and a jail overrides one of them without losing the others") {
+    ConfigDir d;
+    d.write("banjo.toml",
+            "[defaults]\nhistory-age = \"90d\"\n"
+            "[defaults.increment]\nenabled = true\nmultipliers = [1, 5, 30.5]\nmax = \"1w\"\nrnd = \"10m\"\n"
+            "overall-jails = true\n"
+            "[jail.demo]\nincrement = { rnd = \"1m\" }\n");
+    Config c = d.load();
+    const IncrementPolicy& inc = c.jails[0].settings.ban.increment;
+    CHECK(inc.enabled);
+    CHECK(inc.multipliers == std::vector<double>{1, 5, 30.5});
+    CHECK(inc.max == Usec(std::chrono::weeks(1)));
+    CHECK(inc.rnd == Usec(1min));
+    CHECK(inc.overall_jails);
+    CHECK(c.history_age == Usec(std::chrono::days(90)));
+}
+
+TEST_CASE("history-age is 30 days unless set") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().history_age == Usec(std::chrono::days(30)));
+}
+
+TEST_CASE("bad increment values are refused at their line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults.increment]\nmultipliers = [1, 0]\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'multipliers'") == 0);
+    d.write("banjo.toml", "[defaults.increment]\nmultipliers = []\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'multipliers'") == 0);
+    d.write("banjo.toml", "[defaults.increment]\nrnd = \"infinity\"\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'rnd'") == 0);
+    d.write("banjo.toml", "[defaults]\nhistory-age = \"0\"\n");
+    CHECK(error_of(d).find(d.main() + ":2:") == 0);
+}
+
 TEST_CASE("an invalid jail name is refused") {
     ConfigDir d;
     d.write("banjo.toml", "[jail.\"a b\"]\n");

@@ -116,9 +116,26 @@ TEST_CASE("bantime.increment becomes [increment]: doubling, capped at maxtime") 
     CHECK(d.settings.increment.at("factor") == "2");
     CHECK(d.settings.increment.at("max") == "'5w'");
     JailConversion j = convert_jail(cfg, "strict", d);
-    CHECK(has_item(j.report.items, ItemKind::warning, "bantime.factor = 3"));
+    // fail2ban: bantime * 2^n * 3 for n >= 1, the exponent capped at 20.
+    CHECK(j.settings.increment.at("multipliers").rfind("[1, 6, 12, 24, 48,", 0) == 0);
+    CHECK(j.settings.increment.at("multipliers").find(", 3145728]") != std::string::npos);
     IniConfig off = jails("[DEFAULT]\nfilter = x\n");
     CHECK(convert_defaults(off).settings.increment.at("enabled") == "false");
+}
+
+TEST_CASE("bantime.multipliers, rndtime and overalljails are converted, not dropped") {
+    IniConfig cfg = jails("[DEFAULT]\nfilter = x\nbantime.increment = true\nbantime.multipliers = 1 5 30 60\n"
+                          "bantime.rndtime = 5m\nbantime.overalljails = true\n"
+                          "[scaled]\nbantime.factor = 2\nbantime.multipliers = 3 5 30\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    CHECK(d.settings.increment.at("multipliers") == "[1, 5, 30, 60]");
+    CHECK(d.settings.increment.at("rnd") == "'5min'");
+    CHECK(d.settings.increment.at("overall-jails") == "true");
+    CHECK_FALSE(d.settings.increment.count("factor"));
+    JailConversion j = convert_jail(cfg, "scaled", d);
+    // Times the factor; the first entry is a first ban, which fail2ban leaves at bantime.
+    CHECK(j.settings.increment.at("multipliers") == "[1, 10, 60]");
+    for (const auto& item : d.items) CHECK(item.kind != ItemKind::skipped);
 }
 
 TEST_CASE("the jail's own journalmatch and filter options travel with it") {

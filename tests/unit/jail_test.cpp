@@ -76,7 +76,7 @@ TEST_CASE("a banned address is not banned again while its ban lasts") {
 
 TEST_CASE("a repeat offender's ban grows with the increment policy") {
     JailSettings s = sshd(1);
-    s.ban.increment = {true, 3.0, 24h};
+    s.ban.increment = {true, 3.0, {}, 24h};
     Jail jail(s);
     auto first = jail.add_failure(addr("198.51.100.4"), at(0));
     auto second = jail.add_failure(addr("198.51.100.4"), at(700));
@@ -124,7 +124,7 @@ TEST_CASE("pruning forgets addresses whose failures are all older than findtime"
 
 TEST_CASE("a repeat offender is forgotten once its history is older than the retention") {
     JailSettings s = sshd(1);
-    s.ban.increment = {true, 2.0, 24h};
+    s.ban.increment = {true, 2.0, {}, 24h};
     Jail jail(s);
     CHECK(jail.add_failure(addr("198.51.100.4"), at(0)));
     CHECK(jail.previous_bans(addr("198.51.100.4")) == 1);
@@ -157,4 +157,76 @@ TEST_CASE("an address on the ignore list is ignored before it is judged special"
     CHECK(outcome == FailureOutcome::ignored);
     CHECK_FALSE(jail.add_failure(addr("::1"), at(0), &outcome));
     CHECK(outcome == FailureOutcome::refused);
+}
+
+namespace {
+
+JailSettings one_strike(const char* name, bool overall) {
+    JailSettings s = sshd(1);
+    s.name = name;
+    s.ban.increment.enabled = true;
+    s.ban.increment.factor = 2.0;
+    s.ban.increment.max = std::chrono::weeks(1);
+    s.ban.increment.overall_jails = overall;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("with overall-jails the increment counts the address's bans in every jail") {
+    Jail sshd_jail(one_strike("sshd", true));
+    Jail postfix(one_strike("postfix", false));
+    OverallBans overall;
+    overall.set_jails({&sshd_jail, &postfix});
+    sshd_jail.set_overall(&overall);
+    postfix.set_overall(&overall);
+    const Address x = addr("203.0.113.9");
+
+    auto first = postfix.add_failure(x, at(0));   // postfix: its first ban
+    REQUIRE(first);
+    CHECK(first->bantime == Usec(10min));
+    auto second = sshd_jail.add_failure(x, at(1000));   // sshd counts postfix's ban: n = 1
+    REQUIRE(second);
+    CHECK(second->previous_bans == 1);
+    CHECK(second->bantime == Usec(20min));
+    // postfix counts only its own ban (n = 1), not sshd's.
+    auto third = postfix.add_failure(x, at(2000));
+    REQUIRE(third);
+    CHECK(third->bantime == Usec(20min));
+    // sshd now sees 1 of its own and 2 of postfix: 10 min * 2^3.
+    auto fourth = sshd_jail.add_failure(x, at(5000));
+    REQUIRE(fourth);
+    CHECK(fourth->previous_bans == 3);
+    CHECK(fourth->bantime == Usec(80min));
+}
+
+TEST_CASE("without overall-jails another jail's bans do not lengthen this jail's") {
+    Jail sshd_jail(one_strike("sshd", false));
+    Jail postfix(one_strike("postfix", false));
+    OverallBans overall;
+    overall.set_jails({&sshd_jail, &postfix});
+    sshd_jail.set_overall(&overall);
+    const Address x = addr("203.0.113.9");
+    REQUIRE(postfix.add_failure(x, at(0)));
+    auto ban = sshd_jail.add_failure(x, at(1000));
+    REQUIRE(ban);
+    CHECK(ban->bantime == Usec(10min));
+}
+
+TEST_CASE("rnd draws come from the jail's seed: the same seed bans for the same time") {
+    JailSettings s = one_strike("sshd", false);
+    s.ban.increment.rnd = 60s;
+    s.random_seed = 0;
+    Jail a(s), b(s);
+    auto ban_a = a.add_failure(addr("203.0.113.9"), at(0));
+    auto ban_b = b.add_failure(addr("203.0.113.9"), at(0));
+    REQUIRE(ban_a);
+    REQUIRE(ban_b);
+    // The first splitmix64 draw of seed 0 is 0xe220a8397b1dcdaf; modulo 60000001 that is 28471784.
+    CHECK(ban_a->bantime == Usec(10min) + Usec(28'471'784));
+    CHECK(ban_b->bantime == ban_a->bantime);
+    // The next ban takes the next draw (0x6e789e6aa1b965f4 % 60000001 = 22915875), n = 1.
+    auto again = a.add_failure(addr("203.0.113.9"), at(2000));
+    REQUIRE(again);
+    CHECK(again->bantime == Usec(20min) + Usec(22'915'875));
 }

@@ -163,6 +163,42 @@ TEST_CASE("a repeat offender's ban grows across expiry and restart") {
     CHECK(h.events.banned_bans[0].expires - h.events.banned_bans[0].banned == 20min);
 }
 
+TEST_CASE("ban history older than history-age is purged: the next ban is a first one again") {
+    const std::string config = "[defaults]\nbantime = \"10m\"\nmaxretry = 2\nhistory-age = \"2d\"\n"
+                               "[defaults.increment]\nenabled = true\nfactor = 2\nmax = \"1w\"\n"
+                               "[jail.sshd]\nfilter = \"demo\"\n";
+    ManagerHarness h(config);
+    h.attack("sshd", "198.51.100.7");
+    h.attack("sshd", "198.51.100.8");
+    h.clock.advance(10min);
+    h.manager->expire_due();
+    // .8 offends again after a day (inside history-age): its history stays.
+    h.clock.advance(std::chrono::days(1));
+    h.attack("sshd", "198.51.100.8");
+    h.clock.advance(std::chrono::days(1) + 30min);   // .7's last ban ended over 2 days ago
+    h.manager->expire_due();
+    h.manager->housekeeping();
+    h.restart();   // what the store kept, not only what the jail held
+
+    h.events.banned_bans.clear();
+    h.attack("sshd", "198.51.100.7");
+    h.attack("sshd", "198.51.100.8");
+    REQUIRE(h.events.banned_bans.size() == 2);
+    CHECK(h.events.banned_bans[0].expires - h.events.banned_bans[0].banned == 10min);
+    CHECK(h.events.banned_bans[1].expires - h.events.banned_bans[1].banned == 40min);   // its third ban
+}
+
+TEST_CASE("a ban by hand without a duration follows the increment like a jail's ban") {
+    ManagerHarness h("[defaults]\nbantime = \"10m\"\nmaxretry = 2\n"
+                     "[defaults.increment]\nenabled = true\nmultipliers = [1, 6]\n"
+                     "[jail.sshd]\nfilter = \"demo\"\n");
+    h.attack("sshd", "198.51.100.7");
+    h.clock.advance(10min);
+    h.manager->expire_due();
+    const Usec expires = h.manager->ban("sshd", "198.51.100.7", Usec(0));
+    CHECK(expires - h.clock.now() == 60min);
+}
+
 TEST_CASE("a reload keeps the failure counts of unchanged jails") {
     ManagerHarness h(sshd_only);
     CHECK_FALSE(h.fail("sshd", "198.51.100.7"));

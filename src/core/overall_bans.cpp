@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/overall_bans.hpp"
+
+#include "core/jail.hpp"
+
+#include <cstdint>
+
+namespace banjo {
+
+unsigned OverallBans::previous_bans(const Address& address) const {
+    std::uint64_t sum = 0;
+    for (const Jail* j : jails_) sum += j->previous_bans(address);
+    return sum > UINT32_MAX ? UINT32_MAX : static_cast<unsigned>(sum);
+}
+
+}  // namespace banjo
