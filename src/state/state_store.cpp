@@ -82,6 +82,7 @@ public:
     Using(const Using&) = delete;
     Using& operator=(const Using&) = delete;
     sqlite::Statement* operator->() { return &s_; }
+    sqlite::Statement& operator*() { return s_; }
 
 private:
     sqlite::Statement& s_;
@@ -99,6 +100,24 @@ std::string single_text(sqlite::Database& db, const char* sql) {
 
 unsigned to_unsigned(std::int64_t v) {
     return static_cast<unsigned>(std::clamp<std::int64_t>(v, 0, UINT_MAX));
+}
+
+// A row of bans or ban_log (jail, address, banned, expires, failures, origin). Rows hold only
+// addresses banjo wrote; one edited by hand into nonsense cannot be banned anyway and must not
+// keep the daemon from starting: nullopt.
+std::optional<StoredBan> stored_ban_row(sqlite::Statement& row) {
+    auto address = Address::parse(row.column_text(1));
+    if (!address)
+        return std::nullopt;
+    return StoredBan{
+        .jail = std::string(row.column_text(0)),
+        .address = *address,
+        .banned_at = Usec(row.column_int64(2)),
+        .expires_at = Usec(row.column_int64(3)),
+        .failures = to_unsigned(row.column_int64(4)),
+        // The text to_string(BanOrigin) wrote; a row edited into something else is still a ban.
+        .origin = parse_ban_origin(row.column_text(5)).value_or(BanOrigin::filter),
+    };
 }
 
 void configure(sqlite::Database& db, const std::string& path) {
@@ -501,22 +520,9 @@ void StateStore::write(const StateChanges& changes, const BanSnapshot& all_bans)
 std::vector<StoredBan> StateStore::active_bans() const {
     std::vector<StoredBan> bans;
     Using use(impl_->select_bans);
-    while (use->step()) {
-        // Rows hold only addresses banjo wrote; one edited by hand into nonsense cannot be
-        // banned anyway and must not keep the daemon from starting.
-        auto address = Address::parse(use->column_text(1));
-        if (!address)
-            continue;
-        bans.push_back(StoredBan{
-            .jail = std::string(use->column_text(0)),
-            .address = *address,
-            .banned_at = Usec(use->column_int64(2)),
-            .expires_at = Usec(use->column_int64(3)),
-            .failures = to_unsigned(use->column_int64(4)),
-            // The text to_string(BanOrigin) wrote; a row edited into something else is still a ban.
-            .origin = parse_ban_origin(use->column_text(5)).value_or(BanOrigin::filter),
-        });
-    }
+    while (use->step())
+        if (auto ban = stored_ban_row(*use))
+            bans.push_back(std::move(*ban));
     return bans;
 }
 
@@ -525,19 +531,9 @@ std::vector<StoredBan> StateStore::ban_log(Usec since, std::size_t limit) const 
     Using use(impl_->select_ban_log);
     use->bind(1, since.count());
     use->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
-    while (use->step()) {
-        auto address = Address::parse(use->column_text(1));
-        if (!address)
-            continue;
-        out.push_back(StoredBan{
-            .jail = std::string(use->column_text(0)),
-            .address = *address,
-            .banned_at = Usec(use->column_int64(2)),
-            .expires_at = Usec(use->column_int64(3)),
-            .failures = to_unsigned(use->column_int64(4)),
-            .origin = parse_ban_origin(use->column_text(5)).value_or(BanOrigin::filter),
-        });
-    }
+    while (use->step())
+        if (auto ban = stored_ban_row(*use))
+            out.push_back(std::move(*ban));
     std::reverse(out.begin(), out.end());   // selected newest first, for the limit
     return out;
 }
