@@ -67,14 +67,17 @@ Input parse(std::string_view text) {
     return in;
 }
 
-// The journal's reading of one group: for every field it names, the entry has one of its values.
+// The journal's reading of one group: for every field it names, the entry has one of its values
+// (for _UID: or none at all).
 bool group_matches(const std::vector<std::string>& terms, const Entry& entry) {
     std::map<std::string, bool> field_ok;
     for (const auto& term : terms) {
         const std::size_t eq = term.find('=');
         const std::string field = term.substr(0, eq);
         auto it = entry.find(field);
-        field_ok[field] = field_ok[field] || (it != entry.end() && it->second == term.substr(eq + 1));
+        // A _UID term also holds for an entry without _UID (no local sender): the router's rule.
+        const bool absent_ok = field == "_UID" && it == entry.end();
+        field_ok[field] = field_ok[field] || absent_ok || (it != entry.end() && it->second == term.substr(eq + 1));
     }
     for (const auto& [field, ok] : field_ok)
         if (!ok) return false;
