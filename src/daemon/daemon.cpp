@@ -66,9 +66,12 @@ struct Daemon::Impl final : Manager::Listener {
     sd::EventSource address_source, address_timer;
     std::unique_ptr<MetricsServer> metrics;
     std::unique_ptr<IgnoreWatch> ignore_watch;
+    // After the manager: destroyed first, so no answer reaches a Manager that is gone.
+    std::unique_ptr<SpawningIgnoreCommandRunner> ignore_commands;
 
     explicit Impl(DaemonOptions o) : options(std::move(o)) {}
     ~Impl() override {
+        ignore_commands.reset();
         if (manager) manager->set_listener(nullptr);
     }
 
@@ -257,6 +260,8 @@ struct Daemon::Impl final : Manager::Listener {
         ignore_watch = std::make_unique<IgnoreWatch>(loop, *manager);
         ignore_watch->sync();
         ignore_watch->wait_for_names(std::chrono::seconds(5));
+        ignore_commands = std::make_unique<SpawningIgnoreCommandRunner>(loop);
+        manager->set_ignore_command_runner(ignore_commands.get());
 
         follower = std::make_unique<JournalFollower>(
             loop, open_selected_journal(options),

@@ -188,6 +188,12 @@ Manager::Explanation Manager::why(const std::string& address_text) const {
                 v.ignore_source = hit->source;
             }
         }
+        if (!v.ignored_by) {
+            if (auto ignore = ignore_answers_.ignores(v.jail, address, now); ignore && *ignore) {
+                v.ignored_by = Cidr::host(address);
+                v.ignore_source = "ignore-command (answer cached)";
+            }
+        }
         out.jails.push_back(std::move(v));
     }
     for (const Ban& b : bans_.table().list())
