@@ -34,6 +34,7 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
       bans_(state, backend, clock),
       jails_(std::make_unique<JailSet>(config_, self_, trusted_)),
       backend_state_(backend.state()) {
+    configure_ignore_sources();
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
     backend_.on_trusted_changed = [this](const std::vector<Cidr>& trusted) { set_firewall_trusted(trusted); };
     state_.on_health_changed = [this](StateHealth h) { on_state_health(h); };
@@ -226,9 +227,33 @@ void Manager::seed_jails() {
 }
 
 // New jails from the current config; unchanged ones keep their counts.
+void Manager::configure_ignore_sources() {
+    std::vector<IgnoreSources::JailSpec> specs;
+    for (const auto& j : config_.jails) specs.push_back({j.settings.name, j.settings.ignore_hosts, j.settings.ignore_file});
+    ignore_sources_.configure(std::move(specs));
+}
+
+void Manager::apply_ignore_sources(const std::vector<std::string>& jails) {
+    for (const auto& name : jails)
+        if (JailPipeline* p = jails_->find(name)) p->jail().set_dynamic_ignore(ignore_sources_.entries_for(name));
+}
+
+void Manager::set_ignore_file(const std::string& path, IgnoreFileContents contents) {
+    ignore_sources_.set_file(path, std::move(contents));
+    apply_ignore_sources(ignore_sources_.jails_using_file(path));
+}
+
+void Manager::set_ignore_host(const std::string& name, std::vector<Address> addresses) {
+    if (ignore_sources_.set_host(name, std::move(addresses))) apply_ignore_sources(ignore_sources_.jails_using_host(name));
+}
+
 void Manager::rebuild_jails() {
     auto previous = std::move(jails_);
     jails_ = std::make_unique<JailSet>(config_, self_, trusted_, previous.get());
+    configure_ignore_sources();
+    std::vector<std::string> names;
+    for (const auto& j : config_.jails) names.push_back(j.settings.name);
+    apply_ignore_sources(names);
     seed_jails();
     // Before `previous` goes: the journal follower still reads through it.
     if (listener_) listener_->jails_changed();

@@ -13,6 +13,7 @@
 
 #include "config/config.hpp"
 #include "core/ban_table.hpp"
+#include "core/ignore_sources.hpp"
 #include "daemon/ban_recovery.hpp"
 #include "daemon/ban_service.hpp"
 #include "daemon/clock.hpp"
@@ -176,6 +177,7 @@ public:
         std::string jail;
         bool enabled = false;
         std::optional<Cidr> ignored_by;      // the ignore-list entry that holds the address
+        std::string ignore_source;           // where that entry came from (IgnoreHit::source)
         unsigned previous_bans = 0;          // what the increment counts for its next ban
         std::vector<Usec> failure_times;     // journal times of its failures counted now
         unsigned maxretry = 0;
@@ -196,6 +198,12 @@ public:
     void add_ignore(const std::string& jail, const std::string& cidr);
     void remove_ignore(const std::string& jail, const std::string& cidr);
     std::vector<Cidr> ignore_list(const std::string& jail) const;
+    // Ignore-list entries that change while banjod runs (host names, ignore-files): what the
+    // daemon read or resolved goes to every jail that uses it. An unreadable file comes as
+    // empty contents; a name that failed to resolve is not passed on (its last answer stays).
+    const IgnoreSources& ignore_sources() const noexcept { return ignore_sources_; }
+    void set_ignore_file(const std::string& path, IgnoreFileContents contents);
+    void set_ignore_host(const std::string& name, std::vector<Address> addresses);
     // The bans that counted as offences since `since`, oldest first, at most the latest
     // max_ban_history (the state's ban log, kept for history-age).
     static constexpr std::size_t max_ban_history = 100000;
@@ -232,6 +240,8 @@ public:
 
 private:
     void rebuild_jails();
+    void configure_ignore_sources();
+    void apply_ignore_sources(const std::vector<std::string>& jails);
     void on_backend_state(BackendState state);
     void on_state_health(StateHealth health);
     void adopt_held(const std::vector<HeldBan>& held);
@@ -253,6 +263,7 @@ private:
     BackendState backend_state_;
     Listener* listener_ = nullptr;
     RefusalReport refusals_;
+    IgnoreSources ignore_sources_;
     std::unique_ptr<BanRecovery> recovery_;   // from rebuild() until the backend's held entries came
     // After a rebuild the follower reads the last findtime again, the cursor being lost: when
     // banjo last banned each (jail, address) by its journal entries, so that failures a ban
