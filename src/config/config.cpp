@@ -510,6 +510,20 @@ std::string ConfigWarning::text() const {
     return (where.file.empty() ? "" : where.file + ":" + std::to_string(where.line) + ": ") + "warning: " + message;
 }
 
+std::vector<ConfigWarning> backend_warnings(const Config& cfg, const std::string& backend) {
+    std::vector<ConfigWarning> warnings;
+    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
+    if (backend == "firewalld") return warnings;
+    if (!cfg.firewalld.rule_zones.empty())
+        warnings.push_back({{cfg.path, 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
+                                               backend + "\" blocks in every zone"});
+    for (const auto& j : cfg.jails)
+        if (!j.settings.rule_zones.empty())
+            warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
+                                             backend + "\" blocks in every zone"});
+    return warnings;
+}
+
 Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override, const UserLookup& users) {
     return load_config(path, SystemServiceCatalog(), std::move(filter_dirs_override), users);
 }
@@ -548,16 +562,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
         cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
-    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
-    if (cfg.backend != "firewalld") {
-        if (!cfg.firewalld.rule_zones.empty())
-            warnings.push_back({{main.path(), 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
-                                                     cfg.backend + "\" blocks in every zone"});
-        for (const auto& j : cfg.jails)
-            if (!j.settings.rule_zones.empty())
-                warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
-                                                 cfg.backend + "\" blocks in every zone"});
-    }
+    for (auto& w : backend_warnings(cfg, cfg.backend)) warnings.push_back(std::move(w));
     // A filter used by several jails is reported once.
     std::set<std::string> seen;
     for (auto& w : warnings)

@@ -107,6 +107,19 @@ void Manager::set_host_addresses(CidrSet self) {
     self_ = std::move(self);
     sd::log(LOG_INFO, "The host's addresses changed; jails with ignore-self now ignore " + list);
     rebuild_jails();
+    // A ban in force on an address the host now holds would lock the host out of itself.
+    std::vector<Ban> lift;
+    for (const Ban& b : bans_.table().list("")) {
+        auto jail = std::find_if(config_.jails.begin(), config_.jails.end(),
+                                 [&](const JailConfig& j) { return j.settings.name == b.jail; });
+        if (jail != config_.jails.end() && jail->settings.ignore_self && self_.contains(b.address)) lift.push_back(b);
+    }
+    for (const Ban& b : lift) {
+        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
+                                ": it is now one of the host's own addresses");
+        bans_.unban(b.jail, b.address, UnbanReason::manual);
+    }
+    if (!lift.empty()) bans_.flush();
 }
 
 void Manager::configure_jail_ports() {
