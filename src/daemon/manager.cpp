@@ -90,10 +90,10 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
     rebuild_jails();
     std::vector<Ban> lift;
     for (const Ban& b : bans_.table().list(""))
-        if (trusted_.contains(b.address)) lift.push_back(b);
+        if (trusted_.overlapping(b.address)) lift.push_back(b);
     for (const Ban& b : lift) {
-        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
-                                ": the firewall trusts it");
+        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail + ": the firewall trusts " +
+                                (b.address.is_host() ? "it" : trusted_.overlapping(b.address)->to_string() + " inside it"));
         bans_.unban(b.jail, b.address, UnbanReason::manual);
     }
     if (!lift.empty()) bans_.flush();
@@ -246,7 +246,20 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
     return true;
 }
 
+void Manager::report_narrowed(const std::string& jail, const Cidr& banned, const BanDecision::Narrowing& n) {
+    sd::log(LOG_NOTICE,
+            "Jail " + jail + ": " + n.wide.to_string() + " holds " + n.kept_out.to_string() +
+                (n.never_banned ? ", which banjo never bans" : ", which is on the jail's ignore list") + ": banning " +
+                banned.to_string() + " alone, not " + n.wide.to_string(),
+            {{"MESSAGE_ID", sd::message_id::ban_narrowed},
+             {"BANJO_JAIL", jail},
+             {"BANJO_ADDRESS", banned.to_string()},
+             {"BANJO_PREFIX", n.wide.to_string()},
+             {"BANJO_IGNORED", n.kept_out.to_string()}});
+}
+
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
+    if (d.narrowed) report_narrowed(jail.name(), d.address, *d.narrowed);
     if (jail.settings().observe) {
         // The jail keeps the decision (it will not decide again for the ban's length), the
         // firewall and the state never see it.

@@ -161,7 +161,10 @@ public:
     JailSummary jail(const std::string& name) const;
     // duration 0: the jail's policy (with increment); infinite_usec: permanent. Returns expiry.
     Usec ban(const std::string& jail, const std::string& address, Usec duration);
-    // jail "" = every jail. `address` may be a network (CIDR): every ban inside it is lifted.
+    // In a jail with ipv4-prefix/ipv6-prefix, the address's network is banned (narrowed as the
+    // jail narrows its own bans).
+    // jail "" = every jail. `address` may be a network (CIDR): every ban inside it is lifted;
+    // so is a prefix ban that holds `address`.
     // Returns how many bans were lifted; none is an error.
     unsigned unban(const std::string& jail, const std::string& address);
     // Lifts every ban of JAIL ("" = every jail); returns how many (none is no error).
@@ -236,6 +239,8 @@ private:
     void on_state_health(StateHealth health);
     void adopt_held(const std::vector<HeldBan>& held);
     bool already_answered(const Jail& jail, const BanDecision& decision);
+    // Says in the journal that a prefix ban was narrowed to one address, and why.
+    static void report_narrowed(const std::string& jail, const Cidr& banned, const BanDecision::Narrowing& n);
     std::vector<BanRecovery::Jail> recovery_jails() const;
     std::vector<Ban> restorable(std::vector<Ban> bans) const;
 
