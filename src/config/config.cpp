@@ -42,6 +42,8 @@ struct Defaults {
     Usec history_age = default_history_age;
     BlockAction block = BlockAction::drop;
     bool cut_connections = true;
+    std::uint8_t ipv4_prefix = 32;
+    std::uint8_t ipv6_prefix = 128;
 };
 
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
@@ -183,6 +185,21 @@ void read_increment(const TomlSource& src, const toml::table& parent, IncrementP
     if (auto v = src.get_bool(*t, "overall-jails")) inc.overall_jails = *v;
 }
 
+// ipv4-prefix, ipv6-prefix: at most a /8 or a /32, a registry's allocation; a wider network
+// would ban bystanders by the million.
+std::uint8_t read_prefix(const TomlSource& src, const toml::table& t, std::string_view key, int shortest, int longest) {
+    auto v = src.get_integer(t, key);
+    if (*v < shortest || *v > longest)
+        src.fail(*t.get(key), "'" + std::string(key) + "' must be between " + std::to_string(shortest) + " and " +
+                                  std::to_string(longest));
+    return static_cast<std::uint8_t>(*v);
+}
+
+void read_prefixes(const TomlSource& src, const toml::table& t, std::uint8_t& ipv4, std::uint8_t& ipv6) {
+    if (t.get("ipv4-prefix")) ipv4 = read_prefix(src, t, "ipv4-prefix", 8, 32);
+    if (t.get("ipv6-prefix")) ipv6 = read_prefix(src, t, "ipv6-prefix", 32, 128);
+}
+
 BlockAction read_block(const TomlSource& src, const toml::table& t) {
     const std::string text = *src.get_string(t, "block");
     auto action = parse_block_action(text);
@@ -195,7 +212,8 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
-                                "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache"},
+                                "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache",
+                                "ipv4-prefix", "ipv6-prefix"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
@@ -207,6 +225,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
     if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
+    read_prefixes(src, *t, d.ipv4_prefix, d.ipv6_prefix);
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
             src.fail(*t->get("backend"),
@@ -361,6 +380,8 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore_self = d.ignore_self;
     s.block = d.block;
     s.cut_connections = d.cut_connections;
+    s.ipv4_prefix = d.ipv4_prefix;
+    s.ipv6_prefix = d.ipv6_prefix;
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
@@ -372,7 +393,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
                                    "logpath", "datepattern", "observe", "ignore-file", "ignore-command",
-                                   "ignore-command-cache"},
+                                   "ignore-command-cache", "ipv4-prefix", "ipv6-prefix"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -404,6 +425,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("datepattern")) jc.datepattern = read_datepattern(src, t);
         if (t.get("block")) s.block = read_block(src, t);
         if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
+        read_prefixes(src, t, s.ipv4_prefix, s.ipv6_prefix);
         if (t.get("rule-zones")) {
             s.rule_zones = read_zones(src, t, "rule-zones");
             if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");
@@ -486,6 +508,7 @@ std::string jail_fingerprint(const JailConfig& jail) {
     add_list(s.ignore_command);
     add(std::to_string(s.ignore_command_cache.count()));
     add(s.ignore_self ? "self" : "noself");
+    add(std::to_string(s.ipv4_prefix) + "/" + std::to_string(s.ipv6_prefix));
     add(s.observe ? "observe" : "act");
     add_list(s.ports);
     const FilterSpec& fs = jail.filter;

@@ -131,7 +131,7 @@ void BanService::lifted(const Ban& b, UnbanReason reason) {
     if (listener_.unbanned) listener_.unbanned(b, reason);
 }
 
-std::optional<Ban> BanService::unban(std::string_view jail, const Address& address, UnbanReason reason) {
+std::optional<Ban> BanService::unban(std::string_view jail, const Cidr& address, UnbanReason reason) {
     auto b = table_.erase(jail, address);
     if (b) lifted(*b, reason);
     return b;

@@ -104,10 +104,10 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
     blocklists_.set_ignore(blocklist_ignore());
     std::vector<Ban> lift;
     for (const Ban& b : bans_.table().list(""))
-        if (trusted_.contains(b.address)) lift.push_back(b);
+        if (trusted_.overlapping(b.address)) lift.push_back(b);
     for (const Ban& b : lift) {
-        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
-                                ": the firewall trusts it");
+        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail + ": the firewall trusts " +
+                                (b.address.is_host() ? "it" : trusted_.overlapping(b.address)->to_string() + " inside it"));
         bans_.unban(b.jail, b.address, UnbanReason::manual);
     }
     if (!lift.empty()) bans_.flush();
@@ -125,7 +125,7 @@ void Manager::set_host_addresses(CidrSet self) {
     for (const Ban& b : bans_.table().list("")) {
         auto jail = std::find_if(config_.jails.begin(), config_.jails.end(),
                                  [&](const JailConfig& j) { return j.settings.name == b.jail; });
-        if (jail != config_.jails.end() && jail->settings.ignore_self && self_.contains(b.address)) lift.push_back(b);
+        if (jail != config_.jails.end() && jail->settings.ignore_self && self_.overlapping(b.address)) lift.push_back(b);
     }
     for (const Ban& b : lift) {
         sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
@@ -298,6 +298,18 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
     return true;
 }
 
+void Manager::report_narrowed(const std::string& jail, const Cidr& banned, const BanDecision::Narrowing& n) {
+    sd::log(LOG_NOTICE,
+            "Jail " + jail + ": " + n.wide.to_string() + " holds " + n.kept_out.to_string() +
+                (n.never_banned ? ", which banjo never bans" : ", which is on the jail's ignore list") + ": banning " +
+                banned.to_string() + " alone, not " + n.wide.to_string(),
+            {{"MESSAGE_ID", sd::message_id::ban_narrowed},
+             {"BANJO_JAIL", jail},
+             {"BANJO_ADDRESS", banned.to_string()},
+             {"BANJO_PREFIX", n.wide.to_string()},
+             {"BANJO_IGNORED", n.kept_out.to_string()}});
+}
+
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
     if (!jail.settings().ignore_command.empty() && !ask_ignore_command(jail, d)) return;
     carry_out(jail, d);
@@ -326,7 +338,7 @@ bool Manager::ask_ignore_command(const Jail& jail, const BanDecision& d) {
     return false;
 }
 
-void Manager::ignore_command_answered(const std::string& jail_name, const Address& address, IgnoreCommandVerdict verdict,
+void Manager::ignore_command_answered(const std::string& jail_name, const Cidr& address, IgnoreCommandVerdict verdict,
                                       const std::string& detail) {
     auto it = held_.find({jail_name, address});
     if (it == held_.end()) return;
@@ -353,6 +365,7 @@ void Manager::ignore_command_answered(const std::string& jail_name, const Addres
 }
 
 void Manager::carry_out(const Jail& jail, const BanDecision& d) {
+    if (d.narrowed) report_narrowed(jail.name(), d.address, *d.narrowed);
     if (jail.settings().observe) {
         // The jail keeps the decision (it will not decide again for the ban's length), the
         // firewall and the state never see it.

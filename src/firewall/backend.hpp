@@ -42,7 +42,7 @@ LogSink default_log_sink();
 // block: drop, or reject (TCP reset, ICMP port-unreachable); all-ports bans that drop share one
 // set per family, every other jail has sets of its own.
 struct BanTarget {
-    Address address;
+    Cidr address;   // one address or a network (prefix ban); a backend keeps no two that overlap in one set
     std::string jail;
     std::vector<std::string> ports;
     Usec expires = infinite_usec;
@@ -62,7 +62,7 @@ struct JailBlocking {
 
 // An entry a firewall holds of banjo's bans, as found there (Backend::adopt_held).
 struct HeldBan {
-    Address address;
+    Cidr address;
     std::string jail;              // empty: a set shared by the jails that block all ports
     std::optional<Usec> expires;   // when the firewall itself ends it, if it does (set timeouts)
 };

@@ -280,20 +280,22 @@ void FirewalldBackend::flush() {
         }
         // An add of an address firewalld already holds, or a remove of one it does not, is
         // what we wanted: firewalld calls it ALREADY_ENABLED / NOT_ENABLED.
-        for (const auto& address : batch.add) {
-            ++counters_.add_entry;
-            firewalld_->callMethodAsync("addEntry").onInterface(ipset_iface).withArguments(name, address)
-                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
-                    observe();
-                    entry_answered(name, error, "ALREADY_ENABLED");
-                })));
-        }
+        // Removes first: firewalld handles one caller's calls in order, and refuses an entry
+        // that overlaps one still there (a prefix ban replacing the addresses it covers).
         for (const auto& address : batch.remove) {
             ++counters_.remove_entry;
             firewalld_->callMethodAsync("removeEntry").onInterface(ipset_iface).withArguments(name, address)
                 .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
                     observe();
                     entry_answered(name, error, "NOT_ENABLED");
+                })));
+        }
+        for (const auto& address : batch.add) {
+            ++counters_.add_entry;
+            firewalld_->callMethodAsync("addEntry").onInterface(ipset_iface).withArguments(name, address)
+                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
+                    observe();
+                    entry_answered(name, error, "ALREADY_ENABLED");
                 })));
         }
     }

@@ -106,7 +106,7 @@ unsigned to_unsigned(std::int64_t v) {
 // addresses banjo wrote; one edited by hand into nonsense cannot be banned anyway and must not
 // keep the daemon from starting: nullopt.
 std::optional<StoredBan> stored_ban_row(sqlite::Statement& row) {
-    auto address = Address::parse(row.column_text(1));
+    auto address = Cidr::parse(row.column_text(1));
     if (!address)
         return std::nullopt;
     return StoredBan{
@@ -403,7 +403,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
     }
 }
 
-bool StateStore::Batch::remove_ban(std::string_view jail, const Address& address) {
+bool StateStore::Batch::remove_ban(std::string_view jail, const Cidr& address) {
     check_live();
     Using use(impl_->delete_ban);
     use->bind(1, jail);
@@ -417,7 +417,7 @@ void StateStore::Batch::remove_all_bans() {
     impl_->run(impl_->delete_all_bans);
 }
 
-void StateStore::Batch::count_offences(std::string_view jail, const Address& address, unsigned at_least,
+void StateStore::Batch::count_offences(std::string_view jail, const Cidr& address, unsigned at_least,
                                        unsigned added, Usec last_banned_at) {
     check_live();
     Using use(impl_->add_offences);
@@ -567,7 +567,7 @@ std::vector<History> StateStore::history(std::string_view jail) const {
     Using use(impl_->select_history);
     use->bind(1, jail);
     while (use->step()) {
-        auto address = Address::parse(use->column_text(0));
+        auto address = Cidr::parse(use->column_text(0));
         if (!address)
             continue;
         out.push_back(History{*address, to_unsigned(use->column_int64(1)),
