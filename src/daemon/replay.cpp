@@ -3,6 +3,8 @@
 
 #include "config/config.hpp"
 #include "daemon/host_addresses.hpp"
+#include "core/ignore_sources.hpp"
+#include "daemon/host_resolver.hpp"
 #include "daemon/jail_set.hpp"
 #include "daemon/journal_source.hpp"
 #include "logfile/log_paths.hpp"
@@ -13,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace banjo {
@@ -29,12 +32,44 @@ unsigned long anonymous_rss_kb() {
     return 0;
 }
 
+// The ignore-files and host names of the jails, read and resolved once before the replay
+// (blocking is fine in a batch run), so a replay ignores what banjod ignores. ignore-command
+// is not run by a replay.
+void apply_ignore_sources(const Config& config, JailSet& jails) {
+    IgnoreSources sources;
+    std::vector<IgnoreSources::JailSpec> specs;
+    for (const auto& j : config.jails) specs.push_back({j.settings.name, j.settings.ignore_hosts, j.settings.ignore_file});
+    sources.configure(std::move(specs));
+    for (const auto& path : sources.files()) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            std::fprintf(stderr, "banjod: cannot read ignore-file %s: it adds nothing\n", path.c_str());
+            continue;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        IgnoreFileContents parsed = parse_ignore_file(std::move(text).str());
+        for (const auto& e : parsed.errors)
+            std::fprintf(stderr, "%s:%u: %s (line skipped)\n", path.c_str(), e.line, e.message.c_str());
+        sources.set_file(path, std::move(parsed));
+    }
+    for (const auto& name : sources.host_names()) {
+        HostResolver::Answer a = resolve_host_now(name);
+        if (a.error.empty())
+            sources.set_host(name, std::move(a.addresses));
+        else
+            std::fprintf(stderr, "banjod: cannot resolve ignore host name %s: %s\n", name.c_str(), a.error.c_str());
+    }
+    for (std::size_t i = 0; i < jails.size(); ++i) jails[i].jail().set_dynamic_ignore(sources.entries_for(jails[i].jail().name()));
+}
+
 }  // namespace
 
 int run_replay(const DaemonOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     const Config config = load_config(options.config_path);
     JailSet jails(config, host_addresses(), CidrSet(), nullptr, options.seed);
+    apply_ignore_sources(config, jails);
     if (jails.size() == 0) {
         std::fprintf(stderr, "banjod: no enabled jail in %s: nothing to replay\n", config.path.c_str());
         return 1;
