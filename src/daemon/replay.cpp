@@ -13,12 +13,24 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 namespace banjo {
 
 namespace {
+
+// This process's resident anonymous memory (heap, not the journal's mapped files), in kB, from
+// /proc/self/status; 0 when unreadable. For the summary: what the jails' state costs.
+unsigned long anonymous_rss_kb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("RssAnon:", 0) == 0) return std::strtoul(line.c_str() + 8, nullptr, 10);
+    return 0;
+}
 
 // The ignore-files and host names of the jails, read and resolved once before the replay
 // (blocking is fine in a batch run), so a replay ignores what banjod ignores. ignore-command
@@ -117,9 +129,11 @@ int run_replay(const DaemonOptions& options) {
     for (std::size_t i = 0; i < jails.size(); ++i) {
         const auto& c = jails[i].counters();
         std::fprintf(stderr, "  jail %s: %" PRIu64 " matches, %" PRIu64 " failures, %" PRIu64 " ignored, %" PRIu64
-                             " without address, %" PRIu64 " bans\n",
-                     jails[i].jail().name().c_str(), c.matches, c.failures, c.ignored, c.no_address, c.bans);
+                             " without address, %" PRIu64 " bans; at the end %zu addresses tracked, %zu with ban history\n",
+                     jails[i].jail().name().c_str(), c.matches, c.failures, c.ignored, c.no_address, c.bans,
+                     jails[i].jail().tracked_addresses(), jails[i].jail().addresses_with_history());
     }
+    std::fprintf(stderr, "  anonymous memory at the end: %lu kB\n", anonymous_rss_kb());
     if (without_message) std::fprintf(stderr, "  %" PRIu64 " entries had no MESSAGE\n", without_message);
     if (files)
         std::fprintf(stderr, "  %" PRIu64 " lines from %" PRIu64 " log files (%" PRIu64 " without a readable time stamp)\n",
