@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # ignore-self follows the host (banjod in the sandbox namespace, nftables backend: no firewalld
 # needed): an address added to an interface while banjod runs is never banned; once removed
-# again, it is banned like any other.
+# again, it is banned like any other; taken up again while banned, its ban is lifted.
 # Usage: live_self_test.sh BANJOD SOURCE_ROOT
 set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
@@ -41,6 +41,14 @@ ip -n "$BANJO_NETNS" addr del 198.51.100.99/24 dev bj-self || fail "address remo
 wait_until 20 self_lacks || fail "banjod still ignores 198.51.100.99: $(self_line)"
 journal_failures 3 198.51.100.99
 wait_until 20 has_entry 198.51.100.99 || fail "198.51.100.99 not banned after it left the host"
+
+echo "3. a banned address the host takes up is unbanned"
+ip -n "$BANJO_NETNS" addr add 198.51.100.99/24 dev bj-self || fail "address again"
+wait_until 20 self_has || fail "banjod did not take up 198.51.100.99 again: $(self_line)"
+wait_until 20 lacks_entry 198.51.100.99 || fail "the ban of the host's own 198.51.100.99 stayed in the set"
+banned_addresses | grep -qx 198.51.100.99 && fail "banjod still lists a ban of the host's own 198.51.100.99"
+log_has "Lifting the ban of 198.51.100.99 in jail sshd: it is now one of the host's own addresses" ||
+    fail "the journal does not say why the ban was lifted"
 
 banjod_stop TERM
 echo "PASS"
