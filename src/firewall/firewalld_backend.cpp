@@ -2,6 +2,7 @@
 #include "firewall/firewalld_backend.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include "firewall/firewalld_dbus.hpp"
 
@@ -263,7 +264,12 @@ void FirewalldBackend::flush() {
                     })));
             continue;
         }
-        auto batch = ipset.mirror.take(options_.burst_threshold);
+        // firewalld's setEntries empties the set and refills it in chunks: a blocklist's set
+        // that holds entries is changed entry by entry instead, never left open meanwhile.
+        const std::size_t threshold = ipset.blocklist.empty()           ? options_.burst_threshold
+                                      : ipset.mirror.applied_size() == 0 ? 0
+                                                                         : std::numeric_limits<std::size_t>::max();
+        auto batch = ipset.mirror.take(threshold);
         const auto started = std::chrono::steady_clock::now();
         auto observe = [this, started] {
             if (on_applied)

@@ -44,6 +44,7 @@ public:
 
     std::size_t pending() const { return unknown_ ? wanted_.size() + 1 : dirty_.size(); }
     std::size_t size() const { return wanted_.size(); }
+    std::size_t applied_size() const { return applied_.size(); }
     bool wanted(const std::string& address) const { return wanted_.count(address) != 0; }
     // Wanted and not inside another wanted network: what firewalld should hold.
     bool effective(const std::string& entry) const;
