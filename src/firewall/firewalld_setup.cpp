@@ -164,8 +164,9 @@ void FirewalldBackend::setup_ipsets() {
         // No "timeout" option: on firewalld < 2.1 with nftables it never expires entries and
         // hides them from getEntries/removeEntry; banjod expires bans itself.
         IpsetSettings settings{std::string(), "banjo " + name,
-                               "Addresses banned by banjod. banjod owns the entries: do not add any.",
-                               std::string("hash:ip"), options, std::vector<std::string>()};
+                               ipset.networks ? "Networks banned by banjod (prefix bans). banjod owns the entries: do not add any."
+                                              : "Addresses banned by banjod. banjod owns the entries: do not add any.",
+                               std::string(ipset.networks ? "hash:net" : "hash:ip"), options, std::vector<std::string>()};
         config_proxy(config_path).callMethodAsync("addIPSet").onInterface(config_iface)
             .withArguments(name, settings)
             .uponReplyInvoke(step_reply<sdbus::ObjectPath>([this, name = name](const sdbus::Error* error, sdbus::ObjectPath) {
