@@ -140,8 +140,12 @@ void Manager::configure_jail_ports() {
     for (const auto& j : config_.jails) {
         // Bans already in the firewall under other ports move to the new ones.
         bans_.set_jail_ports(j.settings.name, j.settings.ports, j.settings.block);
-        if (j.settings.enabled && (!j.settings.ports.empty() || j.settings.block != BlockAction::drop))
-            backend_.prepare_jail(j.settings.name, JailBlocking{j.settings.ports, j.settings.block, j.settings.rule_zones});
+        const JailBlocking blocking{j.settings.ports, j.settings.block, j.settings.rule_zones, j.settings.ipv4_prefix,
+                                    j.settings.ipv6_prefix};
+        // (A prefix jail that shares the all-ports sets still tells: they need hash:net ones beside.)
+        if (j.settings.enabled && (!blocking.shared() || blocking.bans_networks(Family::ipv4) ||
+                                   blocking.bans_networks(Family::ipv6)))
+            backend_.prepare_jail(j.settings.name, blocking);
         else backend_.forget_jail(j.settings.name);
     }
 }

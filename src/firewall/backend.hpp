@@ -57,6 +57,13 @@ struct JailBlocking {
     std::vector<std::string> ports;
     BlockAction block = BlockAction::drop;
     std::vector<std::string> rule_zones;
+    // The jail bans networks of these lengths (ipv4-prefix, ipv6-prefix); 32 and 128: single
+    // addresses only. Backends whose sets hold addresses only (firewalld's hash:ip) make ready
+    // sets for networks beside them.
+    std::uint8_t ipv4_prefix = 32;
+    std::uint8_t ipv6_prefix = 128;
+    bool bans_networks(Family f) const noexcept { return f == Family::ipv4 ? ipv4_prefix < 32 : ipv6_prefix < 128; }
+    bool shared() const noexcept { return ports.empty() && block == BlockAction::drop; }
     friend bool operator==(const JailBlocking&, const JailBlocking&) = default;
 };
 
