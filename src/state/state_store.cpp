@@ -361,7 +361,14 @@ StateStore StateStore::open(const std::string& state_dir) {
         // WAL into it when this connection closes on the way out.
         db.set_checkpoint_on_close(false);
         configure(db, path);
-        migrate(db, path);
+        try {
+            migrate(db, path);
+        } catch (const sqlite::Error& e) {
+            // A step that altered a table banjo's schema has (bans) met a database without it.
+            if (e.sql_error())
+                throw CorruptStateError(path + ": a database without banjo's tables (" + e.what() + ")");
+            throw;
+        }
         std::unique_ptr<Impl> impl;
         try {
             impl = std::make_unique<Impl>(std::move(db), path);

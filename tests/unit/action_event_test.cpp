@@ -53,7 +53,7 @@ TEST_CASE("in a JSON template every value is escaped as a JSON string's content"
 
 TEST_CASE("doubled braces are literal braces; other braces stay") {
     const ActionEvent e = sample();
-    CHECK(substitute_placeholders("{{address}} {} {x y} {", e) == "{address}} {} {x y} {");
+    CHECK(substitute_placeholders("{{address}} {} {x y} {", e) == "{address} {} {x y} {");
     CHECK(substitute_placeholders("{{{jail}}}", e) == "{sshd}");
 }
 
