@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/config.hpp"
 
+#include "config/blocklist_config.hpp"
 #include "config/filter_file.hpp"
 #include "config/system_services.hpp"
 #include "config/toml_source.hpp"
@@ -309,6 +310,8 @@ void check_jail_name(const TomlSource& src, const toml::key& key) {
                               "' must be 1-24 letters, digits, '-' or '_', starting with a letter or digit");
 }
 
+}  // namespace
+
 // Each entry checked as firewalld will check it and resolved to what the rich rule says, so a
 // port firewalld would refuse is an error here, at its own line, and never a degraded backend.
 std::vector<std::string> read_ports(const TomlSource& src, const toml::table& t, const ServiceCatalog& services) {
@@ -331,6 +334,8 @@ std::vector<std::string> read_ports(const TomlSource& src, const toml::table& t,
     }
     return ports;
 }
+
+namespace {
 
 void check_journal_match(const TomlSource& src, const toml::node& n, const std::vector<std::vector<std::string>>& groups) {
     static const std::regex term("[A-Z0-9_]+=.*");
@@ -596,7 +601,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     for (const auto& f : drop_in_files(dir / "jail.d")) sources.push_back(TomlSource::parse_file(f));
 
     const TomlSource& main = sources.front();
-    main.require_known_keys(main.root(), {"defaults", "firewalld", "jail", "action"}, "banjo.toml");
+    main.require_known_keys(main.root(), {"defaults", "firewalld", "jail", "action", "blocklist"}, "banjo.toml");
     cfg.actions = read_actions(main);
     Defaults defaults = read_defaults(main, cfg.backend, cfg.actions);
     cfg.action_concurrency = defaults.action_concurrency;
@@ -604,6 +609,9 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     cfg.history_age = defaults.history_age;
     cfg.lines_memory = defaults.lines_memory;
     cfg.firewalld = read_firewalld(main);
+    cfg.blocklists = read_blocklists(main, services);
+    cfg.default_ignore = defaults.ignore;
+    cfg.default_ignore_self = defaults.ignore_self;
 
     std::map<std::string, std::vector<Layer>> layers;
     for (const TomlSource& src : sources) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config/action_config.hpp"
+#include "config/blocklist_config.hpp"
 #include "config/journal_match.hpp"
 #include "core/filter.hpp"
 #include "core/jail.hpp"
@@ -69,6 +70,10 @@ struct Config {
     std::size_t action_concurrency = default_action_concurrency;
     std::size_t action_queue = default_action_queue;
     std::vector<JailConfig> jails;          // in name order
+    std::vector<BlocklistConfig> blocklists;   // in name order
+    // [defaults] ignore and ignore-self: what blocklists leave out (jails have their own copy).
+    CidrSet default_ignore;
+    bool default_ignore_self = true;
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order
     // Journal matches that others than the daemon can satisfy (any jail), and groups that can
     // never match because their user does not exist here (enabled jails). Each once.
