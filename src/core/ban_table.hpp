@@ -7,6 +7,7 @@
 
 #include "core/cidr.hpp"
 #include "core/duration.hpp"
+#include "core/matched_lines.hpp"
 
 #include <cstdint>
 #include <map>
@@ -36,6 +37,7 @@ struct Ban {
     Usec expires{};          // infinite_usec: never
     std::uint32_t failures = 0;
     BanOrigin origin = BanOrigin::filter;
+    BanLines lines = nullptr;   // the matched lines behind it (max-lines); nullptr: none
 };
 
 class BanTable {

@@ -12,6 +12,7 @@
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
 #include "core/ignore_entry.hpp"
+#include "core/matched_lines.hpp"
 #include "core/overall_bans.hpp"
 
 #include <cstdint>
@@ -56,6 +57,10 @@ struct JailSettings {
     std::uint8_t ipv4_prefix = 32;
     std::uint8_t ipv6_prefix = 128;
     std::size_t max_tracked = default_max_tracked_addresses;
+    // The matched lines kept per tracked address and handed on with its ban (max-lines).
+    std::size_t max_lines = default_max_lines;
+    // The [action.NAME]s run after each ban (and unban) of the jail, in order.
+    std::vector<std::string> actions = {};
     // Seed of the per-address hash tables: chosen at random by the daemon, so that an attacker
     // who controls many addresses (an IPv6 /64) cannot aim them all at one bucket.
     std::uint64_t hash_seed = 0;
@@ -77,6 +82,7 @@ struct BanDecision {
         bool never_banned = false;   // kept_out is not on the ignore list: banjo never bans it
     };
     std::optional<Narrowing> narrowed;
+    BanLines lines = nullptr;     // the last matched lines of the address (max-lines), oldest first
 };
 
 // refused: the address is one banjo never bans (core/special_address.hpp); not counted.

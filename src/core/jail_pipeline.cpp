@@ -17,7 +17,8 @@ std::optional<FilterMatch> JailPipeline::match(std::string_view message) noexcep
     return m;
 }
 
-std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string_view session_id, Usec time) {
+std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string_view session_id, Usec time,
+                                               std::string_view line) {
     std::optional<Address> address = sessions_.feed(m, session_id, time);
     // The session table decides: a failure may wait for its host, and a later line that names
     // the host (even one that is no failure itself) then counts it.
@@ -36,8 +37,12 @@ std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string
         else ++refusals_not_kept_;
     } else {
         ++counters_.failures;
+        if (lines_ && !line.empty()) lines_->add(jail_.name(), *address, line, jail_.settings().max_lines);
     }
-    if (decision) ++counters_.bans;
+    if (decision) {
+        ++counters_.bans;
+        if (lines_) decision->lines = lines_->take(jail_.name(), decision->address);
+    }
     return decision;
 }
 

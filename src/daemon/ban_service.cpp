@@ -10,7 +10,7 @@ namespace banjo {
 namespace {
 
 StoredBan stored(const Ban& b) {
-    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin};
+    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin, b.lines};
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     const auto stored_bans = state_.stored_bans();
     if (!stored_bans) return restored;
     for (const StoredBan& s : *stored_bans) {
-        Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures, BanOrigin::restored};
+        Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures, BanOrigin::restored, s.lines};
         if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
             state_.remove_ban(b.jail, b.address);

@@ -34,10 +34,12 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
       bans_(state, backend, clock),
       jails_(std::make_unique<JailSet>(config_, self_, trusted_)),
       backend_state_(backend.state()),
+      lines_(config_.lines_memory),
       blocklists_(backend, clock, [](int priority, const std::string& message, const std::string& list) {
           sd::log(priority, message, {{"MESSAGE_ID", sd::message_id::blocklist}, {"BANJO_BLOCKLIST", list}});
       }) {
     configure_ignore_sources();
+    jails_->keep_lines(&lines_);
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
     backend_.on_trusted_changed = [this](const std::vector<Cidr>& trusted) { set_firewall_trusted(trusted); };
     state_.on_health_changed = [this](StateHealth h) { on_state_health(h); };
@@ -272,6 +274,10 @@ void Manager::rebuild_jails() {
     std::vector<std::string> names;
     for (const auto& j : config_.jails) names.push_back(j.settings.name);
     apply_ignore_sources(names);
+    lines_.set_max_bytes(config_.lines_memory);
+    for (const auto& j : config_.jails)
+        if (!j.settings.enabled || j.settings.max_lines == 0) lines_.forget_jail(j.settings.name);
+    jails_->keep_lines(&lines_);
     seed_jails();
     // Before `previous` goes: the journal follower still reads through it.
     if (listener_) listener_->jails_changed();
@@ -386,7 +392,7 @@ void Manager::carry_out(const Jail& jail, const BanDecision& d) {
     }
     if (!answered_.empty() && already_answered(jail, d)) return;
     const Usec now = clock_.now();
-    bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter});
+    bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter, d.lines});
 }
 
 void Manager::journal_read(JournalProgress progress) {

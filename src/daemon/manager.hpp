@@ -242,6 +242,7 @@ public:
     const JournalProgress& journal() const noexcept { return journal_; }
     const FileFollowerCounters& files() const noexcept { return files_; }
     const Clock& clock() const noexcept { return clock_; }
+    const MatchedLines& matched_lines() const noexcept { return lines_; }
     std::uint64_t failures_found() const;
     // "3 jails, 12 active bans, 4711 journal entries read; firewall ready" (systemctl status).
     std::string status_line() const;
@@ -293,6 +294,9 @@ private:
     IgnoreCommandRunner* ignore_runner_ = nullptr;
     IgnoreCommandCache ignore_answers_;
     std::map<std::pair<std::string, Cidr>, BanDecision> held_;
+    // The last matched lines of each tracked address, every jail's (max-lines, lines-memory):
+    // outlives a reload, as the failure counts of unchanged jails do.
+    MatchedLines lines_;
     std::unique_ptr<BanRecovery> recovery_;   // from rebuild() until the backend's held entries came
     // After a rebuild the follower reads the last findtime again, the cursor being lost: when
     // banjo last banned each (jail, address) by its journal entries, so that failures a ban

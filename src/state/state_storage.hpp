@@ -28,6 +28,7 @@ struct StoredBan {
     Usec expires_at{};      // infinite_usec: permanent (UINT64_MAX on D-Bus)
     unsigned failures = 0;
     BanOrigin origin = BanOrigin::filter;
+    BanLines lines = nullptr;   // the matched lines behind it (bans only, not the ban log)
 };
 
 // One address's ban history in one jail: the increment policy's memory.

@@ -70,6 +70,11 @@ CREATE TABLE file_positions (
     last_line_usec INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3 -> 4. The matched lines behind each ban (max-lines), for its actions and for
+    // ListBanLines: one text, each line escaped (encode_lines), '\n' between them.
+    R"sql(
+ALTER TABLE bans ADD COLUMN lines TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int schema_version = std::size(migrations);
 
@@ -96,6 +101,40 @@ std::int64_t single_int(sqlite::Database& db, const char* sql) {
 std::string single_text(sqlite::Database& db, const char* sql) {
     auto s = db.prepare(sql);
     return s.step() ? std::string(s.column_text(0)) : std::string();
+}
+
+// Lines joined by '\n', each with '\\', '\n' and NUL escaped: a journal MESSAGE may hold
+// any of them, and the column is one text.
+std::string encode_lines(const BanLines& lines) {
+    std::string out;
+    if (!lines) return out;
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+        if (i > 0) out += '\n';
+        for (char c : (*lines)[i]) {
+            if (c == '\\') out += "\\\\";
+            else if (c == '\n') out += "\\n";
+            else if (c == '\0') out += "\\0";
+            else out += c;
+        }
+    }
+    return out;
+}
+
+BanLines decode_lines(std::string_view text) {
+    if (text.empty()) return nullptr;
+    auto lines = std::make_shared<std::vector<std::string>>(1);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            lines->emplace_back();
+        } else if (c == '\\' && i + 1 < text.size()) {
+            const char e = text[++i];
+            lines->back() += e == 'n' ? '\n' : e == '0' ? '\0' : e;
+        } else {
+            lines->back() += c;
+        }
+    }
+    return lines;
 }
 
 unsigned to_unsigned(std::int64_t v) {
@@ -217,8 +256,8 @@ struct StateStore::Impl {
     sqlite::Statement rollback = db.prepare("ROLLBACK");
     sqlite::Statement put_ban = db.prepare(
         "INSERT OR REPLACE INTO bans "
-        "(jail, address, banned_usec, expires_usec, failures, origin) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "(jail, address, banned_usec, expires_usec, failures, origin, lines) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     sqlite::Statement count_offence = db.prepare(
         "INSERT INTO history (jail, address, bans, last_banned_usec) VALUES (?1, ?2, 1, ?3) "
         "ON CONFLICT (jail, address) DO UPDATE SET bans = bans + 1, "
@@ -239,7 +278,7 @@ struct StateStore::Impl {
     sqlite::Statement put_cursor =
         db.prepare("INSERT OR REPLACE INTO journal (id, cursor) VALUES (1, ?1)");
     sqlite::Statement select_bans = db.prepare(
-        "SELECT jail, address, banned_usec, expires_usec, failures, origin FROM bans "
+        "SELECT jail, address, banned_usec, expires_usec, failures, origin, lines FROM bans "
         "ORDER BY jail, address");
     sqlite::Statement select_cursor = db.prepare("SELECT cursor FROM journal WHERE id = 1");
     sqlite::Statement put_file_position = db.prepare(
@@ -322,7 +361,14 @@ StateStore StateStore::open(const std::string& state_dir) {
         // WAL into it when this connection closes on the way out.
         db.set_checkpoint_on_close(false);
         configure(db, path);
-        migrate(db, path);
+        try {
+            migrate(db, path);
+        } catch (const sqlite::Error& e) {
+            // A step that altered a table banjo's schema has (bans) met a database without it.
+            if (e.sql_error())
+                throw CorruptStateError(path + ": a database without banjo's tables (" + e.what() + ")");
+            throw;
+        }
         std::unique_ptr<Impl> impl;
         try {
             impl = std::make_unique<Impl>(std::move(db), path);
@@ -392,6 +438,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
         use->bind(4, ban.expires_at.count());
         use->bind(5, static_cast<std::int64_t>(ban.failures));
         use->bind(6, to_string(ban.origin));
+        use->bind(7, encode_lines(ban.lines));
         use->step();
     }
     if (counts_as_offence) {
@@ -521,8 +568,10 @@ std::vector<StoredBan> StateStore::active_bans() const {
     std::vector<StoredBan> bans;
     Using use(impl_->select_bans);
     while (use->step())
-        if (auto ban = stored_ban_row(*use))
+        if (auto ban = stored_ban_row(*use)) {
+            ban->lines = decode_lines(use->column_text(6));
             bans.push_back(std::move(*ban));
+        }
     return bans;
 }
 

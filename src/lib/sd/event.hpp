@@ -31,6 +31,8 @@ public:
     void arm_in(std::chrono::microseconds delay);
     void disarm();
     bool armed() const;
+    // io sources only: which events (EPOLLIN, EPOLLOUT...) it waits for from now on.
+    void set_io_events(std::uint32_t events);
 
 private:
     friend class Event;
