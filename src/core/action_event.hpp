@@ -5,7 +5,7 @@
 // escaped as a JSON string's content. No I/O.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "core/duration.hpp"
 #include "core/matched_lines.hpp"
 
@@ -23,7 +23,7 @@ std::string_view to_string(ActionTrigger t) noexcept;
 struct ActionEvent {
     ActionTrigger trigger = ActionTrigger::ban;
     std::string jail;
-    Address address;
+    Cidr address;             // a prefix ban: its network (prints as the bare address for a host)
     unsigned failures = 0;
     Usec banned{};            // wall clock
     Usec expires{};           // infinite_usec: permanent

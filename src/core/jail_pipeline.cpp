@@ -37,7 +37,7 @@ std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string
         else ++refusals_not_kept_;
     } else {
         ++counters_.failures;
-        if (lines_ && !line.empty()) lines_->add(jail_.name(), *address, line, jail_.settings().max_lines);
+        if (lines_ && !line.empty()) lines_->add(jail_.name(), jail_.counted_as(*address), line, jail_.settings().max_lines);
     }
     if (decision) {
         ++counters_.bans;

@@ -33,9 +33,9 @@ void MatchedLines::make_room() {
     }
 }
 
-void MatchedLines::add(std::string_view jail, const Address& address, std::string_view line, std::size_t keep) {
+void MatchedLines::add(std::string_view jail, const Cidr& counted, std::string_view line, std::size_t keep) {
     if (keep == 0 || max_bytes_ == 0) return;
-    Key key{std::string(jail), address};
+    Key key{std::string(jail), counted};
     auto found = index_.find(key);
     std::list<Entry>::iterator it;
     if (found == index_.end()) {
@@ -59,8 +59,8 @@ void MatchedLines::add(std::string_view jail, const Address& address, std::strin
     make_room();
 }
 
-BanLines MatchedLines::take(std::string_view jail, const Address& address) {
-    auto found = index_.find(Key{std::string(jail), address});
+BanLines MatchedLines::take(std::string_view jail, const Cidr& counted) {
+    auto found = index_.find(Key{std::string(jail), counted});
     if (found == index_.end()) return nullptr;
     auto it = found->second;
     auto lines = std::make_shared<std::vector<std::string>>(std::make_move_iterator(it->lines.begin()),

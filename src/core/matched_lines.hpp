@@ -6,7 +6,7 @@
 // recently go first. A line longer than max_line_bytes is cut. No I/O; one thread.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -39,10 +39,11 @@ public:
     void set_max_bytes(std::size_t max_bytes);
     std::size_t max_bytes() const noexcept { return max_bytes_; }
 
-    // One more matched line of `address` in `jail`; keeps the last `keep` (0: keeps nothing).
-    void add(std::string_view jail, const Address& address, std::string_view line, std::size_t keep);
-    // The lines of (jail, address), oldest first, taken out of the store (a ban carries them on).
-    BanLines take(std::string_view jail, const Address& address);
+    // One more matched line in `jail` of `counted` (the address, or its network when the jail
+    // counts per prefix); keeps the last `keep` (0: keeps nothing).
+    void add(std::string_view jail, const Cidr& counted, std::string_view line, std::size_t keep);
+    // The lines of (jail, counted), oldest first, taken out of the store (a ban carries them on).
+    BanLines take(std::string_view jail, const Cidr& counted);
     // Forgets every line of `jail` (the jail was removed or disabled).
     void forget_jail(std::string_view jail);
 
@@ -52,7 +53,7 @@ public:
     std::uint64_t evicted() const noexcept { return evicted_; }
 
 private:
-    using Key = std::pair<std::string, Address>;
+    using Key = std::pair<std::string, Cidr>;
     struct Entry {
         Key key;
         std::deque<std::string> lines;
