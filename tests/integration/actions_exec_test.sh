@@ -55,7 +55,7 @@ argv = ["/bin/sh", "-c", "exit 3"]
 
 [action.hangs]
 type = "exec"
-argv = ["/bin/sleep", "600"]
+argv = ["/bin/sleep", "613"]   # a length no other test uses: its process is looked for below
 timeout = "1s"
 
 [jail.hostile]
@@ -119,7 +119,10 @@ wait_until 20 grep -q "Action hangs for 203.0.113.20 in jail sshd failed: timed 
 sandbox_banned 203.0.113.20 || fail "a failing action undid the ban"
 journal_failures 3 203.0.113.21
 wait_until 20 sandbox_banned 203.0.113.21 || fail "the ban after a hanging action did not come"
-pgrep -x sleep -u 0 -a | grep -q "sleep 600" && fail "the hanging action's process is still there"
+# 203.0.113.21's ban starts the hanging action again: once that one is killed too, none is left.
+wait_until 20 grep -q "Action hangs for 203.0.113.21 in jail sshd failed: timed out after 1s" "$BANJOD_DIR/banjod.log" \
+    || fail "the second hanging action was not killed at its timeout"
+pgrep -x sleep -u 0 -a | grep -q "sleep 613" && fail "the hanging action's process is still there"
 
 echo "3. actions = [] runs nothing, and on = [\"unban\"] runs at the unban"
 journal_failures 4 203.0.113.30   # quiet bans at 4 (sshd at 3: its run is the later event)
