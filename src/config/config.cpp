@@ -5,6 +5,7 @@
 #include "config/system_services.hpp"
 #include "config/toml_source.hpp"
 #include "core/input_excerpt.hpp"
+#include "fleet/fleet_config.hpp"
 #include "logfile/date_pattern.hpp"
 
 #include <algorithm>
@@ -322,7 +323,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
-                                   "logpath", "datepattern", "observe"},
+                                   "logpath", "datepattern", "observe", "fleet"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -349,6 +350,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
             logpath_where = src.where(*t.get("logpath"));
         }
         if (t.get("datepattern")) jc.datepattern = read_datepattern(src, t);
+        if (t.get("fleet")) {
+            jc.fleet = read_jail_fleet_mode(src, t);
+            jc.fleet_where = src.where(*t.get("fleet"));
+        }
         if (t.get("block")) s.block = read_block(src, t);
         if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
         if (t.get("rule-zones")) {
@@ -476,10 +481,11 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     for (const auto& f : drop_in_files(dir / "jail.d")) sources.push_back(TomlSource::parse_file(f));
 
     const TomlSource& main = sources.front();
-    main.require_known_keys(main.root(), {"defaults", "firewalld", "jail"}, "banjo.toml");
+    main.require_known_keys(main.root(), {"defaults", "firewalld", "fleet", "jail"}, "banjo.toml");
     Defaults defaults = read_defaults(main, cfg.backend);
     cfg.history_age = defaults.history_age;
     cfg.firewalld = read_firewalld(main);
+    cfg.fleet = read_fleet(main);
 
     std::map<std::string, std::vector<Layer>> layers;
     for (const TomlSource& src : sources) {
@@ -496,6 +502,10 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
         cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
+    for (const auto& j : cfg.jails)
+        if (j.fleet != FleetMode::off && !cfg.fleet.enabled)
+            throw ConfigError(j.fleet_where, "jail '" + j.settings.name + "': 'fleet' = \"" + std::string(to_string(j.fleet)) +
+                                                 "\" needs a [fleet] table in " + main.path() + " (where the fleet's Redis is)");
     // Zones are firewalld's: another backend blocks before every zone and would ignore them.
     if (cfg.backend != "firewalld") {
         if (!cfg.firewalld.rule_zones.empty())

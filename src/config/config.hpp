@@ -10,6 +10,7 @@
 #include "core/filter.hpp"
 #include "core/jail.hpp"
 #include "core/port_spec.hpp"
+#include "fleet/fleet_settings.hpp"
 
 #include <memory>
 #include <string>
@@ -44,6 +45,8 @@ struct JailConfig {
     // it sets its own journal-match too.
     std::vector<std::string> logpath;
     std::string datepattern;     // the files' time stamp form (logfile/date_pattern.hpp); "" = detect
+    FleetMode fleet = FleetMode::off;   // its part in the [fleet]
+    SourceLocation fleet_where;  // its `fleet` key (for the error when there is no [fleet])
 };
 
 // Something the config allows but an administrator should fix; printed by --check-config as
@@ -59,6 +62,7 @@ struct Config {
     std::vector<std::string> files;         // every file read, in order
     std::string backend = "firewalld";      // "firewalld", "nftables" or "dry-run"
     FirewalldSettings firewalld;
+    FleetSettings fleet;                    // [fleet]; disabled when absent
     Usec history_age = default_history_age;   // ban history and ban log are purged past it
     std::vector<JailConfig> jails;          // in name order
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order

@@ -50,6 +50,11 @@ public:
     // A log file line, for the jails `jail_indices` (those whose logpath names the file).
     void process_line(const std::vector<std::size_t>& jail_indices, const LogLine& line, const BanSink& on_ban);
 
+    // Every failure a jail counted, after its own counting (the fleet's shared counting);
+    // passed on to the set a reload builds from this one.
+    using FailureSink = std::function<void(const Jail& jail, const Address& address, Usec time)>;
+    void set_failure_sink(FailureSink sink) { failure_sink_ = std::move(sink); }
+
 private:
     // The pipeline of jail NAME if its fingerprint is `fingerprint`, moved out (its slot is
     // left empty: the set is on its way out).
@@ -68,6 +73,7 @@ private:
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
     std::string host_buffer_, user_buffer_, id_buffer_;
+    FailureSink failure_sink_;
 };
 
 }  // namespace banjo

@@ -3,6 +3,8 @@
 // the page a scraper GETs from /metrics out. Pure formatting, no I/O.
 #pragma once
 
+#include "fleet/fleet_status.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -56,6 +58,8 @@ struct MetricsSnapshot {
     std::uint64_t state_held_changes = 0;
     std::vector<JailMetrics> jails;
     const LatencyHistogram* apply_latency = nullptr;
+    const FleetStatus* fleet = nullptr;                     // nullptr: no [fleet]
+    std::map<std::string, std::uint64_t> fleet_active_bans;   // per origin host: its bans in force here
 };
 
 std::string render_prometheus_text(const MetricsSnapshot& m);

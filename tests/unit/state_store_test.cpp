@@ -539,3 +539,24 @@ TEST_CASE("a state written by schema version 1 is upgraded: its bans, history an
         CHECK(version.column_int64(0) >= 2);
     }
 }
+
+TEST_CASE("a fleet host's ban keeps its origin host, and each stream's position is kept per host") {
+    TempDir dir;
+    {
+        auto store = StateStore::open(dir.path());
+        StoredBan b = ban("sshd", "203.0.113.5", 0, 600, 5, BanOrigin::fleet);
+        b.origin_host = "web-2";
+        record(store, b);
+        StateChanges changes;
+        changes.set_fleet_position("web-2", "1700000000000-3");
+        changes.set_fleet_position("web-3", "1700000000100-0");
+        changes.set_fleet_position("web-2", "1700000000200-1");
+        store.write(changes, [] { return std::vector<StoredBan>{}; });
+    }
+    auto store = StateStore::open(dir.path());
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].origin == BanOrigin::fleet);
+    CHECK(bans[0].origin_host == "web-2");
+    CHECK(store.fleet_positions() == std::map<std::string, std::string>{{"web-2", "1700000000200-1"}, {"web-3", "1700000000100-0"}});
+}

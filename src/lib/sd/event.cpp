@@ -63,6 +63,15 @@ void EventSource::disarm() {
         check(sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF), "sd_event_source_set_enabled");
 }
 
+void EventSource::set_io_events(std::uint32_t events) {
+    if (events == 0) {
+        check(sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF), "sd_event_source_set_enabled");
+        return;
+    }
+    check(sd_event_source_set_io_events(source_.get(), events), "sd_event_source_set_io_events");
+    check(sd_event_source_set_enabled(source_.get(), SD_EVENT_ON), "sd_event_source_set_enabled");
+}
+
 bool EventSource::armed() const {
     int enabled = SD_EVENT_OFF;
     return source_ && sd_event_source_get_enabled(source_.get(), &enabled) >= 0 && enabled != SD_EVENT_OFF;

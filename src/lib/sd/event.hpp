@@ -31,6 +31,8 @@ public:
     void arm_in(std::chrono::microseconds delay);
     void disarm();
     bool armed() const;
+    // Io sources only: what to wait for (EPOLLIN, EPOLLOUT); 0 turns the source off.
+    void set_io_events(std::uint32_t events);
 
 private:
     friend class Event;

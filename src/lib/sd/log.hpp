@@ -23,6 +23,10 @@ inline constexpr const char* state_rebuilt = "ee51d510686c4769b9f6cf0ce901a6e8";
 // A jail with observe = true decided a ban it does not make.
 inline constexpr const char* ban_observed = "1894c964f166453995c86e82ee33c2e7";
 inline constexpr const char* refused_address = "2802dbdf53954a779b2af9f0847b57c2";
+// The fleet's Redis link came up or went down.
+inline constexpr const char* fleet_link = "875bf68c648c4a1bbfb4c7b8fe545d93";
+// A decision from the fleet was refused (unknown origin, forged origin, rate exceeded, malformed).
+inline constexpr const char* fleet_refused = "cb8e41916a4c420599270bca37d05b21";
 }  // namespace message_id
 
 using Fields = std::vector<std::pair<std::string, std::string>>;   // FIELD (upper case), value
