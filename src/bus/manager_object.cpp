@@ -109,6 +109,15 @@ ManagerObject::Why(const std::string& address) {
     });
 }
 
+std::vector<sdbus::Struct<std::string, std::string, std::string>> ManagerObject::IgnoreHits(const std::string& address) {
+    return with_bus_errors([&] {
+        std::vector<sdbus::Struct<std::string, std::string, std::string>> out;
+        for (const auto& v : manager_.why(address).jails)
+            if (v.ignored_by) out.emplace_back(v.jail, v.ignored_by->to_string(), v.ignore_source);
+        return out;
+    });
+}
+
 std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ManagerObject::ListBans(
     const std::string& jail) {
     return with_bus_errors([&] {

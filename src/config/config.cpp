@@ -4,6 +4,7 @@
 #include "config/filter_file.hpp"
 #include "config/system_services.hpp"
 #include "config/toml_source.hpp"
+#include "core/ignore_entry.hpp"
 #include "core/input_excerpt.hpp"
 #include "fleet/fleet_config.hpp"
 #include "logfile/date_pattern.hpp"
@@ -32,6 +33,10 @@ struct Defaults {
     Usec findtime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
     unsigned maxretry = 5;
     CidrSet ignore;
+    std::vector<std::string> ignore_hosts;
+    std::string ignore_file;
+    std::vector<std::string> ignore_command;
+    Usec ignore_command_cache = std::chrono::duration_cast<Usec>(std::chrono::minutes(5));
     bool ignore_self = true;
     IncrementPolicy increment;
     Usec history_age = default_history_age;
@@ -53,17 +58,49 @@ Usec read_positive_span(const TomlSource& src, const toml::table& t, std::string
     return v;
 }
 
-CidrSet read_ignore(const TomlSource& src, const toml::table& t) {
-    CidrSet set;
+// Addresses and networks go to the set; host names to `hosts`, resolved later by the daemon.
+void read_ignore(const TomlSource& src, const toml::table& t, CidrSet& set, std::vector<std::string>& hosts) {
+    set = CidrSet();
+    hosts.clear();
     const std::vector<std::string> entries = *src.get_strings(t, "ignore");
     for (const auto& text : entries) {
-        auto cidr = Cidr::parse(text);
-        if (!cidr)
-            src.fail(*t.get("ignore"), "'ignore': \"" + input_excerpt(text) +
-                                           "\" is not an address or CIDR (host names are not resolved)");
-        set.insert(*cidr);
+        auto entry = parse_ignore_entry(text);
+        if (!entry)
+            src.fail(*t.get("ignore"), "'ignore': \"" + input_excerpt(text) + "\" is not an address, a CIDR or a host name");
+        if (const auto* c = std::get_if<Cidr>(&*entry))
+            set.insert(*c);
+        else if (const auto& name = std::get<HostName>(*entry).name; std::find(hosts.begin(), hosts.end(), name) == hosts.end())
+            hosts.push_back(name);
     }
-    return set;
+}
+
+std::string read_ignore_file(const TomlSource& src, const toml::table& t) {
+    std::string path = *src.get_string(t, "ignore-file");
+    if (path.empty()) return path;   // "" turns an inherited file off
+    if (path[0] != '/') src.fail(*t.get("ignore-file"), "'ignore-file': \"" + input_excerpt(path) + "\" is not an absolute path");
+    if (path.back() == '/') src.fail(*t.get("ignore-file"), "'ignore-file': \"" + input_excerpt(path) + "\" names a directory, not a file");
+    return path;
+}
+
+// argv, no shell: the program by absolute path, so what runs does not depend on banjod's PATH.
+std::vector<std::string> read_ignore_command(const TomlSource& src, const toml::table& t) {
+    const toml::node& n = *t.get("ignore-command");
+    if (n.is_string()) src.fail(n, "'ignore-command' must be a list like [\"/usr/local/bin/known-host\", \"{address}\"] (no shell)");
+    std::vector<std::string> argv = *src.get_strings(t, "ignore-command");
+    if (argv.empty()) return argv;   // [] turns an inherited command off
+    if (argv[0].empty() || argv[0][0] != '/')
+        src.fail(n, "'ignore-command': the program \"" + input_excerpt(argv[0]) + "\" must be an absolute path");
+    if (argv.size() > 64) src.fail(n, "'ignore-command': at most 64 arguments");
+    for (const auto& a : argv)
+        if (a.find('\0') != std::string::npos) src.fail(n, "'ignore-command': an argument holds a NUL character");
+    return argv;
+}
+
+Usec read_ignore_command_cache(const TomlSource& src, const toml::table& t) {
+    Usec v = *src.get_timespan(t, "ignore-command-cache");
+    if (v < Usec(0) || v == infinite_usec)
+        src.fail(*t.get("ignore-command-cache"), "'ignore-command-cache' must be a finite time span (0: no cache)");
+    return v;
 }
 
 // Absolute paths, globs only in the file name: the follower watches each path's directory,
@@ -158,12 +195,15 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
-                                "cut-connections", "history-age"},
+                                "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
     if (t->get("maxretry")) d.maxretry = read_maxretry(src, *t);
-    if (t->get("ignore")) d.ignore = read_ignore(src, *t);
+    if (t->get("ignore")) read_ignore(src, *t, d.ignore, d.ignore_hosts);
+    if (t->get("ignore-file")) d.ignore_file = read_ignore_file(src, *t);
+    if (t->get("ignore-command")) d.ignore_command = read_ignore_command(src, *t);
+    if (t->get("ignore-command-cache")) d.ignore_command_cache = read_ignore_command_cache(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
     if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
@@ -310,6 +350,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ban.bantime = d.bantime;
     s.ban.increment = d.increment;
     s.ignore = d.ignore;
+    s.ignore_hosts = d.ignore_hosts;
+    s.ignore_file = d.ignore_file;
+    s.ignore_command = d.ignore_command;
+    s.ignore_command_cache = d.ignore_command_cache;
     s.ignore_self = d.ignore_self;
     s.block = d.block;
     s.cut_connections = d.cut_connections;
@@ -323,7 +367,8 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         const toml::table& t = *l.table;
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
-                                   "logpath", "datepattern", "observe", "fleet"},
+                                   "logpath", "datepattern", "observe", "ignore-file", "ignore-command",
+                                   "ignore-command-cache", "fleet"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -341,7 +386,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("maxretry")) s.maxretry = read_maxretry(src, t);
         if (t.get("findtime")) s.findtime = read_positive_span(src, t, "findtime");
         if (t.get("bantime")) s.ban.bantime = read_positive_span(src, t, "bantime");
-        if (t.get("ignore")) s.ignore = read_ignore(src, t);
+        if (t.get("ignore")) read_ignore(src, t, s.ignore, s.ignore_hosts);
+        if (t.get("ignore-file")) s.ignore_file = read_ignore_file(src, t);
+        if (t.get("ignore-command")) s.ignore_command = read_ignore_command(src, t);
+        if (t.get("ignore-command-cache")) s.ignore_command_cache = read_ignore_command_cache(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (auto v = src.get_bool(t, "observe")) s.observe = *v;
         if (t.get("ports")) s.ports = read_ports(src, t, services);
@@ -433,6 +481,10 @@ std::string jail_fingerprint(const JailConfig& jail) {
     add(s.ban.increment.overall_jails ? "overall" : "own");
     for (const auto& c : s.ignore.entries()) add(c.to_string());
     f += '\x1e';
+    add_list(s.ignore_hosts);
+    add(s.ignore_file);
+    add_list(s.ignore_command);
+    add(std::to_string(s.ignore_command_cache.count()));
     add(s.ignore_self ? "self" : "noself");
     add(s.observe ? "observe" : "act");
     add_list(s.ports);
@@ -461,6 +513,20 @@ bool reads_journal(const JailConfig& jail) { return jail.logpath.empty() || !jai
 
 std::string ConfigWarning::text() const {
     return (where.file.empty() ? "" : where.file + ":" + std::to_string(where.line) + ": ") + "warning: " + message;
+}
+
+std::vector<ConfigWarning> backend_warnings(const Config& cfg, const std::string& backend) {
+    std::vector<ConfigWarning> warnings;
+    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
+    if (backend == "firewalld") return warnings;
+    if (!cfg.firewalld.rule_zones.empty())
+        warnings.push_back({{cfg.path, 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
+                                               backend + "\" blocks in every zone"});
+    for (const auto& j : cfg.jails)
+        if (!j.settings.rule_zones.empty())
+            warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
+                                             backend + "\" blocks in every zone"});
+    return warnings;
 }
 
 Config load_config(const std::string& path, std::vector<std::string> filter_dirs_override, const UserLookup& users) {
@@ -506,16 +572,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
         if (j.fleet != FleetMode::off && !cfg.fleet.enabled)
             throw ConfigError(j.fleet_where, "jail '" + j.settings.name + "': 'fleet' = \"" + std::string(to_string(j.fleet)) +
                                                  "\" needs a [fleet] table in " + main.path() + " (where the fleet's Redis is)");
-    // Zones are firewalld's: another backend blocks before every zone and would ignore them.
-    if (cfg.backend != "firewalld") {
-        if (!cfg.firewalld.rule_zones.empty())
-            warnings.push_back({{main.path(), 0}, "'rule-zones' in [firewalld] applies to the firewalld backend only; backend \"" +
-                                                     cfg.backend + "\" blocks in every zone"});
-        for (const auto& j : cfg.jails)
-            if (!j.settings.rule_zones.empty())
-                warnings.push_back({j.where, "jail '" + j.settings.name + "': 'rule-zones' applies to the firewalld backend only; backend \"" +
-                                                 cfg.backend + "\" blocks in every zone"});
-    }
+    for (auto& w : backend_warnings(cfg, cfg.backend)) warnings.push_back(std::move(w));
     // A filter used by several jails is reported once.
     std::set<std::string> seen;
     for (auto& w : warnings)

@@ -81,6 +81,10 @@ Config load_config(const std::string& path, std::vector<std::string> filter_dirs
 Config load_config(const std::string& path, const ServiceCatalog& services,
                    std::vector<std::string> filter_dirs_override = {}, const UserLookup& users = host_user_id);
 
+// What the config sets that `backend` will not use (zones are firewalld's). load_config adds
+// these for the config's own backend; --check-config --backend asks again for the one named.
+std::vector<ConfigWarning> backend_warnings(const Config& config, const std::string& backend);
+
 // A text that differs exactly when two jails would judge the journal differently (settings,
 // filter patterns, modes): a reload keeps a jail whose fingerprint did not change, with its
 // failure counts.

@@ -13,7 +13,30 @@ Jail::Jail(JailSettings settings)
       records_(0, AddressHash{settings_.hash_seed}),
       random_state_(settings_.random_seed) {}
 
-bool Jail::ignores(const Address& address) const noexcept { return settings_.ignore.contains(address); }
+bool Jail::ignores(const Address& address) const noexcept {
+    return settings_.ignore.contains(address) || (!dynamic_ignore_.empty() && dynamic_ignore_.contains(address));
+}
+
+std::optional<IgnoreHit> Jail::ignore_hit(const Address& address) const {
+    if (auto c = settings_.ignore.longest_match(address)) return IgnoreHit{*c, "ignore"};
+    if (auto c = dynamic_ignore_.longest_match(address)) return IgnoreHit{*c, dynamic_sources_.at(*c)};
+    return std::nullopt;
+}
+
+void Jail::set_dynamic_ignore(const std::vector<IgnoreHit>& entries) {
+    dynamic_ignore_ = CidrSet();
+    dynamic_sources_.clear();
+    for (const auto& e : entries)
+        if (dynamic_ignore_.insert(e.entry)) dynamic_sources_.emplace(e.entry, e.source);
+}
+
+void Jail::withdraw_ban(const Address& address) {
+    auto it = records_.find(address);
+    if (it == records_.end()) return;
+    it->second.banned_until = Usec(0);
+    if (it->second.bans > 0) --it->second.bans;
+    if (total_bans_ > 0) --total_bans_;
+}
 
 std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, FailureOutcome* outcome) {
     FailureOutcome dummy;

@@ -11,9 +11,11 @@
 #include "core/cidr_set.hpp"
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
+#include "core/ignore_entry.hpp"
 #include "core/overall_bans.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -34,6 +36,12 @@ struct JailSettings {
     BanPolicy ban;
     CidrSet ignore;
     bool ignore_self = true;
+    // Host names of `ignore` (resolved by the daemon), the ignore-file, and the ignore-command
+    // (argv; "{address}" in an element becomes the address) with how long its answers count.
+    std::vector<std::string> ignore_hosts;
+    std::string ignore_file;
+    std::vector<std::string> ignore_command;
+    Usec ignore_command_cache = std::chrono::duration_cast<Usec>(std::chrono::minutes(5));
     std::vector<std::string> ports;   // empty: every port
     // Observe only: the jail decides, logs and signals its bans, and bans nothing, so a new
     // jail can run beside the old tool before it is trusted.
@@ -90,6 +98,13 @@ public:
     Usec next_bantime(const Address& address);
 
     bool ignores(const Address& address) const noexcept;
+    // The entry that holds ADDRESS and its source ("ignore" for the jail's own list, which
+    // holds the host's addresses with ignore-self and runtime AddIgnore entries too).
+    std::optional<IgnoreHit> ignore_hit(const Address& address) const;
+    // The entries of host names and ignore-files (IgnoreSources), replacing the last ones.
+    void set_dynamic_ignore(const std::vector<IgnoreHit>& entries);
+    // A held ban (ignore-command) turned out to be of an ignored address: as if never decided.
+    void withdraw_ban(const Address& address);
     void set_ignore(CidrSet ignore) { settings_.ignore = std::move(ignore); }
     void add_ignore(const Cidr& c) { settings_.ignore.insert(c); }
     bool remove_ignore(const Cidr& c) { return settings_.ignore.erase(c); }
@@ -125,6 +140,8 @@ private:
     std::uint64_t total_failures_ = 0;
     std::uint64_t total_bans_ = 0;
     const OverallBans* overall_ = nullptr;
+    CidrSet dynamic_ignore_;
+    std::map<Cidr, std::string> dynamic_sources_;
     std::uint64_t random_state_;
 };
 

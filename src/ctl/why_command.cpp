@@ -8,6 +8,8 @@
 #include "ctl/time_text.hpp"
 #include "text/json_writer.hpp"
 
+#include <map>
+
 namespace banjo {
 
 namespace {
@@ -24,6 +26,13 @@ int run_why(const Invocation& inv) {
     const std::string& address = inv.args.positional()[0];
     BanjoBus bus;
     auto [jails, active_list, past_list] = call_banjod([&] { return bus.manager().Why(address); });
+    // Which source holds the address (ignore-file line, host name...): a banjod older than
+    // IgnoreHits only gives the entry.
+    std::map<std::string, std::string> sources;
+    try {
+        for (const auto& h : bus.manager().IgnoreHits(address)) sources[h.get<0>()] = h.get<2>();
+    } catch (const sdbus::Error&) {
+    }
     const std::vector<BanEntry> active = ban_entries(active_list), past = ban_entries(past_list);
     const std::uint64_t now = realtime_now_usec();
 
@@ -38,6 +47,8 @@ int run_why(const Invocation& inv) {
             json.field("enabled", j.get<1>());
             json.key("ignored_by");
             j.get<2>().empty() ? json.null() : json.value(j.get<2>());
+            json.key("ignore_source");
+            sources.count(j.get<0>()) ? json.value(sources[j.get<0>()]) : json.null();
             json.field("previous_bans", j.get<3>());
             json.field("maxretry", j.get<4>());
             json.key("failures_usec").begin_array();
@@ -59,7 +70,10 @@ int run_why(const Invocation& inv) {
     for (const auto& j : jails) {
         const auto& times = j.get<5>();
         std::string line = printable(j.get<0>()) + (j.get<1>() ? "" : " (disabled)") + ": ";
-        if (!j.get<2>().empty()) line += "ignored (ignore list: " + printable(j.get<2>()) + "); ";
+        if (!j.get<2>().empty())
+            line += "ignored (" + printable(j.get<2>()) +
+                    (sources.count(j.get<0>()) ? " from " + printable(sources[j.get<0>()]) : std::string(" on the ignore list")) +
+                    "); ";
         line += std::to_string(times.size()) + " of " + std::to_string(j.get<4>()) + " failures counted now";
         line += ", " + std::to_string(j.get<3>()) + " earlier " + (j.get<3>() == 1 ? "ban" : "bans");
         out += line + "\n";
@@ -80,7 +94,9 @@ std::vector<CommandSpec> why_commands() {
         "why",
         {"ADDRESS"},
         "Show why ADDRESS is (or is not) banned",
-        "For each jail: whether its ignore list holds ADDRESS (and which entry), the failures of\n"
+        "For each jail: whether its ignore list holds ADDRESS (which entry, and its source: the\n"
+        "jail's ignore list, a host name, an ignore-file line, a cached ignore-command answer),\n"
+        "the failures of\n"
         "ADDRESS counted in the jail's window now with their times, out of maxretry, and the\n"
         "earlier bans its increment counts; then the bans of ADDRESS in force and those in the ban\n"
         "log (kept for history-age). Open to every user.",

@@ -5,6 +5,7 @@
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
 #include "daemon/host_addresses.hpp"
+#include "daemon/ignore_watch.hpp"
 #include "daemon/journal_follower.hpp"
 #include "daemon/journal_source.hpp"
 #include "daemon/manager.hpp"
@@ -66,10 +67,14 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<mnl::NetlinkSocket> address_watch;
     sd::EventSource address_source, address_timer;
     std::unique_ptr<MetricsServer> metrics;
+    std::unique_ptr<IgnoreWatch> ignore_watch;
+    // After the manager: destroyed first, so no answer reaches a Manager that is gone.
+    std::unique_ptr<SpawningIgnoreCommandRunner> ignore_commands;
     std::unique_ptr<FleetLink> fleet;
 
     explicit Impl(DaemonOptions o) : options(std::move(o)) {}
     ~Impl() override {
+        ignore_commands.reset();
         if (manager) manager->set_listener(nullptr);
     }
 
@@ -198,6 +203,7 @@ struct Daemon::Impl final : Manager::Listener {
         status_changed();
     }
     void jails_changed() override {
+        if (ignore_watch) ignore_watch->sync();
         follower->set_jails(manager->jail_set());
         file_follower->set_jails(manager->jail_set());
         bus_service->jails_changed();
@@ -318,6 +324,12 @@ struct Daemon::Impl final : Manager::Listener {
             }
         });
         loop.enable_watchdog();
+        // After the signals are blocked: the resolver's thread must not take them.
+        ignore_watch = std::make_unique<IgnoreWatch>(loop, *manager);
+        ignore_watch->sync();
+        ignore_watch->wait_for_names(std::chrono::seconds(5));
+        ignore_commands = std::make_unique<SpawningIgnoreCommandRunner>(loop);
+        manager->set_ignore_command_runner(ignore_commands.get());
 
         follower = std::make_unique<JournalFollower>(
             loop, open_selected_journal(options),

@@ -58,6 +58,12 @@ JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trust
     for (const auto& p : pipelines_) jails.push_back(&p->jail());
     overall_.set_jails(std::move(jails));
     for (const auto& p : pipelines_) p->jail().set_overall(&overall_);
+    for (const auto& name : router_.fields()) router_field_index_.push_back(fields_.add(name));
+    message_index_ = fields_.add("MESSAGE");
+    for (std::size_t i : journal_jails_) {
+        const std::string& id_field = pipelines_[i]->id_field();
+        id_index_.push_back(id_field.empty() ? no_field : fields_.add(id_field));
+    }
 }
 
 EntryRouter::Groups JailSet::journal_matches() const {
@@ -85,31 +91,19 @@ std::unique_ptr<JailPipeline> JailSet::take_if_unchanged(std::string_view name, 
 
 bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) {
     if (journal_jails_.empty()) return true;
-    router_.route(reader, routed_);
+    reader.read_fields(fields_);
+    std::size_t asked = 0;
+    router_.route_fields([&](const std::string&) { return fields_.value(router_field_index_[asked++]); }, routed_);
     if (routed_.empty()) return true;
+    const auto message = fields_.value(message_index_);
+    if (!message) return false;
     const Usec time = reader.realtime();
     for (std::size_t r : routed_) {
         JailPipeline& p = *pipelines_[journal_jails_[r]];
-        // Read per jail: the id field of one jail's session invalidates the MESSAGE of the last.
-        bool id_found = false;
-        auto message = reader.message_with(p.id_field(), id_buffer_, id_found);
-        if (!message) return false;
         auto m = p.match(*message);
         if (!m) continue;
         std::string_view id = m->id;
-        if (p.needs_journal_id(*m)) {
-            if (id_found) {
-                id = id_buffer_;
-            } else {
-                // Reading another field gives up the MESSAGE the match points into: keep its parts.
-                host_buffer_.assign(m->host);
-                user_buffer_.assign(m->user);
-                m->host = host_buffer_;
-                m->user = user_buffer_;
-                auto value = reader.field(p.id_field().c_str());
-                id = value ? *value : std::string_view{};
-            }
-        }
+        if (p.needs_journal_id(*m) && id_index_[r] != no_field) id = fields_.value(id_index_[r]).value_or(std::string_view{});
         auto decision = p.count(*m, id, time);
         if (failure_sink_)
             if (auto counted = p.take_counted()) failure_sink_(p.jail(), *counted, time);

@@ -72,7 +72,13 @@ private:
     OverallBans overall_;   // every jail's bans, for jails with overall-jails
     EntryRouter router_;
     std::vector<std::size_t> routed_;   // reused per entry
-    std::string host_buffer_, user_buffer_, id_buffer_;
+    // What process_entry reads of an entry, in one walk: the router's fields, MESSAGE, and the
+    // id field of each journal jail (no_field when its filter has none).
+    static constexpr std::size_t no_field = static_cast<std::size_t>(-1);
+    EntryFields fields_;
+    std::vector<std::size_t> router_field_index_;
+    std::size_t message_index_ = 0;
+    std::vector<std::size_t> id_index_;   // per journal jail
     FailureSink failure_sink_;
 };
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <stdexcept>
+#include <vector>
 
 using namespace banjo;
 
@@ -17,7 +18,14 @@ namespace {
 
 int check_config(const DaemonOptions& options) {
     const Config config = load_config(options.config_path);
-    for (const auto& w : config.warnings) std::fprintf(stderr, "%s\n", w.text().c_str());
+    std::vector<ConfigWarning> warnings = config.warnings;
+    // --backend overrides the config's: warn about what that backend, not the file's, ignores.
+    if (options.backend && *options.backend != config.backend) {
+        for (const auto& w : backend_warnings(config, config.backend))
+            std::erase_if(warnings, [&](const ConfigWarning& k) { return k.text() == w.text(); });
+        for (auto& w : backend_warnings(config, *options.backend)) warnings.push_back(std::move(w));
+    }
+    for (const auto& w : warnings) std::fprintf(stderr, "%s\n", w.text().c_str());
     std::size_t enabled = 0;
     for (const auto& j : config.jails) enabled += j.settings.enabled ? 1 : 0;
     std::printf("%s: OK, %zu jails (%zu enabled), %zu files read\n", config.path.c_str(), config.jails.size(),

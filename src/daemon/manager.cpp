@@ -34,6 +34,7 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
       bans_(state, backend, clock),
       jails_(std::make_unique<JailSet>(config_, self_, trusted_)),
       backend_state_(backend.state()) {
+    configure_ignore_sources();
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
     backend_.on_trusted_changed = [this](const std::vector<Cidr>& trusted) { set_firewall_trusted(trusted); };
     state_.on_health_changed = [this](StateHealth h) { on_state_health(h); };
@@ -226,9 +227,33 @@ void Manager::seed_jails() {
 }
 
 // New jails from the current config; unchanged ones keep their counts.
+void Manager::configure_ignore_sources() {
+    std::vector<IgnoreSources::JailSpec> specs;
+    for (const auto& j : config_.jails) specs.push_back({j.settings.name, j.settings.ignore_hosts, j.settings.ignore_file});
+    ignore_sources_.configure(std::move(specs));
+}
+
+void Manager::apply_ignore_sources(const std::vector<std::string>& jails) {
+    for (const auto& name : jails)
+        if (JailPipeline* p = jails_->find(name)) p->jail().set_dynamic_ignore(ignore_sources_.entries_for(name));
+}
+
+void Manager::set_ignore_file(const std::string& path, IgnoreFileContents contents) {
+    ignore_sources_.set_file(path, std::move(contents));
+    apply_ignore_sources(ignore_sources_.jails_using_file(path));
+}
+
+void Manager::set_ignore_host(const std::string& name, std::vector<Address> addresses) {
+    if (ignore_sources_.set_host(name, std::move(addresses))) apply_ignore_sources(ignore_sources_.jails_using_host(name));
+}
+
 void Manager::rebuild_jails() {
     auto previous = std::move(jails_);
     jails_ = std::make_unique<JailSet>(config_, self_, trusted_, previous.get());
+    configure_ignore_sources();
+    std::vector<std::string> names;
+    for (const auto& j : config_.jails) names.push_back(j.settings.name);
+    apply_ignore_sources(names);
     seed_jails();
     // Before `previous` goes: the journal follower still reads through it.
     if (listener_) listener_->jails_changed();
@@ -260,6 +285,60 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
 }
 
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
+    if (!jail.settings().ignore_command.empty() && !ask_ignore_command(jail, d)) return;
+    carry_out(jail, d);
+}
+
+bool Manager::ask_ignore_command(const Jail& jail, const BanDecision& d) {
+    const std::string& name = jail.name();
+    if (auto ignore = ignore_answers_.ignores(name, d.address, clock_.now())) {
+        if (!*ignore) return true;
+        if (JailPipeline* p = jails_->find(name)) p->jail().withdraw_ban(d.address);
+        return false;
+    }
+    if (!ignore_runner_) return true;
+    auto key = std::make_pair(name, d.address);
+    if (held_.count(key)) return false;
+    if (held_.size() >= max_held_decisions) {
+        sd::log(LOG_WARNING, "Jail " + name + ": " + std::to_string(held_.size()) +
+                                 " bans already wait for ignore-command; banning " + d.address.to_string() + " without asking");
+        return true;
+    }
+    held_.emplace(key, d);
+    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, d.address),
+                          [this, key](IgnoreCommandVerdict v, const std::string& detail) {
+                              ignore_command_answered(key.first, key.second, v, detail);
+                          });
+    return false;
+}
+
+void Manager::ignore_command_answered(const std::string& jail_name, const Address& address, IgnoreCommandVerdict verdict,
+                                      const std::string& detail) {
+    auto it = held_.find({jail_name, address});
+    if (it == held_.end()) return;
+    const BanDecision d = it->second;
+    held_.erase(it);
+    JailPipeline* p = jails_->find(jail_name);
+    if (!p) return;   // the jail went away or was disabled meanwhile
+    const JailSettings& s = p->jail().settings();
+    if (verdict != IgnoreCommandVerdict::failed && s.ignore_command_cache > Usec(0))
+        ignore_answers_.remember(jail_name, address, verdict == IgnoreCommandVerdict::ignore,
+                                 saturating_add(clock_.now(), s.ignore_command_cache));
+    const sd::Fields fields{{"BANJO_JAIL", jail_name}, {"BANJO_ADDRESS", address.to_string()}};
+    if (verdict == IgnoreCommandVerdict::ignore) {
+        p->jail().withdraw_ban(address);
+        sd::log(LOG_NOTICE, "Jail " + jail_name + ": ignore-command says to ignore " + address.to_string() + ", not banned",
+                fields);
+        return;
+    }
+    if (verdict == IgnoreCommandVerdict::failed)
+        sd::log(LOG_WARNING, "Jail " + jail_name + ": ignore-command for " + address.to_string() + " failed (" + detail +
+                                 "); banning it", fields);
+    carry_out(p->jail(), d);
+    bans_.flush();
+}
+
+void Manager::carry_out(const Jail& jail, const BanDecision& d) {
     if (jail.settings().observe) {
         // The jail keeps the decision (it will not decide again for the ban's length), the
         // firewall and the state never see it.
@@ -373,6 +452,7 @@ void Manager::reload() {
     }
     config_ = std::move(fresh);
     configure_jail_ports();
+    ignore_answers_ = IgnoreCommandCache();   // a command may have changed: ask again
     rebuild_jails();
     bans_.flush();
     sd::log(LOG_INFO, "Configuration reloaded: " + std::to_string(jails_->size()) + " jails enabled");

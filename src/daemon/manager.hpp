@@ -13,6 +13,9 @@
 
 #include "config/config.hpp"
 #include "core/ban_table.hpp"
+#include "core/ignore_command.hpp"
+#include "core/ignore_sources.hpp"
+#include "daemon/ignore_command_runner.hpp"
 #include "daemon/ban_recovery.hpp"
 #include "daemon/ban_service.hpp"
 #include "daemon/clock.hpp"
@@ -138,6 +141,14 @@ public:
 
     // From the journal follower: a jail decided a ban (it lasts from now, wall clock) ...
     void ban_decided(const Jail& jail, const BanDecision& decision);
+    // With ignore-command, the decision is held until the command answers (or taken from the
+    // cache): the jail counts the address as banned meanwhile, so no failure is lost and none
+    // starts a second command; "ignore" withdraws the decision, anything else bans (from the
+    // answer's time). Without a runner (set_ignore_command_runner) the command is not asked.
+    void set_ignore_command_runner(IgnoreCommandRunner* runner) noexcept { ignore_runner_ = runner; }
+    // Decisions waiting for an ignore-command, at most max_held_decisions (more ban at once).
+    static constexpr std::size_t max_held_decisions = 10'000;
+    std::size_t held_decisions() const noexcept { return held_.size(); }
     // ... and a chunk of entries ended: its bans are committed with its last cursor, and the
     // failures it refused (addresses banjo never bans) go to the journal, rate-limited.
     void journal_read(JournalProgress progress);
@@ -195,6 +206,7 @@ public:
         std::string jail;
         bool enabled = false;
         std::optional<Cidr> ignored_by;      // the ignore-list entry that holds the address
+        std::string ignore_source;           // where that entry came from (IgnoreHit::source)
         unsigned previous_bans = 0;          // what the increment counts for its next ban
         std::vector<Usec> failure_times;     // journal times of its failures counted now
         unsigned maxretry = 0;
@@ -215,6 +227,12 @@ public:
     void add_ignore(const std::string& jail, const std::string& cidr);
     void remove_ignore(const std::string& jail, const std::string& cidr);
     std::vector<Cidr> ignore_list(const std::string& jail) const;
+    // Ignore-list entries that change while banjod runs (host names, ignore-files): what the
+    // daemon read or resolved goes to every jail that uses it. An unreadable file comes as
+    // empty contents; a name that failed to resolve is not passed on (its last answer stays).
+    const IgnoreSources& ignore_sources() const noexcept { return ignore_sources_; }
+    void set_ignore_file(const std::string& path, IgnoreFileContents contents);
+    void set_ignore_host(const std::string& name, std::vector<Address> addresses);
     // The bans that counted as offences since `since`, oldest first, at most the latest
     // max_ban_history (the state's ban log, kept for history-age).
     static constexpr std::size_t max_ban_history = 100000;
@@ -251,6 +269,12 @@ public:
 
 private:
     void rebuild_jails();
+    void carry_out(const Jail& jail, const BanDecision& d);
+    bool ask_ignore_command(const Jail& jail, const BanDecision& d);
+    void ignore_command_answered(const std::string& jail, const Address& address, IgnoreCommandVerdict verdict,
+                                 const std::string& detail);
+    void configure_ignore_sources();
+    void apply_ignore_sources(const std::vector<std::string>& jails);
     void on_backend_state(BackendState state);
     void on_state_health(StateHealth health);
     void adopt_held(const std::vector<HeldBan>& held);
@@ -272,6 +296,10 @@ private:
     BackendState backend_state_;
     Listener* listener_ = nullptr;
     RefusalReport refusals_;
+    IgnoreSources ignore_sources_;
+    IgnoreCommandRunner* ignore_runner_ = nullptr;
+    IgnoreCommandCache ignore_answers_;
+    std::map<std::pair<std::string, Address>, BanDecision> held_;
     std::unique_ptr<BanRecovery> recovery_;   // from rebuild() until the backend's held entries came
     // After a rebuild the follower reads the last findtime again, the cursor being lost: when
     // banjo last banned each (jail, address) by its journal entries, so that failures a ban

@@ -172,11 +172,27 @@ Manager::Explanation Manager::why(const std::string& address_text) const {
         v.maxretry = jc.settings.maxretry;
         if (const Jail* j = running_jail(*jails_, v.jail)) {
             // The running list holds the host's own addresses too (ignore-self).
-            v.ignored_by = j->settings().ignore.longest_match(address);
+            if (auto hit = j->ignore_hit(address)) {
+                v.ignored_by = hit->entry;
+                v.ignore_source = hit->source;
+            }
             v.previous_bans = j->offences_before(address);
             v.failure_times = j->failure_times(address, std::max(now, journal_.last_entry));
+        } else if ((v.ignored_by = jc.settings.ignore.longest_match(address))) {
+            v.ignore_source = "ignore";
         } else {
-            v.ignored_by = jc.settings.ignore.longest_match(address);
+            Jail dynamic(JailSettings{});
+            dynamic.set_dynamic_ignore(ignore_sources_.entries_for(v.jail));
+            if (auto hit = dynamic.ignore_hit(address)) {
+                v.ignored_by = hit->entry;
+                v.ignore_source = hit->source;
+            }
+        }
+        if (!v.ignored_by) {
+            if (auto ignore = ignore_answers_.ignores(v.jail, address, now); ignore && *ignore) {
+                v.ignored_by = Cidr::host(address);
+                v.ignore_source = "ignore-command (answer cached)";
+            }
         }
         out.jails.push_back(std::move(v));
     }

@@ -163,6 +163,14 @@ std::optional<std::string_view> JournalReader::message_with(std::string_view com
     return std::nullopt;
 }
 
+void JournalReader::read_fields(EntryFields& fields) const {
+    fields.clear();
+    if (fields.size() == 0) return;
+    journal_.restart_data();
+    while (auto data = journal_.enumerate_data())
+        if (!fields.offer(*data, data_threshold_bytes)) break;
+}
+
 int JournalReader::fd() const {
     return journal_.fd();
 }

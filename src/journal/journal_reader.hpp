@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/duration.hpp"
+#include "journal/entry_fields.hpp"
 #include "lib/sd/journal.hpp"
 
 #include <cstddef>
@@ -54,6 +55,10 @@ public:
     // seen; if not, ask field() for it after you are done with MESSAGE.
     std::optional<std::string_view> message_with(std::string_view companion, std::string& companion_value,
                                                  bool& companion_found) const;
+
+    // Every field `fields` names, in one walk over the current entry (see entry_fields.hpp);
+    // values longer than the data threshold are cut.
+    void read_fields(EntryFields& fields) const;
 
     // For the live loop: the fd to poll, its events, and what woke us. The first fd() call
     // starts watching the files and directories (inotify); process() sees nothing before it.

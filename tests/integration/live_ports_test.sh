@@ -68,6 +68,14 @@ check_refuses '["22/icmp"]' 'tcp, udp, sctp or dccp'
 check_refuses '["no-such-service"]' "unknown service 'no-such-service'"
 write_config keep gone
 "$BANJOD" --check-config --config "$CONFIG" >/dev/null 2>&1 || fail "--check-config refused the good config"
+# rule-zones are firewalld's: --check-config warns when --backend names another backend.
+printf '\n[jail.zoned]\nfilter = "sshd"\nrule-zones = ["public"]\n' >>"$CONFIG"
+out=$("$BANJOD" --check-config --config "$CONFIG" 2>&1) || fail "--check-config refused rule-zones: $out"
+[[ $out != *"applies to the firewalld backend only"* ]] || fail "a rule-zones warning for the firewalld backend: $out"
+out=$("$BANJOD" --check-config --backend nftables --config "$CONFIG" 2>&1) || fail "--check-config --backend nftables: $out"
+[[ $out == *"jail 'zoned': 'rule-zones' applies to the firewalld backend only; backend \"nftables\""* ]] ||
+    fail "--check-config --backend nftables did not warn about rule-zones: $out"
+write_config keep gone
 
 echo "2. a ban reaches banjo4 and the port-limited jails' ipsets and rich rules"
 stat_mode() { stat -c %a "$1"; }

@@ -125,10 +125,49 @@ TEST_CASE("a jail naming a mode its filter lacks is an error listing the modes")
     CHECK(err.find("strict") != std::string::npos);
 }
 
-TEST_CASE("an ignore entry that is not an address is an error, host names are not resolved") {
+TEST_CASE("an ignore entry that is neither an address, a CIDR nor a host name is an error at its line") {
     ConfigDir d;
-    d.write("banjo.toml", "[defaults]\nignore = [\"127.0.0.1\", \"gateway.example\"]\n[jail.demo]\n");
-    CHECK(error_of(d).find("gateway.example") != std::string::npos);
+    d.write("banjo.toml", "[defaults]\nignore = [\"127.0.0.1\", \"gate way!\"]\n[jail.demo]\n");
+    const std::string err = error_of(d);
+    CHECK(err.find(d.main() + ":2:") == 0);
+    CHECK(err.find("gate way!") != std::string::npos);
+}
+
+TEST_CASE("host names in ignore go to the jail's names to resolve, addresses to its set") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nignore = [\"127.0.0.1\", \"Gateway.Example.\", \"gateway.example\"]\n[jail.demo]\n");
+    const Config c = d.load();
+    CHECK(c.jails[0].settings.ignore_hosts == std::vector<std::string>{"gateway.example"});
+    CHECK(c.jails[0].settings.ignore.contains(*Address::parse("127.0.0.1")));
+    CHECK(c.jails[0].settings.ignore.size() == 1);
+}
+
+TEST_CASE("ignore-file, ignore-command and ignore-command-cache are read in [defaults] and per jail") {
+    ConfigDir d;
+    d.write("banjo.toml",
+            "[defaults]\nignore-file = \"/etc/banjo/ignore.txt\"\n"
+            "ignore-command = [\"/usr/local/bin/known\", \"--ip={address}\"]\nignore-command-cache = \"1h\"\n"
+            "[jail.demo]\n[jail.other]\nfilter = \"demo\"\nignore-file = \"\"\nignore-command = []\n");
+    const Config c = d.load();
+    const JailSettings& demo = c.jails[0].settings;
+    CHECK(demo.ignore_file == "/etc/banjo/ignore.txt");
+    CHECK(demo.ignore_command == std::vector<std::string>{"/usr/local/bin/known", "--ip={address}"});
+    CHECK(demo.ignore_command_cache == 1h);
+    const JailSettings& other = c.jails[1].settings;
+    CHECK(other.ignore_file.empty());
+    CHECK(other.ignore_command.empty());
+}
+
+TEST_CASE("an ignore-command must be a list naming its program by absolute path") {
+    ConfigDir d;
+    d.write("banjo.toml", "[jail.demo]\nignore-command = \"/bin/check {address}\"\n");
+    CHECK(error_of(d).find("no shell") != std::string::npos);
+    d.write("banjo.toml", "[jail.demo]\nignore-command = [\"check\", \"{address}\"]\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'ignore-command': the program \"check\" must be an absolute path") == 0);
+    d.write("banjo.toml", "[jail.demo]\nignore-file = \"ignore.txt\"\n");
+    CHECK(error_of(d).find("not an absolute path") != std::string::npos);
+    d.write("banjo.toml", "[jail.demo]\nignore-command-cache = \"infinity\"\n");
+    CHECK(error_of(d).find("finite") != std::string::npos);
 }
 
 TEST_CASE("ignore lists accept addresses and CIDRs of both families") {
