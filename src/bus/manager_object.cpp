@@ -129,6 +129,17 @@ std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t
     });
 }
 
+std::vector<sdbus::Struct<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, uint64_t, std::string>>
+ManagerObject::ListBlocklists() {
+    return with_bus_errors([&] {
+        std::vector<sdbus::Struct<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, uint64_t, std::string>> out;
+        for (const BlocklistStatus& s : manager_.blocklists().status())
+            out.emplace_back(s.name, s.source, s.format, s.entries, s.updated.count() > 0 ? to_wire_usec(s.updated) : 0,
+                             s.added, s.removed, s.result);
+        return out;
+    });
+}
+
 std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>
 ManagerObject::ListBanHistory(const uint64_t& since_usec) {
     return with_bus_errors([&] {

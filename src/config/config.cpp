@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/config.hpp"
 
+#include "config/blocklist_config.hpp"
 #include "config/filter_file.hpp"
 #include "config/system_services.hpp"
 #include "config/toml_source.hpp"
@@ -262,6 +263,8 @@ void check_jail_name(const TomlSource& src, const toml::key& key) {
                               "' must be 1-24 letters, digits, '-' or '_', starting with a letter or digit");
 }
 
+}  // namespace
+
 // Each entry checked as firewalld will check it and resolved to what the rich rule says, so a
 // port firewalld would refuse is an error here, at its own line, and never a degraded backend.
 std::vector<std::string> read_ports(const TomlSource& src, const toml::table& t, const ServiceCatalog& services) {
@@ -284,6 +287,8 @@ std::vector<std::string> read_ports(const TomlSource& src, const toml::table& t,
     }
     return ports;
 }
+
+namespace {
 
 void check_journal_match(const TomlSource& src, const toml::node& n, const std::vector<std::vector<std::string>>& groups) {
     static const std::regex term("[A-Z0-9_]+=.*");
@@ -547,10 +552,13 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     for (const auto& f : drop_in_files(dir / "jail.d")) sources.push_back(TomlSource::parse_file(f));
 
     const TomlSource& main = sources.front();
-    main.require_known_keys(main.root(), {"defaults", "firewalld", "fleet", "jail"}, "banjo.toml");
+    main.require_known_keys(main.root(), {"defaults", "firewalld", "fleet", "jail", "blocklist"}, "banjo.toml");
     Defaults defaults = read_defaults(main, cfg.backend);
     cfg.history_age = defaults.history_age;
     cfg.firewalld = read_firewalld(main);
+    cfg.blocklists = read_blocklists(main, services);
+    cfg.default_ignore = defaults.ignore;
+    cfg.default_ignore_self = defaults.ignore_self;
     cfg.fleet = read_fleet(main);
 
     std::map<std::string, std::vector<Layer>> layers;

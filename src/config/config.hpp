@@ -6,6 +6,7 @@
 // never sees a half-read config.
 #pragma once
 
+#include "config/blocklist_config.hpp"
 #include "config/journal_match.hpp"
 #include "core/filter.hpp"
 #include "core/jail.hpp"
@@ -65,6 +66,10 @@ struct Config {
     FleetSettings fleet;                    // [fleet]; disabled when absent
     Usec history_age = default_history_age;   // ban history and ban log are purged past it
     std::vector<JailConfig> jails;          // in name order
+    std::vector<BlocklistConfig> blocklists;   // in name order
+    // [defaults] ignore and ignore-self: what blocklists leave out (jails have their own copy).
+    CidrSet default_ignore;
+    bool default_ignore_self = true;
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order
     // Journal matches that others than the daemon can satisfy (any jail), and groups that can
     // never match because their user does not exist here (enabled jails). Each once.

@@ -117,6 +117,7 @@ public:
     std::vector<Usec> failure_times(const Address& address, Usec now) const;
 
     std::size_t tracked_addresses() const noexcept { return windows_.size(); }
+    std::size_t addresses_with_history() const noexcept { return records_.size(); }
     std::uint64_t total_failures() const noexcept { return total_failures_; }
     std::uint64_t total_bans() const noexcept { return total_bans_; }
 

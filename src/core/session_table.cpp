@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <iterator>
 
 namespace banjo {
 
@@ -11,7 +10,7 @@ SessionTable::SessionTable(std::size_t max_sessions, Usec max_age) : max_session
 
 void SessionTable::clear() noexcept {
     index_.clear();
-    lru_.clear();
+    oldest_ = newest_ = nullptr;
 }
 
 bool SessionTable::expired(const Session& s, Usec time) const noexcept {
@@ -22,12 +21,25 @@ bool SessionTable::expired(const Session& s, Usec time) const noexcept {
 // The list is in order of last use, which is time order while time moves forward, so expired
 // sessions sit at its front: this costs O(1) per dropped session.
 void SessionTable::drop_expired(Usec time) {
-    while (!lru_.empty() && expired(lru_.front(), time)) erase(lru_.begin());
+    while (oldest_ && expired(*oldest_, time)) erase(oldest_);
 }
 
-void SessionTable::erase(List::iterator it) {
-    index_.erase(std::string_view(it->id));
-    lru_.erase(it);
+void SessionTable::unlink(Session* s) noexcept {
+    (s->older ? s->older->newer : oldest_) = s->newer;
+    (s->newer ? s->newer->older : newest_) = s->older;
+    s->older = s->newer = nullptr;
+}
+
+void SessionTable::link_newest(Session* s) noexcept {
+    s->older = newest_;
+    s->newer = nullptr;
+    (newest_ ? newest_->newer : oldest_) = s;
+    newest_ = s;
+}
+
+void SessionTable::erase(Session* s) {
+    unlink(s);
+    index_.erase(*s->id);
 }
 
 std::optional<Address> SessionTable::feed(const FilterMatch& match, std::string_view id, Usec time) {
@@ -37,15 +49,13 @@ std::optional<Address> SessionTable::feed(const FilterMatch& match, std::string_
     }
     drop_expired(time);
 
+    key_.assign(id);
     Session* s = nullptr;
-    List::iterator it = lru_.end();
-    if (auto found = index_.find(id); found != index_.end()) {
-        if (expired(*found->second, time)) {
-            erase(found->second);
-        } else {
-            it = found->second;
-            s = &*it;
-        }
+    if (auto found = index_.find(key_); found != index_.end()) {
+        if (expired(found->second, time))
+            erase(&found->second);
+        else
+            s = &found->second;
     }
 
     std::optional<Address> host = match.address;
@@ -70,18 +80,19 @@ std::optional<Address> SessionTable::feed(const FilterMatch& match, std::string_
     }
 
     if (match.ends_session) {
-        if (s) erase(it);
+        if (s) erase(s);
         return result;
     }
     if (!s) {
-        if (lru_.size() >= max_sessions_) erase(lru_.begin());
-        lru_.push_back(Session{std::string(id), {}, time, 0, false, false, false});
-        it = std::prev(lru_.end());
-        index_.emplace(std::string_view(it->id), it);
-        s = &*it;
+        if (index_.size() >= max_sessions_) erase(oldest_);
+        auto [it, inserted] = index_.try_emplace(key_);
+        s = &it->second;
+        s->id = &it->first;
+        s->last = time;
     } else {
-        lru_.splice(lru_.end(), lru_, it);
+        unlink(s);
     }
+    link_newest(s);
     if (match.address) s->host = match.address;
     if (has_user && !s->has_user) {
         s->has_user = true;

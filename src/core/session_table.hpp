@@ -7,8 +7,9 @@
 // The table is the single judge of whether a matched line counts: a jail counts a failure
 // exactly when feed() returns an address. Attackers open sessions at will, so the table is
 // bounded: at most max_sessions entries, each forgotten max_age after its last line, the least
-// recently seen evicted first. feed() is O(1) on average; it allocates only to open a session.
-// One thread.
+// recently seen evicted first. feed() is O(1) on average; it allocates only to open a session
+// (one node holding the id, the session and its place in the recency list, so a lookup touches
+// one node: a replay feeds every matched line through here). One thread.
 #pragma once
 
 #include "core/address.hpp"
@@ -17,7 +18,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,25 +51,30 @@ public:
 
 private:
     struct Session {
-        std::string id;
         std::optional<Address> host;
         Usec last{};
         std::size_t user_hash = 0;   // of the first user name seen; a hash bounds memory per session
         bool has_user = false;
         bool several_users = false;
         bool pending = false;        // a failure waits for the host
+        // The recency list, least recently seen first, through the map's nodes (which never
+        // move), and the id that keys this node.
+        Session* older = nullptr;
+        Session* newer = nullptr;
+        const std::string* id = nullptr;
     };
-    using List = std::list<Session>;   // least recently seen first
-
     bool expired(const Session& s, Usec time) const noexcept;
     void drop_expired(Usec time);
-    void erase(List::iterator it);
+    void erase(Session* s);
+    void unlink(Session* s) noexcept;
+    void link_newest(Session* s) noexcept;
 
     std::size_t max_sessions_;
     Usec max_age_;
-    List lru_;
-    // Keys view the ids inside lru_'s nodes, which never move.
-    std::unordered_map<std::string_view, List::iterator> index_;
+    std::unordered_map<std::string, Session> index_;
+    Session* oldest_ = nullptr;
+    Session* newest_ = nullptr;
+    std::string key_;   // the id being looked up: reused, so a lookup does not allocate
 };
 
 }  // namespace banjo

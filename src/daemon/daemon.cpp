@@ -2,6 +2,7 @@
 #include "daemon/daemon.hpp"
 
 #include "bus/bus_service.hpp"
+#include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
 #include "daemon/host_addresses.hpp"
@@ -60,6 +61,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::optional<Manager> manager;
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<FileFollower> file_follower;
+    std::unique_ptr<BlocklistWatch> blocklist_watch;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
@@ -204,6 +206,7 @@ struct Daemon::Impl final : Manager::Listener {
     }
     void jails_changed() override {
         if (ignore_watch) ignore_watch->sync();
+        blocklist_watch->configure();   // (a reload may have changed the blocklists too)
         follower->set_jails(manager->jail_set());
         file_follower->set_jails(manager->jail_set());
         bus_service->jails_changed();
@@ -297,6 +300,10 @@ struct Daemon::Impl final : Manager::Listener {
         const auto restored = manager->restore();
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
+        // Read before the loop runs: the backend's first flush holds the lists' entries too,
+        // and a backend that kept them from the last run sees nothing to change.
+        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
+        blocklist_watch->configure();
         follow_host_addresses();
 
         expiry_timer = loop.add_timer([this] {

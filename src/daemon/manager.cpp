@@ -33,7 +33,10 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
       clock_(clock),
       bans_(state, backend, clock),
       jails_(std::make_unique<JailSet>(config_, self_, trusted_)),
-      backend_state_(backend.state()) {
+      backend_state_(backend.state()),
+      blocklists_(backend, clock, [](int priority, const std::string& message, const std::string& list) {
+          sd::log(priority, message, {{"MESSAGE_ID", sd::message_id::blocklist}, {"BANJO_BLOCKLIST", list}});
+      }) {
     configure_ignore_sources();
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
     backend_.on_trusted_changed = [this](const std::vector<Cidr>& trusted) { set_firewall_trusted(trusted); };
@@ -46,6 +49,15 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
                             if (listener_) listener_->unbanned(b, reason);
                         }});
     configure_jail_ports();
+    blocklists_.configure(config_.blocklists, blocklist_ignore());
+}
+
+CidrSet Manager::blocklist_ignore() const {
+    CidrSet ignore = config_.default_ignore;
+    if (config_.default_ignore_self)
+        for (const Cidr& c : self_.entries()) ignore.insert(c);
+    for (const Cidr& c : trusted_.entries()) ignore.insert(c);
+    return ignore;
 }
 
 Manager::~Manager() {
@@ -89,6 +101,7 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
     sd::log(LOG_INFO, "The firewall trusts " + (list.empty() ? std::string("no sources") : list) +
                           ": banjo never bans " + (list.empty() ? "them" : "these"));
     rebuild_jails();
+    blocklists_.set_ignore(blocklist_ignore());
     std::vector<Ban> lift;
     for (const Ban& b : bans_.table().list(""))
         if (trusted_.contains(b.address)) lift.push_back(b);
@@ -120,6 +133,7 @@ void Manager::set_host_addresses(CidrSet self) {
         bans_.unban(b.jail, b.address, UnbanReason::manual);
     }
     if (!lift.empty()) bans_.flush();
+    blocklists_.set_ignore(blocklist_ignore());
 }
 
 void Manager::configure_jail_ports() {
@@ -453,6 +467,7 @@ void Manager::reload() {
     config_ = std::move(fresh);
     configure_jail_ports();
     ignore_answers_ = IgnoreCommandCache();   // a command may have changed: ask again
+    blocklists_.configure(config_.blocklists, blocklist_ignore());
     rebuild_jails();
     bans_.flush();
     sd::log(LOG_INFO, "Configuration reloaded: " + std::to_string(jails_->size()) + " jails enabled");

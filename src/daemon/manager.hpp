@@ -18,6 +18,7 @@
 #include "daemon/ignore_command_runner.hpp"
 #include "daemon/ban_recovery.hpp"
 #include "daemon/ban_service.hpp"
+#include "daemon/blocklists.hpp"
 #include "daemon/clock.hpp"
 #include "daemon/jail_set.hpp"
 #include "daemon/refusal_report.hpp"
@@ -251,6 +252,9 @@ public:
     const BanService& ban_service() const noexcept { return bans_; }
     const Backend& backend() const noexcept { return backend_; }
     const StateWriter& state() const noexcept { return state_; }
+    // The blocklists of the running config (reload and the ignore list keep them up to date).
+    Blocklists& blocklists() noexcept { return blocklists_; }
+    const Blocklists& blocklists() const noexcept { return blocklists_; }
     const JournalProgress& journal() const noexcept { return journal_; }
     const FileFollowerCounters& files() const noexcept { return files_; }
     const Clock& clock() const noexcept { return clock_; }
@@ -260,6 +264,9 @@ public:
 
 private:
     void configure_jail_ports();
+    // What no blocklist may ban: [defaults] ignore, the host's addresses (ignore-self) and what
+    // the firewall trusts.
+    CidrSet blocklist_ignore() const;
     void set_firewall_trusted(const std::vector<Cidr>& trusted);
 
 public:
@@ -306,6 +313,7 @@ private:
     // already answered are not decided twice; until the follower reads past the rebuild's time.
     std::map<BanRecovery::Key, Usec> answered_;
     Usec answered_until_{0};
+    Blocklists blocklists_;
     std::function<const FleetStatus*()> fleet_status_;
 };
 

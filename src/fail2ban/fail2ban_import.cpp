@@ -6,10 +6,14 @@
 #include "fail2ban/filter_conversion.hpp"
 #include "fail2ban/journal_match.hpp"
 #include "fail2ban/toml_text.hpp"
+#include "fail2ban/fail2ban_time.hpp"
+#include "fail2ban/value_text.hpp"
+#include "core/duration.hpp"
 
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -112,6 +116,7 @@ public:
 
         DefaultsConversion defaults = convert_defaults(jails_);
         r.defaults = defaults.items;
+        convert_dbpurgeage(defaults);
         defaults_toml_ = banjo_toml(defaults);
 
         for (const auto& name : jails_.section_names()) {
@@ -138,6 +143,30 @@ public:
     }
 
 private:
+    // fail2ban.conf/.local [DEFINITION] dbpurgeage: how long its database keeps bans, which is
+    // what history-age is to banjo's ban history.
+    void convert_dbpurgeage(DefaultsConversion& d) {
+        auto files = fail2ban_config_files((fs::path(o_.source) / "fail2ban").string());
+        if (files.empty()) return;
+        try {
+            IniConfig daemon = IniConfig::read(files, cache_);
+            auto text = daemon.get("DEFINITION", "dbpurgeage");
+            if (!text) return;
+            const IniValue* raw = daemon.raw("DEFINITION", "dbpurgeage");
+            const SourceLocation where = raw ? raw->where : SourceLocation{};
+            auto seconds = fail2ban_seconds(trim_space(*text));
+            if (!seconds || *seconds <= 0 || *seconds > 1e12) {
+                d.items.push_back({ItemKind::error, "dbpurgeage = " + *text + ": not a fail2ban time longer than 0", where});
+                return;
+            }
+            const std::string out = format_timespan(Usec(std::llround(*seconds * 1e6)));
+            d.settings.values["history-age"] = toml_string(out);
+            d.items.push_back({ItemKind::converted, "dbpurgeage = " + trim_space(*text) + " -> history-age = \"" + out + "\"", where});
+        } catch (const ConfigError& e) {
+            d.items.push_back({ItemKind::error, e.message(), e.where()});
+        }
+    }
+
     struct Conversion {
         FilterConversion c;
         bool used = false;
@@ -147,7 +176,8 @@ private:
         std::string t = "# Converted from the fail2ban configuration in " + o_.source + " by banjoctl import-fail2ban.\n";
         t += "# The jails are in jail.d/, their filters in filter.d/; see the import report before\n";
         t += "# copying them to /etc/banjo/.\n\n[defaults]\n";
-        for (const char* key : {"bantime", "findtime", "maxretry", "ignore", "ignore-self"})
+        for (const char* key : {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "ignore-file", "ignore-command",
+                                "ignore-command-cache", "history-age"})
             if (auto it = d.settings.values.find(key); it != d.settings.values.end()) t += std::string(key) + " = " + it->second + "\n";
         if (!d.settings.increment.empty()) {
             t += "\n[defaults.increment]\n";

@@ -3,6 +3,7 @@
 
 #include "core/cidr.hpp"
 #include "core/duration.hpp"
+#include "core/ignore_entry.hpp"
 #include "fail2ban/fail2ban_time.hpp"
 #include "fail2ban/journal_match.hpp"
 #include "fail2ban/toml_text.hpp"
@@ -12,6 +13,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -32,13 +34,11 @@ const std::map<std::string, std::string>& skipped_options() {
         {"logpath", "banjo reads the journal first; set logpath in the jail's jail.d file for a service that logs only to files (banjo.toml(5))"},
         {"logencoding", "journal entries are read as they are stored"},
         {"logtimezone", "the journal gives every entry its time"},
-        {"usedns", "banjo never resolves host names: a line naming a host instead of an address bans nothing"},
+        {"usedns", "banjo never resolves host names in log lines: a line naming a host instead of an address bans nothing"},
         {"action", "banjo bans through firewalld (banjo.toml [firewalld]), not through fail2ban's actions"},
         {"banaction", "banjo bans through firewalld (banjo.toml [firewalld]), not through fail2ban's actions"},
         {"banaction_allports", "banjo bans through firewalld; a jail without ports blocks every port"},
         {"chain", "an iptables chain; banjo bans through firewalld"},
-        {"ignorecommand", "banjo runs no command to decide whether to ignore an address"},
-        {"ignorecache", "banjo runs no ignore command, so there is nothing to cache"},
         {"maxmatches", "banjo keeps no matched lines per ban"},
         {"destemail", "used by fail2ban's mail actions; banjo sends no mail"},
         {"sender", "used by fail2ban's mail actions; banjo sends no mail"},
@@ -53,6 +53,7 @@ const std::map<std::string, std::string>& skipped_options() {
 const std::set<std::string>& used_options() {
     static const std::set<std::string> keys = {
         "enabled", "filter", "mode", "port", "protocol", "maxretry", "findtime", "bantime", "ignoreip", "ignoreself",
+        "ignorecommand", "ignorecache",
         "bantime.increment", "bantime.factor", "bantime.maxtime", "bantime.multipliers", "bantime.formula",
         "bantime.overalljails", "bantime.rndtime", "journalmatch", "failregex", "ignoreregex", "prefregex",
         "fail2ban_version", "fail2ban_confpath", "fail2ban_agent",
@@ -163,6 +164,7 @@ Translation ignore(const Reader& r, bool report) {
     if (!text) return std::nullopt;
     std::vector<std::string> out;
     for (const auto& w : split_words(*text, ",")) {
+        if (w.rfind("file:", 0) == 0) continue;   // ignore_file()'s
         std::optional<Cidr> c = Cidr::parse(w);
         if (!c) {
             auto slash = w.find('/');
@@ -170,17 +172,85 @@ Translation ignore(const Reader& r, bool report) {
                 if (auto len = mask_length(w.substr(slash + 1)))
                     c = Cidr::parse(w.substr(0, slash) + "/" + std::to_string(*len));
         }
-        if (c) {
-            if (std::find(out.begin(), out.end(), c->to_string()) == out.end()) out.push_back(c->to_string());
+        std::optional<std::string> entry;
+        if (c) entry = c->to_string();
+        else if (auto e = parse_ignore_entry(w); e && std::holds_alternative<HostName>(*e)) entry = std::get<HostName>(*e).name;
+        if (entry) {
+            if (std::find(out.begin(), out.end(), *entry) == out.end()) out.push_back(*entry);
         } else if (report) {
-            r.item(ItemKind::skipped, "ignoreip", "ignoreip entry \"" + w + "\": " +
-                                                      (w.rfind("file:", 0) == 0 ? "address files are not read"
-                                                                                : "not an address or network; host names are not resolved"));
+            r.item(ItemKind::skipped, "ignoreip", "ignoreip entry \"" + w + "\": not an address, a network or a host name");
         }
     }
     std::string list = toml_inline_list(out);
     if (report) r.item(ItemKind::converted, "ignoreip", "ignoreip = " + one_line(*text) + " -> ignore = " + list);
     return list;
+}
+
+// fail2ban's "file:PATH" entries of ignoreip: banjo takes one ignore-file (same format: one
+// entry a line, # comments); further files are reported.
+Translation ignore_file(const Reader& r, bool report) {
+    auto text = r.get("ignoreip", false);
+    if (!text) return std::nullopt;
+    std::optional<std::string> file;
+    for (const auto& w : split_words(*text, ",")) {
+        if (w.rfind("file:", 0) != 0) continue;
+        const std::string path = w.substr(5);
+        if (file || path.empty() || path[0] != '/') {
+            if (report)
+                r.item(ItemKind::skipped, "ignoreip", "ignoreip entry \"" + w + "\": " +
+                                                          (file ? "banjo reads one ignore-file per jail; merge it into " + *file
+                                                                : std::string("not an absolute path")));
+            continue;
+        }
+        file = path;
+        if (report) r.item(ItemKind::converted, "ignoreip", "ignoreip entry \"" + w + "\" -> ignore-file = " + toml_string(path));
+    }
+    if (!file) return std::nullopt;
+    return toml_string(*file);
+}
+
+// fail2ban runs ignorecommand through a shell with <ip> replaced; banjo runs argv without one.
+// A command that needs the shell (pipes, redirections, variables, quoting) is reported.
+Translation ignore_command(const Reader& r, bool report) {
+    auto text = r.get("ignorecommand", report);
+    if (!text) return std::nullopt;
+    if (text->empty()) return std::string("[]");   // no command (fail2ban's default), or one turned off
+    auto refuse = [&](const std::string& why) -> Translation {
+        if (report) r.item(ItemKind::skipped, "ignorecommand", "ignorecommand = " + one_line(*text) + ": " + why);
+        return std::nullopt;
+    };
+    std::string command = *text;
+    for (const char* tag : {"<ip>", "<ADDR>", "<F-HOST>"})
+        for (std::size_t at; (at = command.find(tag)) != std::string::npos;) command.replace(at, std::strlen(tag), "{address}");
+    if (command.find_first_of("|;&$`()<>\"'\\*?~\n") != std::string::npos)
+        return refuse("needs a shell (or a tag other than <ip>); banjo runs ignore-command without one: "
+                      "wrap it in a script and name that");
+    std::vector<std::string> argv = split_words(command, " \t");
+    if (argv.empty() || argv[0][0] != '/')
+        return refuse("banjo needs the program by absolute path (it runs no shell that searches PATH)");
+    std::string list = toml_inline_list(argv);
+    if (report) r.item(ItemKind::converted, "ignorecommand", "ignorecommand = " + one_line(*text) + " -> ignore-command = " + list);
+    return list;
+}
+
+// ignorecache = key="<ip>", max-count=100, max-time=5m: banjo caches per address for max-time.
+Translation ignore_cache(const Reader& r, bool report) {
+    auto text = r.get("ignorecache", report);
+    if (!text) return std::nullopt;
+    for (const auto& w : split_words(*text, ",")) {
+        const std::string word = trim_space(w);
+        if (word.rfind("max-time", 0) != 0) continue;
+        const std::size_t eq = word.find('=');
+        auto seconds = eq == std::string::npos ? std::nullopt : fail2ban_seconds(trim_space(word.substr(eq + 1)));
+        if (!seconds || *seconds < 0 || *seconds > 1e9) break;
+        const std::string out = *seconds == 0 ? "0" : format_timespan(Usec(std::llround(*seconds * 1e6)));
+        if (report)
+            r.item(ItemKind::converted, "ignorecache", "ignorecache = " + one_line(*text) + " -> ignore-command-cache = \"" + out +
+                                                           "\" (per address; key and max-count have no counterpart)");
+        return toml_string(out);
+    }
+    if (report) r.item(ItemKind::skipped, "ignorecache", "ignorecache = " + one_line(*text) + ": no max-time to convert");
+    return std::nullopt;
 }
 
 Translation ignore_self(const Reader& r, bool report) {
@@ -405,6 +475,12 @@ DefaultsConversion convert_defaults(const IniConfig& cfg) {
     } else {
         d.settings.values["ignore-self"] = "true";
     }
+    if (r.set("ignoreip"))
+        if (auto v = ignore_file(r, true)) d.settings.values["ignore-file"] = *v;
+    if (r.set("ignorecommand"))
+        if (auto v = ignore_command(r, true); v && *v != "[]") d.settings.values["ignore-command"] = *v;
+    if (r.set("ignorecache"))
+        if (auto v = ignore_cache(r, true)) d.settings.values["ignore-command-cache"] = *v;
     increment(r, d.settings.increment, true);
     report_skipped(r, cfg.defaults(), true);
     return d;
@@ -472,6 +548,15 @@ JailConversion convert_jail(const IniConfig& cfg, const std::string& name, const
     settle("bantime", r.own("bantime"), [&](bool rep) { return r.set("bantime") ? span(r, "bantime", "bantime", true, rep) : std::nullopt; });
     settle("ignore", r.own("ignoreip"), [&](bool rep) { return r.set("ignoreip") ? ignore(r, rep) : std::nullopt; });
     settle("ignore-self", r.own("ignoreself"), [&](bool rep) { return r.set("ignoreself") ? ignore_self(r, rep) : std::nullopt; });
+    settle("ignore-file", r.own("ignoreip"), [&](bool rep) { return r.set("ignoreip") ? ignore_file(r, rep) : std::nullopt; });
+    // An empty ignorecommand is written only where it turns off the one of [DEFAULT].
+    settle("ignore-command", r.own("ignorecommand"), [&](bool rep) -> Translation {
+        auto v = r.set("ignorecommand") ? ignore_command(r, rep) : std::nullopt;
+        if (v && *v == "[]" && !defaults.settings.values.count("ignore-command")) return std::nullopt;
+        return v;
+    });
+    settle("ignore-command-cache", r.own("ignorecache"),
+           [&](bool rep) { return r.set("ignorecache") ? ignore_cache(r, rep) : std::nullopt; });
     increment(r, j.settings.increment, false);
 
     // Ports: the jail's port list, unless its ban action blocks every port anyway.
@@ -507,7 +592,8 @@ std::string jail_toml(const JailConversion& j, const std::string& banjo_filter, 
         for (std::size_t g = 0; g < j.journal_match.size(); ++g) t += (g ? ", " : "") + toml_inline_list(j.journal_match[g]);
         t += "]\n";
     }
-    for (const char* key : {"maxretry", "findtime", "bantime", "ignore", "ignore-self", "ports"})
+    for (const char* key : {"maxretry", "findtime", "bantime", "ignore", "ignore-self", "ignore-file", "ignore-command",
+                            "ignore-command-cache", "ports"})
         if (auto it = j.settings.values.find(key); it != j.settings.values.end()) t += std::string(key) + " = " + it->second + "\n";
     if (!j.settings.increment.empty()) {
         t += "\n[" + table + ".increment]\n";

@@ -106,6 +106,24 @@ public:
     // bring it back.
     virtual void forget_jail(const std::string& jail) { static_cast<void>(jail); }
 
+    // Blocklists: networks in sets of their own per list and family (blocklist_sets.hpp),
+    // apart from the jails' bans, without expiry, changed entry by entry. prepare_blocklist()
+    // says which ports the list blocks (empty: all traffic) before its first add;
+    // forget_blocklist() empties and drops its sets. Backends without them ignore these.
+    virtual void prepare_blocklist(const std::string& list, const std::vector<std::string>& ports) {
+        static_cast<void>(list);
+        static_cast<void>(ports);
+    }
+    virtual void blocklist_add(const std::string& list, const Cidr& network) {
+        static_cast<void>(list);
+        static_cast<void>(network);
+    }
+    virtual void blocklist_remove(const std::string& list, const Cidr& network) {
+        static_cast<void>(list);
+        static_cast<void>(network);
+    }
+    virtual void forget_blocklist(const std::string& list) { static_cast<void>(list); }
+
     // Runs `done` from the event loop once every change asked for so far is in the firewall (a
     // flow cut after a ban must not come back in before the ban holds). While the firewall is
     // away or refuses, it waits. Default: at once.

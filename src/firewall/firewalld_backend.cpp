@@ -329,6 +329,8 @@ void FirewalldBackend::entry_answered(const std::string& ipset, const sdbus::Err
 }
 
 void FirewalldBackend::note_held(const Ipset& ipset, const std::vector<std::string>& entries) {
+    if (!ipset.blocklist.empty())
+        return;   // a blocklist's entries are its file's, not bans to adopt
     for (const auto& entry : entries)
         if (auto address = Address::parse(entry))
             adopt_found_.push_back(HeldBan{*address, ipset.shared ? std::string() : ipset.jail, std::nullopt});

@@ -68,6 +68,13 @@ public:
     // entries over before anything is removed.
     void adopt_held(HeldFound found) override;
     void when_applied(std::function<void()> done) override;
+    // Blocklists (firewalld_blocklists.cpp): hash:net ipsets banjo-bl.NAME4/6, bound to the
+    // zone like banjo4/6, or matched by rich rules like a port-limited jail's when the list
+    // has ports.
+    void prepare_blocklist(const std::string& list, const std::vector<std::string>& ports) override;
+    void blocklist_add(const std::string& list, const Cidr& network) override;
+    void blocklist_remove(const std::string& list, const Cidr& network) override;
+    void forget_blocklist(const std::string& list) override;
 
     // D-Bus calls made so far, for tests and metrics.
     struct Counters {
@@ -85,10 +92,12 @@ private:
     // running: entries are applied.
     enum class Phase { absent, starting, setting_up, reloading, running };
     struct Ipset {
-        Ipset(Family f, bool s, std::string j = {}) : family(f), shared(s), jail(std::move(j)) {}
+        Ipset(Family f, bool s, std::string j = {}) : family(f), shared(s), jail(std::move(j)), bound(s) {}
         Family family;
         bool shared;                 // banjo4/banjo6, bound to the zone
         std::string jail;            // the port-limited jail whose ipset this is; empty when shared
+        bool bound;                  // a source of the zone: banjo4/6 and all-ports blocklists'
+        std::string blocklist;       // the blocklist whose hash:net ipset this is, if one
         bool active = false;         // exists in firewalld's runtime
         bool entries_known = false;  // else getEntries first: firewalld may hold anything
         IpsetMirror mirror;
@@ -118,6 +127,7 @@ private:
     };
 
     Ipset& ipset_for(const BanTarget& target);
+    Ipset* blocklist_ipset(const std::string& list, Family family);
     // The zones a jail's rules belong in, as the last setup saw firewalld.
     std::vector<std::string> zones_for(const JailRules& jail) const;
     void zones_changed(const std::string& why);

@@ -64,7 +64,7 @@ void FirewalldBackend::setup() {
         }));
     // Asked first rather than added blindly: firewalld logs a warning for every redundant add.
     for (const auto& [name, ipset] : ipsets_) {
-        if (!ipset.shared)
+        if (!ipset.bound)
             continue;
         auto source = "ipset:" + name;
         config_proxy(config_path).callMethodAsync("getZoneOfSource").onInterface(config_iface)
@@ -149,7 +149,7 @@ void FirewalldBackend::setup_ipsets() {
     begin_step([this] { setup_bindings(); });
     for (auto& [name, ipset] : ipsets_) {
         ipset.active = contains(setup_->runtime_ipsets, name);
-        if (ipset.shared && ipset.active) {   // (firewalld logs INVALID_IPSET for an inactive one)
+        if (ipset.bound && ipset.active) {   // (firewalld logs INVALID_IPSET for an inactive one)
             auto source = "ipset:" + name;
             firewalld_->callMethodAsync("getZoneOfSource").onInterface(zone_iface)
                 .withArguments(source)
@@ -163,9 +163,12 @@ void FirewalldBackend::setup_ipsets() {
         std::map<std::string, std::string> options{{"family", ipset.family == Family::ipv4 ? "inet" : "inet6"}};
         // No "timeout" option: on firewalld < 2.1 with nftables it never expires entries and
         // hides them from getEntries/removeEntry; banjod expires bans itself.
+        // A blocklist holds networks; a jail's bans are addresses.
         IpsetSettings settings{std::string(), "banjo " + name,
-                               "Addresses banned by banjod. banjod owns the entries: do not add any.",
-                               std::string("hash:ip"), options, std::vector<std::string>()};
+                               ipset.blocklist.empty() ? "Addresses banned by banjod. banjod owns the entries: do not add any."
+                                                       : "Blocklist " + ipset.blocklist + " of banjod. banjod owns the entries: do not add any.",
+                               std::string(ipset.blocklist.empty() ? "hash:ip" : "hash:net"), options,
+                               std::vector<std::string>()};
         config_proxy(config_path).callMethodAsync("addIPSet").onInterface(config_iface)
             .withArguments(name, settings)
             .uponReplyInvoke(step_reply<sdbus::ObjectPath>([this, name = name](const sdbus::Error* error, sdbus::ObjectPath) {
@@ -187,7 +190,7 @@ void FirewalldBackend::setup_bindings() {
     begin_step([this] { setup_stale(); });
     SetupRun& run = *setup_;
     for (auto& [name, ipset] : ipsets_) {
-        if (!ipset.shared || !contains(run.permanent_ipsets, name))
+        if (!ipset.bound || !contains(run.permanent_ipsets, name))
             continue;
         auto source = "ipset:" + name;
         auto elsewhere = [&](const std::string& zone, const char* where) {

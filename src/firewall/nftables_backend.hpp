@@ -56,6 +56,10 @@ public:
     void remove(const BanTarget& target) override;
     void prepare_jail(const std::string& jail, const JailBlocking& blocking) override;
     void when_applied(std::function<void()> done) override;
+    void prepare_blocklist(const std::string& list, const std::vector<std::string>& ports) override;
+    void blocklist_add(const std::string& list, const Cidr& network) override;
+    void blocklist_remove(const std::string& list, const Cidr& network) override;
+    void forget_blocklist(const std::string& list) override;
 
     struct Counters {
         std::uint64_t transactions = 0, failed_transactions = 0;
@@ -75,6 +79,7 @@ private:
     };
 
     Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports, BlockAction block);
+    Set& blocklist_set(const std::string& list, Family family);
     void schedule_flush();
     void flush();
     bool connect();
@@ -100,6 +105,7 @@ private:
 
     std::map<std::string, Set> sets_;                        // by set name
     std::map<std::string, std::string> jail_problems_;       // jail -> ports nft cannot match
+    std::map<std::string, std::vector<std::string>> blocklist_ports_;   // list -> its ports
     bool schema_dirty_ = true;    // sets/rules to (re)write
     bool kernel_unknown_ = true;  // dump the sets before the next diff
     bool sets_unverified_ = false;   // notifications were lost or off: compare set handles

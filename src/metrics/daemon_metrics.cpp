@@ -47,6 +47,9 @@ MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram&
         }
         m.jails.push_back(std::move(jm));
     }
+    for (const BlocklistStatus& s : manager.blocklists().status())
+        m.blocklists.push_back({s.name, s.entries, s.readings, s.added, s.removed, s.malformed_lines, s.refused, s.held,
+                                s.unreadable});
     m.apply_latency = &apply_latency;
     return m;
 }

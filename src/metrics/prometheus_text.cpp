@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "metrics/prometheus_text.hpp"
 
+#include <array>
+
 #include "core/special_address.hpp"
 
 #include <charconv>
@@ -96,6 +98,30 @@ std::string render_prometheus_text(const MetricsSnapshot& m) {
     header(out, "banjo_tracked_addresses", "gauge", "Addresses with failures inside findtime.");
     for (const auto& j : m.jails)
         out += "banjo_tracked_addresses{jail=\"" + label(j.name) + "\"} " + std::to_string(j.tracked_addresses) + "\n";
+
+    if (!m.blocklists.empty()) {
+        auto each = [&](const char* name, const char* type, const char* help, auto value) {
+            header(out, name, type, help);
+            for (const auto& b : m.blocklists)
+                out += std::string(name) + "{list=\"" + label(b.name) + "\"} " + std::to_string(value(b)) + "\n";
+        };
+        each("banjo_blocklist_entries", "gauge", "Networks of the blocklist in force.", [](const BlocklistMetrics& b) { return b.entries; });
+        each("banjo_blocklist_readings_total", "counter", "Readings of the blocklist's file or URL since start.",
+             [](const BlocklistMetrics& b) { return b.readings; });
+        each("banjo_blocklist_added_total", "counter", "Networks added to the blocklist's sets since start.",
+             [](const BlocklistMetrics& b) { return b.added; });
+        each("banjo_blocklist_removed_total", "counter", "Networks removed from the blocklist's sets since start.",
+             [](const BlocklistMetrics& b) { return b.removed; });
+        each("banjo_blocklist_malformed_lines_total", "counter", "Malformed lines skipped in the blocklist's readings.",
+             [](const BlocklistMetrics& b) { return b.malformed_lines; });
+        header(out, "banjo_blocklist_rejected_readings_total", "counter",
+               "Readings that changed nothing, by why: refused (malformed), held (would remove more than half), unreadable.");
+        for (const auto& b : m.blocklists)
+            for (const auto& [why, n] : std::array<std::pair<const char*, std::uint64_t>, 3>{
+                     {{"refused", b.refused}, {"held", b.held}, {"unreadable", b.unreadable}}})
+                out += "banjo_blocklist_rejected_readings_total{list=\"" + label(b.name) + "\",reason=\"" + why + "\"} " +
+                       std::to_string(n) + "\n";
+    }
 
     header(out, "banjo_backend_state", "gauge", "1 for the firewall backend's current state.");
     for (const char* state : {"ready", "unavailable", "degraded"})

@@ -44,6 +44,13 @@ struct JailMetrics {
     std::map<std::string, std::uint64_t> refused;
 };
 
+struct BlocklistMetrics {
+    std::string name;
+    std::uint64_t entries = 0;   // networks in force
+    std::uint64_t readings = 0, added = 0, removed = 0, malformed_lines = 0;
+    std::uint64_t refused = 0, held = 0, unreadable = 0;   // readings that changed nothing, by why
+};
+
 struct MetricsSnapshot {
     std::string version;
     std::uint64_t entries_processed = 0;
@@ -57,6 +64,7 @@ struct MetricsSnapshot {
     std::uint64_t state_write_failures = 0;
     std::uint64_t state_held_changes = 0;
     std::vector<JailMetrics> jails;
+    std::vector<BlocklistMetrics> blocklists;
     const LatencyHistogram* apply_latency = nullptr;
     const FleetStatus* fleet = nullptr;                     // nullptr: no [fleet]
     std::map<std::string, std::uint64_t> fleet_active_bans;   // per origin host: its bans in force here

@@ -508,3 +508,39 @@ TEST_CASE("rule-zones with another backend than firewalld is a warning that says
                      std::string::npos;
           }) == 1);
 }
+
+TEST_CASE("a blocklist is read with its format, interval and ports") {
+    ConfigDir d;
+    test::FakeServices services;
+    d.write("banjo.toml", "[defaults]\nignore = [\"198.51.100.7\"]\n"
+                          "[blocklist.abuse]\npath = \"/var/lib/lists/abuse.txt\"\nformat = \"abuseipdb\"\n"
+                          "interval = \"30min\"\nports = [\"ssh\"]\n"
+                          "[blocklist.own]\npath = \"/etc/banjo/own.txt\"\n");
+    Config c = d.load(services);
+    REQUIRE(c.blocklists.size() == 2);
+    CHECK(c.blocklists[0].name == "abuse");
+    CHECK(c.blocklists[0].format == BlocklistFormat::abuseipdb);
+    CHECK(c.blocklists[0].interval == std::chrono::minutes(30));
+    CHECK(c.blocklists[0].ports == std::vector<std::string>{"ssh"});
+    CHECK(c.blocklists[1].format == BlocklistFormat::plain);
+    CHECK(c.blocklists[1].interval == default_blocklist_interval);
+    CHECK(c.default_ignore.contains(*Address::parse("198.51.100.7")));
+}
+
+TEST_CASE("a blocklist's mistakes are errors at their line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[blocklist.x]\npath = \"relative.txt\"\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'path' must be an absolute file name") == 0);
+    d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\nformat = \"csv\"\n");
+    CHECK(error_of(d).find(d.main() + ":3: 'format' must be") == 0);
+    d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\ninterval = \"1s\"\n");
+    CHECK(error_of(d).find(d.main() + ":3: 'interval' must be at least 10s") == 0);
+    d.write("banjo.toml", "[blocklist.x]\nformat = \"plain\"\n");
+    CHECK(error_of(d).find("needs 'path'") != std::string::npos);
+    d.write("banjo.toml", "[blocklist.x]\nurl = \"https://lists.example/x.txt\"\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'url' blocklists are not implemented") == 0);
+    d.write("banjo.toml", "[blocklist.\"a.b\"]\npath = \"/a\"\n");
+    CHECK(error_of(d).find("blocklist name 'a.b' must be") != std::string::npos);
+    d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\nwhat = 1\n");
+    CHECK(error_of(d).find(d.main() + ":3:") == 0);
+}

@@ -77,11 +77,11 @@ TEST_CASE("ports: a name stays when firewalld has that service, else becomes its
     CHECK(has_item(items, ItemKind::skipped, "port \"no-such-port-name\""));
 }
 
-TEST_CASE("ignoreip keeps addresses and networks, in canonical form, and skips host names") {
-    IniConfig cfg = jails("[DEFAULT]\nignoreip = 127.0.0.1/8 ::1, 192.0.2.0/255.255.255.0 gateway.example\n");
+TEST_CASE("ignoreip keeps addresses and networks in canonical form and host names, and skips garbage") {
+    IniConfig cfg = jails("[DEFAULT]\nignoreip = 127.0.0.1/8 ::1, 192.0.2.0/255.255.255.0 gateway.example bad!name\n");
     DefaultsConversion d = convert_defaults(cfg);
-    CHECK(d.settings.values.at("ignore") == "['127.0.0.0/8', '::1', '192.0.2.0/24']");
-    CHECK(has_item(d.items, ItemKind::skipped, "ignoreip entry \"gateway.example\": not an address or network"));
+    CHECK(d.settings.values.at("ignore") == "['127.0.0.0/8', '::1', '192.0.2.0/24', 'gateway.example']");
+    CHECK(has_item(d.items, ItemKind::skipped, "ignoreip entry \"bad!name\": not an address, a network or a host name"));
 }
 
 TEST_CASE("a jail writes what it sets itself and what differs from [DEFAULT]") {
@@ -283,4 +283,72 @@ TEST_CASE("an imported filter believes the users banjo's own filter of that name
     CHECK(jail.find("journal-match = [['_SYSTEMD_UNIT=mail.service', '_UID=0', '_UID=mailer']]") != std::string::npos);
     REQUIRE(r.report.jails.size() == 1);
     CHECK(has_item(r.report.jails[0].items, ItemKind::changed, "the jail's journal-match: every group also requires"));
+}
+
+TEST_CASE("ignoreip host names and a file: entry become ignore and ignore-file") {
+    IniConfig cfg = jails("[DEFAULT]\nignoreip = ::1 gateway.example file:/etc/fail2ban/ignore.list file:/etc/x.list\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    CHECK(d.settings.values.at("ignore") == "['::1', 'gateway.example']");
+    CHECK(d.settings.values.at("ignore-file") == "'/etc/fail2ban/ignore.list'");
+    CHECK(has_item(d.items, ItemKind::skipped, "ignoreip entry \"file:/etc/x.list\": banjo reads one ignore-file per jail"));
+}
+
+TEST_CASE("ignorecommand becomes an argv with {address}; one that needs a shell is reported") {
+    IniConfig cfg = jails("[DEFAULT]\nignorecommand = /usr/bin/check --ip=<ip> -q\nignorecache = key=\"<ip>\", max-time=90\n"
+                          "[a]\nignorecommand = /usr/bin/check <ip> | grep yes\n[b]\nignorecommand = check <ip>\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    CHECK(d.settings.values.at("ignore-command") == "['/usr/bin/check', '--ip={address}', '-q']");
+    CHECK(d.settings.values.at("ignore-command-cache") == "'1min 30s'");
+    JailConversion a = convert_jail(cfg, "a", d);
+    CHECK(has_item(a.report.items, ItemKind::skipped, "ignorecommand = /usr/bin/check <ip> | grep yes: needs a shell"));
+    JailConversion b = convert_jail(cfg, "b", d);
+    CHECK(has_item(b.report.items, ItemKind::skipped, "ignorecommand = check <ip>: banjo needs the program by absolute path"));
+}
+
+TEST_CASE("a jail.local with every key issue 14 lists converts with nothing skipped") {
+    TempDir t;
+    fs::copy(std::string(BANJO_SOURCE_ROOT) + "/tests/data/fail2ban-every-key", t.dir / "f2b", fs::copy_options::recursive);
+    ImportOptions o;
+    o.source = (t.dir / "f2b").string();
+    o.output = (t.dir / "out").string();
+    ImportResult r = convert_fail2ban_config(o);
+    REQUIRE(r.fatal.empty());
+    const ImportReport& rep = r.report;
+    std::vector<ReportItem> items = rep.defaults;
+    for (const auto& j : rep.jails) items.insert(items.end(), j.items.begin(), j.items.end());
+    for (const auto& i : items) CHECK_MESSAGE(i.kind != ItemKind::skipped, i.text);
+    for (const auto& i : items) CHECK_MESSAGE(i.kind != ItemKind::error, i.text);
+    REQUIRE(rep.jails.size() == 1);
+    CHECK(rep.jails[0].status == OutcomeStatus::converted);
+
+    Config cfg = load_config((t.dir / "out" / "banjo.toml").string(), {(t.dir / "out" / "filter.d").string()});
+    CHECK(cfg.history_age == std::chrono::hours(48));
+    REQUIRE(cfg.jails.size() == 1);
+    const JailSettings& s = cfg.jails[0].settings;
+    CHECK(s.maxretry == 3);
+    CHECK(s.findtime == std::chrono::minutes(5));
+    CHECK(s.ban.bantime == std::chrono::hours(2));
+    CHECK(s.ports == std::vector<std::string>{"2222"});
+    CHECK(s.ignore.contains(*Address::parse("203.0.113.7")));
+    CHECK(s.ignore_hosts == std::vector<std::string>{"vpn.example.org"});
+    CHECK(s.ignore_file == "/etc/fail2ban/ignore.list");   // inherited from [DEFAULT]
+    CHECK(s.ignore_command == std::vector<std::string>{"/usr/local/bin/every-known", "{address}"});
+    CHECK(s.ignore_command_cache == std::chrono::minutes(15));
+    CHECK(s.ignore_self);
+    CHECK(s.ban.increment.enabled);
+    CHECK(s.ban.increment.overall_jails);
+    CHECK(s.ban.increment.rnd == std::chrono::minutes(5));
+    CHECK(s.ban.increment.max == std::chrono::hours(24 * 7));
+    // fail2ban: bantime * multipliers[n] * factor (2), a first ban plain.
+    CHECK(s.ban.increment.multipliers == std::vector<double>{1, 4, 8, 16, 32});
+}
+
+TEST_CASE("an empty ignorecommand writes nothing, unless it turns off the one of [DEFAULT]") {
+    IniConfig cfg = jails("[DEFAULT]\nignorecommand =\n[a]\nenabled = true\n");
+    DefaultsConversion d = convert_defaults(cfg);
+    CHECK_FALSE(d.settings.values.count("ignore-command"));
+    CHECK_FALSE(convert_jail(cfg, "a", d).settings.values.count("ignore-command"));
+    IniConfig cfg2 = jails("[DEFAULT]\nignorecommand = /bin/known <ip>\n[a]\nignorecommand =\n");
+    DefaultsConversion d2 = convert_defaults(cfg2);
+    CHECK(convert_jail(cfg2, "a", d2).settings.values.at("ignore-command") == "[]");
 }

@@ -23,6 +23,8 @@ inline constexpr const char* state_rebuilt = "ee51d510686c4769b9f6cf0ce901a6e8";
 // A jail with observe = true decided a ban it does not make.
 inline constexpr const char* ban_observed = "1894c964f166453995c86e82ee33c2e7";
 inline constexpr const char* refused_address = "2802dbdf53954a779b2af9f0847b57c2";
+// A blocklist reading: applied (with its counts), refused, held back, or unreadable.
+inline constexpr const char* blocklist = "6df75d3176914f09beae397f1aa34f06";
 // The fleet's Redis link came up or went down.
 inline constexpr const char* fleet_link = "875bf68c648c4a1bbfb4c7b8fe545d93";
 // A decision from the fleet was refused (unknown origin, forged origin, rate exceeded, malformed).
