@@ -19,6 +19,8 @@ namespace banjo {
 
 inline constexpr std::string_view action_manage = "org.banjo1.manage";
 inline constexpr std::string_view action_reload = "org.banjo1.reload";
+// The matched log lines behind bans: they carry user names (often mistyped passwords).
+inline constexpr std::string_view action_read_lines = "org.banjo1.read-lines";
 
 class Authorizer {
 public:

@@ -84,6 +84,18 @@ void ManagerObject::UnbanAll(sdbus::Result<uint32_t>&& result, std::string jail)
     run_authorized(authorizer_, getObject(), action_manage, std::move(result), [&m, jail] { return m.unban_all(jail); });
 }
 
+void ManagerObject::ListBanLines(
+    sdbus::Result<std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>>>&& result,
+    std::string jail) {
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_read_lines, std::move(result), [&m, jail] {
+        std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>> out;
+        for (const banjo::Ban& b : m.bans(jail))
+            out.emplace_back(b.jail, b.address.to_string(), b.lines ? *b.lines : std::vector<std::string>{});
+        return out;
+    });
+}
+
 // Open to every caller, as ListBans and ListBanHistory are: it shows no log line.
 std::tuple<std::vector<sdbus::Struct<std::string, bool, std::string, uint32_t, uint32_t, std::vector<uint64_t>>>,
            std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>,

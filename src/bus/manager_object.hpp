@@ -40,6 +40,8 @@ private:
     std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBans(
         const std::string& jail) override;
     void UnbanAll(sdbus::Result<uint32_t>&& result, std::string jail) override;
+    void ListBanLines(sdbus::Result<std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>>>&& result,
+                      std::string jail) override;
     std::vector<sdbus::Struct<std::string, std::string, std::string, uint64_t, uint64_t, uint64_t, uint64_t, std::string>>
     ListBlocklists() override;
     std::tuple<std::vector<sdbus::Struct<std::string, bool, std::string, uint32_t, uint32_t, std::vector<uint64_t>>>,

@@ -43,7 +43,45 @@ struct Defaults {
     Usec history_age = default_history_age;
     BlockAction block = BlockAction::drop;
     bool cut_connections = true;
+    std::uint8_t ipv4_prefix = 32;
+    std::uint8_t ipv6_prefix = 128;
+    std::size_t max_lines = default_max_lines;
+    std::size_t lines_memory = default_lines_memory_bytes;
+    std::vector<std::string> actions;
+    std::size_t action_concurrency = default_action_concurrency;
+    std::size_t action_queue = default_action_queue;
 };
+
+std::size_t read_max_lines(const TomlSource& src, const toml::table& t) {
+    auto v = src.get_integer(t, "max-lines");
+    if (*v < 0 || *v > 100) src.fail(*t.get("max-lines"), "'max-lines' must be between 0 and 100");
+    return static_cast<std::size_t>(*v);
+}
+
+// A size in bytes: an integer, or a string with a K, M or G suffix (powers of 1024).
+std::size_t read_byte_size(const TomlSource& src, const toml::table& t, std::string_view key) {
+    const toml::node& n = *t.get(key);
+    const std::string usage = "'" + std::string(key) + "' must be a size in bytes like 4194304 or \"4M\" (at most 1G)";
+    std::int64_t bytes = -1;
+    if (n.is_integer()) {
+        bytes = *n.value<std::int64_t>();
+    } else if (n.is_string()) {
+        const std::string text = *n.value<std::string>();
+        std::size_t used = 0;
+        long long number = -1;
+        try {
+            number = std::stoll(text, &used);
+        } catch (const std::exception&) {
+            src.fail(n, usage);
+        }
+        const std::string unit = text.substr(used);
+        const std::int64_t scale = unit.empty() ? 1 : unit == "K" ? 1 << 10 : unit == "M" ? 1 << 20 : unit == "G" ? 1 << 30 : -1;
+        if (scale < 0 || number < 0 || number > (1LL << 30)) src.fail(n, usage);
+        bytes = number * scale;
+    }
+    if (bytes < 0 || bytes > (1LL << 30)) src.fail(n, usage);
+    return static_cast<std::size_t>(bytes);
+}
 
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
 
@@ -184,6 +222,21 @@ void read_increment(const TomlSource& src, const toml::table& parent, IncrementP
     if (auto v = src.get_bool(*t, "overall-jails")) inc.overall_jails = *v;
 }
 
+// ipv4-prefix, ipv6-prefix: at most a /8 or a /32, a registry's allocation; a wider network
+// would ban bystanders by the million.
+std::uint8_t read_prefix(const TomlSource& src, const toml::table& t, std::string_view key, int shortest, int longest) {
+    auto v = src.get_integer(t, key);
+    if (*v < shortest || *v > longest)
+        src.fail(*t.get(key), "'" + std::string(key) + "' must be between " + std::to_string(shortest) + " and " +
+                                  std::to_string(longest));
+    return static_cast<std::uint8_t>(*v);
+}
+
+void read_prefixes(const TomlSource& src, const toml::table& t, std::uint8_t& ipv4, std::uint8_t& ipv6) {
+    if (t.get("ipv4-prefix")) ipv4 = read_prefix(src, t, "ipv4-prefix", 8, 32);
+    if (t.get("ipv6-prefix")) ipv6 = read_prefix(src, t, "ipv6-prefix", 32, 128);
+}
+
 BlockAction read_block(const TomlSource& src, const toml::table& t) {
     const std::string text = *src.get_string(t, "block");
     auto action = parse_block_action(text);
@@ -191,12 +244,14 @@ BlockAction read_block(const TomlSource& src, const toml::table& t) {
     return *action;
 }
 
-Defaults read_defaults(const TomlSource& src, std::string& backend) {
+Defaults read_defaults(const TomlSource& src, std::string& backend, const std::vector<ActionSpec>& actions) {
     Defaults d;
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
-                                "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache"},
+                                "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache",
+                                "ipv4-prefix", "ipv6-prefix", "max-lines", "lines-memory", "actions", "action-concurrency",
+                                "action-queue"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
     if (t->get("findtime")) d.findtime = read_positive_span(src, *t, "findtime");
@@ -208,6 +263,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
     if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
+    read_prefixes(src, *t, d.ipv4_prefix, d.ipv6_prefix);
     if (auto v = src.get_string(*t, "backend")) {
         if (*v != "firewalld" && *v != "nftables" && *v != "dry-run")
             src.fail(*t->get("backend"),
@@ -216,6 +272,17 @@ Defaults read_defaults(const TomlSource& src, std::string& backend) {
     }
     read_increment(src, *t, d.increment);
     if (t->get("history-age")) d.history_age = read_positive_span(src, *t, "history-age");
+    if (t->get("max-lines")) d.max_lines = read_max_lines(src, *t);
+    if (t->get("lines-memory")) d.lines_memory = read_byte_size(src, *t, "lines-memory");
+    if (t->get("actions")) d.actions = read_action_names(src, *t, actions);
+    if (auto v = src.get_integer(*t, "action-concurrency")) {
+        if (*v < 1 || *v > 64) src.fail(*t->get("action-concurrency"), "'action-concurrency' must be between 1 and 64");
+        d.action_concurrency = static_cast<std::size_t>(*v);
+    }
+    if (auto v = src.get_integer(*t, "action-queue")) {
+        if (*v < 0 || *v > 100000) src.fail(*t->get("action-queue"), "'action-queue' must be between 0 and 100000");
+        d.action_queue = static_cast<std::size_t>(*v);
+    }
     return d;
 }
 
@@ -345,7 +412,8 @@ void check_journal_matches(JailConfig& jc, const SourceLocation& jail_match_wher
 // Resolves one jail from its layers: later layers win, key by key.
 JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers, const Defaults& d,
                       const std::vector<std::string>& filter_dirs, const ServiceCatalog& services,
-                      const UserLookup& users, std::vector<ConfigWarning>& warnings) {
+                      const UserLookup& users, std::vector<ConfigWarning>& warnings,
+                      const std::vector<ActionSpec>& actions) {
     JailConfig jc;
     JailSettings& s = jc.settings;
     s.name = name;
@@ -362,6 +430,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore_self = d.ignore_self;
     s.block = d.block;
     s.cut_connections = d.cut_connections;
+    s.ipv4_prefix = d.ipv4_prefix;
+    s.ipv6_prefix = d.ipv6_prefix;
+    s.max_lines = d.max_lines;
+    s.actions = d.actions;
     jc.where = layers.front().source->where(*layers.front().table);
     Layer filter_layer = layers.front();
     Layer mode_layer = layers.front();
@@ -373,7 +445,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
                                    "logpath", "datepattern", "observe", "ignore-file", "ignore-command",
-                                   "ignore-command-cache", "fleet"},
+                                   "ignore-command-cache", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions", "fleet"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -397,6 +469,8 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("ignore-command-cache")) s.ignore_command_cache = read_ignore_command_cache(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (auto v = src.get_bool(t, "observe")) s.observe = *v;
+        if (t.get("max-lines")) s.max_lines = read_max_lines(src, t);
+        if (t.get("actions")) s.actions = read_action_names(src, t, actions);
         if (t.get("ports")) s.ports = read_ports(src, t, services);
         if (t.get("logpath")) {
             jc.logpath = read_logpath(src, t);
@@ -409,6 +483,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         }
         if (t.get("block")) s.block = read_block(src, t);
         if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
+        read_prefixes(src, t, s.ipv4_prefix, s.ipv6_prefix);
         if (t.get("rule-zones")) {
             s.rule_zones = read_zones(src, t, "rule-zones");
             if (s.rule_zones.empty()) src.fail(*t.get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for [firewalld] rule-zones)");
@@ -491,7 +566,9 @@ std::string jail_fingerprint(const JailConfig& jail) {
     add_list(s.ignore_command);
     add(std::to_string(s.ignore_command_cache.count()));
     add(s.ignore_self ? "self" : "noself");
+    add(std::to_string(s.ipv4_prefix) + "/" + std::to_string(s.ipv6_prefix));
     add(s.observe ? "observe" : "act");
+    add(std::to_string(s.max_lines));
     add_list(s.ports);
     const FilterSpec& fs = jail.filter;
     add(fs.prefregex ? fs.prefregex->text : "");
@@ -552,9 +629,13 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     for (const auto& f : drop_in_files(dir / "jail.d")) sources.push_back(TomlSource::parse_file(f));
 
     const TomlSource& main = sources.front();
-    main.require_known_keys(main.root(), {"defaults", "firewalld", "fleet", "jail", "blocklist"}, "banjo.toml");
-    Defaults defaults = read_defaults(main, cfg.backend);
+    main.require_known_keys(main.root(), {"defaults", "firewalld", "fleet", "jail", "action", "blocklist"}, "banjo.toml");
+    cfg.actions = read_actions(main);
+    Defaults defaults = read_defaults(main, cfg.backend, cfg.actions);
+    cfg.action_concurrency = defaults.action_concurrency;
+    cfg.action_queue = defaults.action_queue;
     cfg.history_age = defaults.history_age;
+    cfg.lines_memory = defaults.lines_memory;
     cfg.firewalld = read_firewalld(main);
     cfg.blocklists = read_blocklists(main, services);
     cfg.default_ignore = defaults.ignore;
@@ -575,7 +656,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     }
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
-        cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings));
+        cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings, cfg.actions));
     for (const auto& j : cfg.jails)
         if (j.fleet != FleetMode::off && !cfg.fleet.enabled)
             throw ConfigError(j.fleet_where, "jail '" + j.settings.name + "': 'fleet' = \"" + std::string(to_string(j.fleet)) +

@@ -6,6 +6,7 @@
 // never sees a half-read config.
 #pragma once
 
+#include "config/action_config.hpp"
 #include "config/blocklist_config.hpp"
 #include "config/journal_match.hpp"
 #include "core/filter.hpp"
@@ -65,6 +66,13 @@ struct Config {
     FirewalldSettings firewalld;
     FleetSettings fleet;                    // [fleet]; disabled when absent
     Usec history_age = default_history_age;   // ban history and ban log are purged past it
+    // [defaults] lines-memory: the bytes all jails' kept lines (max-lines) may take together.
+    std::size_t lines_memory = default_lines_memory_bytes;
+    // [action.NAME], in name order; a jail's settings.actions name them.
+    std::vector<ActionSpec> actions;
+    // [defaults] action-concurrency, action-queue: runs at once, and runs waiting at most.
+    std::size_t action_concurrency = default_action_concurrency;
+    std::size_t action_queue = default_action_queue;
     std::vector<JailConfig> jails;          // in name order
     std::vector<BlocklistConfig> blocklists;   // in name order
     // [defaults] ignore and ignore-self: what blocklists leave out (jails have their own copy).

@@ -55,7 +55,7 @@ bool BanTable::insert(const Ban& ban) {
     return fresh;
 }
 
-std::optional<Ban> BanTable::erase(std::string_view jail, const Address& address) {
+std::optional<Ban> BanTable::erase(std::string_view jail, const Cidr& address) {
     auto it = bans_.find(Key{std::string(jail), address});
     if (it == bans_.end()) return std::nullopt;
     Ban ban = std::move(it->second);
@@ -64,7 +64,7 @@ std::optional<Ban> BanTable::erase(std::string_view jail, const Address& address
     return ban;
 }
 
-const Ban* BanTable::find(std::string_view jail, const Address& address) const {
+const Ban* BanTable::find(std::string_view jail, const Cidr& address) const {
     auto it = bans_.find(Key{std::string(jail), address});
     return it == bans_.end() ? nullptr : &it->second;
 }

@@ -5,8 +5,9 @@
 // No I/O; one thread.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "core/duration.hpp"
+#include "core/matched_lines.hpp"
 
 #include <cstdint>
 #include <map>
@@ -40,12 +41,13 @@ std::string_view to_string(UnbanReason r) noexcept;
 
 struct Ban {
     std::string jail;
-    Address address;
+    Cidr address;            // one address, or a network (a prefix ban); prints as such
     Usec banned{};
     Usec expires{};          // infinite_usec: never
     std::uint32_t failures = 0;
     BanOrigin origin = BanOrigin::filter;
     std::string origin_host{};   // the fleet host that decided it (origin fleet only)
+    BanLines lines = nullptr;   // the matched lines behind it (max-lines); nullptr: none
 };
 
 class BanTable {
@@ -53,8 +55,8 @@ public:
     // Adds or replaces the ban of (ban.jail, ban.address). Returns true if it was new.
     bool insert(const Ban& ban);
     // Removes and returns the ban, if there was one.
-    std::optional<Ban> erase(std::string_view jail, const Address& address);
-    const Ban* find(std::string_view jail, const Address& address) const;
+    std::optional<Ban> erase(std::string_view jail, const Cidr& address);
+    const Ban* find(std::string_view jail, const Cidr& address) const;
 
     // The bans whose expiry is <= now, removed from the table, earliest first.
     std::vector<Ban> take_expired(Usec now);
@@ -68,7 +70,7 @@ public:
     std::vector<Ban> take_jail(std::string_view jail);
 
 private:
-    using Key = std::pair<std::string, Address>;
+    using Key = std::pair<std::string, Cidr>;
     std::map<Key, Ban, std::less<>> bans_;
     std::set<std::pair<Usec, Key>> by_expiry_;   // finite expiries only
 };

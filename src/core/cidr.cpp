@@ -71,6 +71,10 @@ bool Cidr::contains(const Address& a) const noexcept {
     return masked(a.bytes(), prefix_len) == network.bytes();
 }
 
+bool Cidr::contains(const Cidr& inner) const noexcept {
+    return inner.family() == family() && inner.prefix_len >= prefix_len && contains(inner.network);
+}
+
 std::string Cidr::to_string() const {
     std::string s = network.to_string();
     if (prefix_len == network.bit_length()) return s;

@@ -117,6 +117,26 @@ std::optional<Cidr> CidrSet::longest_match(const Address& a) const noexcept {
     return Cidr::make(a, *best);
 }
 
+std::optional<Cidr> CidrSet::overlapping(const Cidr& given) const {
+    const auto net = Cidr::make(given.network, given.prefix_len);   // host bits cleared
+    if (!net) return std::nullopt;
+    const Cidr& c = *net;
+    const Node* n = c.family() == Family::ipv4 ? v4_.get() : v6_.get();
+    for (unsigned depth = 0; n; ++depth) {
+        if (n->terminal) return Cidr::make(c.network, depth);
+        if (depth == c.prefix_len) {
+            // Nothing holds c; anything marked below n lies inside it.
+            std::vector<Cidr> inside;
+            std::array<std::uint8_t, 16> bytes = c.network.bytes();
+            collect(n, c.family(), bytes, depth, inside);
+            if (inside.empty()) return std::nullopt;
+            return inside.front();
+        }
+        n = n->child[c.network.bit(depth)].get();
+    }
+    return std::nullopt;
+}
+
 std::vector<Cidr> CidrSet::entries() const {
     std::vector<Cidr> out;
     out.reserve(size_);

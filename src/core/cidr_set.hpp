@@ -26,6 +26,9 @@ public:
     bool contains(const Address& a) const noexcept { return longest_match(a).has_value(); }
     // The most specific network holding a, if any.
     std::optional<Cidr> longest_match(const Address& a) const noexcept;
+    // An entry that shares an address with c (holds it, or lies inside it), if any: the
+    // widest one holding c, else one inside it.
+    std::optional<Cidr> overlapping(const Cidr& c) const;
     std::vector<Cidr> entries() const;   // in insertion-independent, sorted order
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }

@@ -5,7 +5,7 @@
 
 namespace banjo {
 
-std::vector<std::string> ignore_command_argv(const std::vector<std::string>& argv, const Address& address) {
+std::vector<std::string> ignore_command_argv(const std::vector<std::string>& argv, const Cidr& address) {
     static constexpr std::string_view placeholder = "{address}";
     const std::string text = address.to_string();
     std::vector<std::string> out;
@@ -24,13 +24,13 @@ std::vector<std::string> ignore_command_argv(const std::vector<std::string>& arg
     return out;
 }
 
-std::optional<bool> IgnoreCommandCache::ignores(const std::string& jail, const Address& address, Usec now) const {
+std::optional<bool> IgnoreCommandCache::ignores(const std::string& jail, const Cidr& address, Usec now) const {
     auto it = entries_.find({jail, address});
     if (it == entries_.end() || it->second.until <= now) return std::nullopt;
     return it->second.ignore;
 }
 
-void IgnoreCommandCache::remember(const std::string& jail, const Address& address, bool ignore, Usec until) {
+void IgnoreCommandCache::remember(const std::string& jail, const Cidr& address, bool ignore, Usec until) {
     if (entries_.size() >= max_entries && !entries_.count({jail, address})) {
         // Drop the tenth that expires soonest.
         std::vector<Usec> untils;

@@ -7,7 +7,7 @@
 // are cached, for the jail's ignore-command-cache. No I/O; one thread.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "core/duration.hpp"
 
 #include <map>
@@ -20,9 +20,9 @@ namespace banjo {
 
 enum class IgnoreCommandVerdict { ignore, ban, failed };
 
-// Each argument with every "{address}" replaced by the address's canonical text; an argument
-// stays one argument whatever the address holds (no word splitting: there is no shell).
-std::vector<std::string> ignore_command_argv(const std::vector<std::string>& argv, const Address& address);
+// Each argument with every "{address}" replaced by the address's canonical text (a prefix ban's
+// CIDR); an argument stays one argument whatever the address holds (no shell, no splitting).
+std::vector<std::string> ignore_command_argv(const std::vector<std::string>& argv, const Cidr& address);
 
 // Answers per (jail, address), each until its expiry. Bounded: past max_entries the oldest
 // expiries go first.
@@ -30,8 +30,8 @@ class IgnoreCommandCache {
 public:
     static constexpr std::size_t max_entries = 100'000;
 
-    std::optional<bool> ignores(const std::string& jail, const Address& address, Usec now) const;
-    void remember(const std::string& jail, const Address& address, bool ignore, Usec until);
+    std::optional<bool> ignores(const std::string& jail, const Cidr& address, Usec now) const;
+    void remember(const std::string& jail, const Cidr& address, bool ignore, Usec until);
     void forget_jail(const std::string& jail);
     std::size_t size() const noexcept { return entries_.size(); }
 
@@ -40,7 +40,7 @@ private:
         bool ignore = false;
         Usec until{};
     };
-    std::map<std::pair<std::string, Address>, Entry> entries_;
+    std::map<std::pair<std::string, Cidr>, Entry> entries_;
 };
 
 }  // namespace banjo

@@ -9,12 +9,16 @@ namespace banjo {
 
 Jail::Jail(JailSettings settings)
     : settings_(std::move(settings)),
-      windows_(0, AddressHash{settings_.hash_seed}),
-      records_(0, AddressHash{settings_.hash_seed}),
+      windows_(0, CidrHash{settings_.hash_seed}),
+      records_(0, CidrHash{settings_.hash_seed}),
       random_state_(settings_.random_seed) {}
 
 bool Jail::ignores(const Address& address) const noexcept {
     return settings_.ignore.contains(address) || (!dynamic_ignore_.empty() && dynamic_ignore_.contains(address));
+}
+
+bool Jail::ignores_any(const Cidr& network) const {
+    return settings_.ignore.overlapping(network) || dynamic_ignore_.overlapping(network);
 }
 
 std::optional<IgnoreHit> Jail::ignore_hit(const Address& address) const {
@@ -30,12 +34,35 @@ void Jail::set_dynamic_ignore(const std::vector<IgnoreHit>& entries) {
         if (dynamic_ignore_.insert(e.entry)) dynamic_sources_.emplace(e.entry, e.source);
 }
 
-void Jail::withdraw_ban(const Address& address) {
-    auto it = records_.find(address);
+void Jail::withdraw_ban(const Cidr& banned) {
+    auto it = records_.find(banned);
     if (it == records_.end()) return;
     it->second.banned_until = Usec(0);
     if (it->second.bans > 0) --it->second.bans;
     if (total_bans_ > 0) --total_bans_;
+}
+
+Cidr Jail::counted_as(const Address& address) const noexcept {
+    const unsigned len = address.family() == Family::ipv4 ? settings_.ipv4_prefix : settings_.ipv6_prefix;
+    return Cidr::make(address, len).value_or(Cidr(address));
+}
+
+Cidr Jail::ban_scope(const Address& address, std::optional<BanDecision::Narrowing>* narrowed) const {
+    const Cidr wide = counted_as(address);
+    if (wide.is_host()) return wide;
+    // The ignore list wins over a prefix: a network that holds an ignored address (or one
+    // banjo never bans) is not banned whole, only the address that failed.
+    auto inside = settings_.ignore.overlapping(wide);
+    const bool never_banned = !inside;
+    if (!inside) inside = special_networks().overlapping(wide);
+    if (!inside) return wide;
+    if (narrowed) *narrowed = BanDecision::Narrowing{wide, *inside, never_banned};
+    return Cidr(address);
+}
+
+bool Jail::banned_at(const Cidr& network, Usec time) const {
+    auto record = records_.find(network);
+    return record != records_.end() && record->second.banned_until > time;
 }
 
 std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, FailureOutcome* outcome) {
@@ -50,15 +77,16 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
         return std::nullopt;
     }
     ++total_failures_;
-    auto record = records_.find(address);
-    if (record != records_.end() && record->second.banned_until > time) {
+    const Cidr key = counted_as(address);
+    // Banned as a network, or alone (a narrowed or manual ban inside the network).
+    if (banned_at(key, time) || (!key.is_host() && banned_at(Cidr(address), time))) {
         out = FailureOutcome::already_banned;
         return std::nullopt;
     }
-    auto window = windows_.find(address);
+    auto window = windows_.find(key);
     if (window == windows_.end()) {
         if (windows_.size() >= settings_.max_tracked) make_room(time);
-        window = windows_.emplace(address, FailureWindow{}).first;
+        window = windows_.emplace(key, FailureWindow{}).first;
     }
     const unsigned failures = window->second.add(time, settings_.findtime, settings_.maxretry);
     if (failures < settings_.maxretry) {
@@ -66,10 +94,12 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
         return std::nullopt;
     }
     windows_.erase(window);
-    const unsigned before = offences_before(address);
-    const Usec bantime = next_bantime(address);
-    Record& r = records_[address];
-    BanDecision decision{address, time, failures, bantime, before};
+    std::optional<BanDecision::Narrowing> narrowed;
+    const Cidr scope = ban_scope(address, &narrowed);
+    const unsigned before = offences_before(scope);
+    const Usec bantime = next_bantime(scope);
+    Record& r = records_[scope];
+    BanDecision decision{scope, time, failures, bantime, before, narrowed};
     r.bans = r.bans == UINT32_MAX ? r.bans : r.bans + 1;
     r.banned_until = saturating_add(time, decision.bantime);
     ++total_bans_;
@@ -77,41 +107,41 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
     return decision;
 }
 
-void Jail::note_ban(const Address& address, Usec until, bool counts_as_offence) {
-    Record& r = records_[address];
+void Jail::note_ban(const Cidr& network, Usec until, bool counts_as_offence) {
+    Record& r = records_[network];
     r.banned_until = std::max(r.banned_until, until);
     if (counts_as_offence && r.bans != UINT32_MAX) ++r.bans;
-    windows_.erase(address);
+    windows_.erase(network);
 }
 
-void Jail::forget_ban(const Address& address) {
-    auto it = records_.find(address);
+void Jail::forget_ban(const Cidr& network) {
+    auto it = records_.find(network);
     if (it != records_.end()) it->second.banned_until = Usec(0);
 }
 
-unsigned Jail::previous_bans(const Address& address) const {
-    auto it = records_.find(address);
+unsigned Jail::previous_bans(const Cidr& network) const {
+    auto it = records_.find(network);
     return it == records_.end() ? 0 : it->second.bans;
 }
 
-void Jail::set_previous_bans(const Address& address, unsigned n) { records_[address].bans = n; }
+void Jail::set_previous_bans(const Cidr& network, unsigned n) { records_[network].bans = n; }
 
-unsigned Jail::offences_before(const Address& address) const {
-    if (overall_ && settings_.ban.increment.overall_jails) return overall_->previous_bans(address);
-    return previous_bans(address);
+unsigned Jail::offences_before(const Cidr& network) const {
+    if (overall_ && settings_.ban.increment.overall_jails) return overall_->previous_bans(network);
+    return previous_bans(network);
 }
 
-Usec Jail::next_bantime(const Address& address) {
+Usec Jail::next_bantime(const Cidr& network) {
     const BanPolicy& policy = settings_.ban;
     // Drawn only when rnd is in play, so that jails without it ban exactly as before.
     const std::uint64_t draw =
         policy.increment.enabled && policy.increment.rnd > Usec(0) ? next_random(random_state_) : 0;
-    return policy.duration_for(offences_before(address), draw);
+    return policy.duration_for(offences_before(network), draw);
 }
 
 std::vector<Usec> Jail::failure_times(const Address& address, Usec now) const {
     std::vector<Usec> out;
-    auto it = windows_.find(address);
+    auto it = windows_.find(counted_as(address));
     if (it == windows_.end()) return out;
     for (std::int64_t s : it->second.seconds_within(now, settings_.findtime)) out.push_back(std::chrono::seconds(s));
     return out;

@@ -12,6 +12,7 @@
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
 #include "core/ignore_entry.hpp"
+#include "core/matched_lines.hpp"
 #include "core/overall_bans.hpp"
 
 #include <cstdint>
@@ -50,7 +51,16 @@ struct JailSettings {
     // firewalld zones of the jail's rich rules; empty: [firewalld] rule-zones, else automatic.
     std::vector<std::string> rule_zones;
     bool cut_connections = true;      // delete the address's conntrack entries after each ban
+    // Failures are counted and bans made per network of this length (ipv4-prefix,
+    // ipv6-prefix): an attacker who rotates addresses inside its /64 is one attacker. The
+    // family's full length counts each address alone.
+    std::uint8_t ipv4_prefix = 32;
+    std::uint8_t ipv6_prefix = 128;
     std::size_t max_tracked = default_max_tracked_addresses;
+    // The matched lines kept per tracked address and handed on with its ban (max-lines).
+    std::size_t max_lines = default_max_lines;
+    // The [action.NAME]s run after each ban (and unban) of the jail, in order.
+    std::vector<std::string> actions = {};
     // Seed of the per-address hash tables: chosen at random by the daemon, so that an attacker
     // who controls many addresses (an IPv6 /64) cannot aim them all at one bucket.
     std::uint64_t hash_seed = 0;
@@ -59,11 +69,20 @@ struct JailSettings {
 };
 
 struct BanDecision {
-    Address address;
+    Cidr address;       // the address, or its network with ipv4-prefix/ipv6-prefix
     Usec time{};        // the failure that tripped it (journal time)
     unsigned failures = 0;
     Usec bantime{};     // infinite_usec: permanent
     unsigned previous_bans = 0;   // the increment's n (in every jail with overall-jails)
+    // The jail's prefix held an address of the ignore list (or one banjo never bans): the ban
+    // was narrowed to `address` alone. `wide` is the prefix, `kept_out` what it held.
+    struct Narrowing {
+        Cidr wide;
+        Cidr kept_out;
+        bool never_banned = false;   // kept_out is not on the ignore list: banjo never bans it
+    };
+    std::optional<Narrowing> narrowed;
+    BanLines lines = nullptr;     // the last matched lines of the address (max-lines), oldest first
 };
 
 // refused: the address is one banjo never bans (core/special_address.hpp); not counted.
@@ -83,28 +102,37 @@ public:
     std::optional<BanDecision> add_failure(const Address& address, Usec time,
                                            FailureOutcome* outcome = nullptr);
 
+    // Where the failures of `address` count and what a ban of it covers: its network of the
+    // jail's prefix length (the address itself with the defaults 32 and 128).
+    Cidr counted_as(const Address& address) const noexcept;
+    // What a ban for `address` covers: counted_as(address), or `address` alone when that
+    // network holds an address of the ignore list or one banjo never bans (said in `narrowed`).
+    Cidr ban_scope(const Address& address, std::optional<BanDecision::Narrowing>* narrowed = nullptr) const;
+
     // Bans made outside the failure count (manual, restored from state) and their end, so the
-    // jail neither bans the address again meanwhile nor forgets it for the increment policy.
-    void note_ban(const Address& address, Usec until, bool counts_as_offence);
-    void forget_ban(const Address& address);   // unbanned early: failures count again
-    // How often this address was banned before (the increment policy's n).
-    unsigned previous_bans(const Address& address) const;
-    void set_previous_bans(const Address& address, unsigned n);
+    // jail neither bans the network again meanwhile nor forgets it for the increment policy.
+    void note_ban(const Cidr& network, Usec until, bool counts_as_offence);
+    void forget_ban(const Cidr& network);   // unbanned early: failures count again
+    // How often this network (an address: a /32 or /128) was banned before (the increment policy's n).
+    unsigned previous_bans(const Cidr& network) const;
+    void set_previous_bans(const Cidr& network, unsigned n);
     // The earlier bans the increment policy counts: this jail's, or with overall-jails those
     // of every jail of `overall` (set by the jails' owner; nullptr: this jail's only).
-    unsigned offences_before(const Address& address) const;
+    unsigned offences_before(const Cidr& network) const;
     void set_overall(const OverallBans* overall) noexcept { overall_ = overall; }
-    // The length of the next ban of `address` by the jail's policy (a random draw for rnd).
-    Usec next_bantime(const Address& address);
+    // The length of the next ban of `network` by the jail's policy (a random draw for rnd).
+    Usec next_bantime(const Cidr& network);
 
     bool ignores(const Address& address) const noexcept;
+    // Some address of `network` is ignored (by any entry ignores() consults).
+    bool ignores_any(const Cidr& network) const;
     // The entry that holds ADDRESS and its source ("ignore" for the jail's own list, which
     // holds the host's addresses with ignore-self and runtime AddIgnore entries too).
     std::optional<IgnoreHit> ignore_hit(const Address& address) const;
     // The entries of host names and ignore-files (IgnoreSources), replacing the last ones.
     void set_dynamic_ignore(const std::vector<IgnoreHit>& entries);
     // A held ban (ignore-command) turned out to be of an ignored address: as if never decided.
-    void withdraw_ban(const Address& address);
+    void withdraw_ban(const Cidr& banned);
     void set_ignore(CidrSet ignore) { settings_.ignore = std::move(ignore); }
     void add_ignore(const Cidr& c) { settings_.ignore.insert(c); }
     bool remove_ignore(const Cidr& c) { return settings_.ignore.erase(c); }
@@ -113,7 +141,8 @@ public:
     void set_maxretry(unsigned n) noexcept { settings_.maxretry = n; }
     void set_findtime(Usec t) noexcept { settings_.findtime = t; }
     void set_bantime(Usec t) noexcept { settings_.ban.bantime = t; }
-    // The failures of `address` counted now (journal time `now`), oldest first: what banjoctl why shows.
+    // The failures counted now against `address`'s network (journal time `now`), oldest first:
+    // what banjoctl why shows.
     std::vector<Usec> failure_times(const Address& address, Usec now) const;
 
     std::size_t tracked_addresses() const noexcept { return windows_.size(); }
@@ -132,12 +161,14 @@ private:
     void make_room(Usec now);
 
     JailSettings settings_;
-    std::unordered_map<Address, FailureWindow, AddressHash> windows_;
+    bool banned_at(const Cidr& network, Usec time) const;
+
+    std::unordered_map<Cidr, FailureWindow, CidrHash> windows_;   // by counted_as()
     struct Record {
         Usec banned_until{0};
         unsigned bans = 0;
     };
-    std::unordered_map<Address, Record, AddressHash> records_;
+    std::unordered_map<Cidr, Record, CidrHash> records_;   // by what was banned
     std::uint64_t total_failures_ = 0;
     std::uint64_t total_bans_ = 0;
     const OverallBans* overall_ = nullptr;

@@ -17,7 +17,8 @@ std::optional<FilterMatch> JailPipeline::match(std::string_view message) noexcep
     return m;
 }
 
-std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string_view session_id, Usec time) {
+std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string_view session_id, Usec time,
+                                               std::string_view line) {
     counted_.reset();
     std::optional<Address> address = sessions_.feed(m, session_id, time);
     // The session table decides: a failure may wait for its host, and a later line that names
@@ -38,8 +39,12 @@ std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string
     } else {
         ++counters_.failures;
         if (outcome == FailureOutcome::counted || outcome == FailureOutcome::banned) counted_ = *address;
+        if (lines_ && !line.empty()) lines_->add(jail_.name(), jail_.counted_as(*address), line, jail_.settings().max_lines);
     }
-    if (decision) ++counters_.bans;
+    if (decision) {
+        ++counters_.bans;
+        if (lines_) decision->lines = lines_->take(jail_.name(), decision->address);
+    }
     return decision;
 }
 

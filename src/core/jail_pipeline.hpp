@@ -59,7 +59,11 @@ public:
 
     // Counts what match() found. The match's views must still be valid: copy them first if the
     // message had to be given up to read the session id.
-    std::optional<BanDecision> count(const FilterMatch& m, std::string_view session_id, Usec time);
+    // `line`: the matched message, kept for the address (max-lines) when a store is set.
+    std::optional<BanDecision> count(const FilterMatch& m, std::string_view session_id, Usec time,
+                                     std::string_view line = {});
+    // Where the matched lines of counted failures go (shared by the jails; nullptr: nowhere).
+    void keep_lines(MatchedLines* lines) noexcept { lines_ = lines; }
 
     Jail& jail() noexcept { return jail_; }
     const Jail& jail() const noexcept { return jail_; }
@@ -79,6 +83,7 @@ private:
     std::vector<Refusal> refusals_;
     std::uint64_t refusals_not_kept_ = 0;
     std::optional<Address> counted_;
+    MatchedLines* lines_ = nullptr;
 };
 
 }  // namespace banjo

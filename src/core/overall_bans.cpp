@@ -7,9 +7,9 @@
 
 namespace banjo {
 
-unsigned OverallBans::previous_bans(const Address& address) const {
+unsigned OverallBans::previous_bans(const Cidr& network) const {
     std::uint64_t sum = 0;
-    for (const Jail* j : jails_) sum += j->previous_bans(address);
+    for (const Jail* j : jails_) sum += j->previous_bans(network);
     return sum > UINT32_MAX ? UINT32_MAX : static_cast<unsigned>(sum);
 }
 

@@ -5,7 +5,7 @@
 // current. One thread.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 
 #include <vector>
 
@@ -16,7 +16,7 @@ class Jail;
 class OverallBans {
 public:
     void set_jails(std::vector<const Jail*> jails) { jails_ = std::move(jails); }
-    unsigned previous_bans(const Address& address) const;
+    unsigned previous_bans(const Cidr& network) const;
 
 private:
     std::vector<const Jail*> jails_;

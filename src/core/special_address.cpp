@@ -38,6 +38,17 @@ std::optional<SpecialAddress> special_address(const Address& a) noexcept {
     return a.family() == Family::ipv4 ? special_ipv4(a.bytes()) : special_ipv6(a.bytes());
 }
 
+const CidrSet& special_networks() {
+    static const CidrSet networks = [] {
+        CidrSet set;
+        for (const char* text : {"0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "255.255.255.255/32",
+                                 "::/96", "fe80::/10", "ff00::/8"})
+            set.insert(*Cidr::parse(text));
+        return set;
+    }();
+    return networks;
+}
+
 std::string_view to_string(SpecialAddress kind) noexcept {
     switch (kind) {
     case SpecialAddress::unspecified: return "unspecified";

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/cidr_set.hpp"
 
 #include <array>
 #include <cstdint>
@@ -36,6 +37,10 @@ static_assert(static_cast<std::size_t>(SpecialAddress::ipv4_compatible) + 1 == a
 // IPv4-mapped IPv6 forms were folded to IPv4 by Address::parse, so "::ffff:0.0.0.0" is
 // unspecified like "0.0.0.0".
 std::optional<SpecialAddress> special_address(const Address& a) noexcept;
+
+// The networks of the never-banned addresses above, so that a prefix ban (ipv4-prefix,
+// ipv6-prefix) can be kept from covering one.
+const CidrSet& special_networks();
 
 // "unspecified", "this-network", ...: a stable word for metric labels and journal fields.
 std::string_view to_string(SpecialAddress kind) noexcept;

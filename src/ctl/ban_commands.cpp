@@ -7,6 +7,9 @@
 #include "ctl/time_text.hpp"
 #include "text/json_writer.hpp"
 
+#include <map>
+#include <utility>
+
 namespace banjo {
 
 namespace {
@@ -18,7 +21,16 @@ int run_bans(const Invocation& inv) {
     auto list = call_banjod([&] { return bus.manager().ListBans(jail); });
     const std::uint64_t now = realtime_now_usec();
     std::vector<BanEntry> bans;
-    for (const auto& b : list) bans.push_back({b.get<0>(), b.get<1>(), b.get<2>(), b.get<3>(), b.get<4>(), b.get<5>()});
+    for (const auto& b : list) bans.push_back({b.get<0>(), b.get<1>(), b.get<2>(), b.get<3>(), b.get<4>(), b.get<5>(), {}});
+    if (inv.args.has("--lines")) {
+        auto lines = call_banjod([&] { return bus.manager().ListBanLines(jail); });
+        std::map<std::pair<std::string, std::string>, std::vector<std::string>> by_ban;
+        for (auto& l : lines) by_ban[{l.get<0>(), l.get<1>()}] = std::move(l.get<2>());
+        for (auto& b : bans) {
+            auto it = by_ban.find({b.jail, b.address});
+            b.lines = it == by_ban.end() ? std::vector<std::string>{} : std::move(it->second);
+        }
+    }
     sort_bans(bans);
 
     if (inv.json) {
@@ -33,6 +45,7 @@ int run_bans(const Invocation& inv) {
         return exit_ok;
     }
     std::string out = bans_table(bans, now, true).render(inv.term, inv.legend);
+    out += ban_lines_text(bans);
     if (inv.legend) {
         if (!bans.empty()) out += "\n";
         out += std::to_string(bans.size()) + (bans.size() == 1 ? " active ban" : " active bans") +
@@ -141,8 +154,11 @@ std::vector<CommandSpec> ban_commands() {
             {"[JAIL]"},
             "List the active bans, of every jail or of JAIL",
             "One line per ban: jail, address, when it was banned, when it expires, the time left,\n"
-            "the failures that led to it and its origin (filter, manual or restored).",
-            {no_legend_option},
+            "the failures that led to it and its origin (filter, manual or restored).\n"
+            "With --lines, below the table the matched log lines behind each ban (the jail's\n"
+            "max-lines, oldest first); they carry user names, so reading them needs the polkit\n"
+            "action org.banjo1.read-lines.",
+            {no_legend_option, {"--lines", "", "", "show the log lines behind each ban (org.banjo1.read-lines)"}},
             run_bans,
         },
         {

@@ -31,6 +31,12 @@ void write_bans_json(JsonWriter& json, const std::vector<BanEntry>& bans, std::u
         else json.null();
         json.field("failures", b.failures);
         json.field("origin", b.origin);
+        if (b.lines) {
+            json.key("lines");
+            json.begin_array();
+            for (const auto& line : *b.lines) json.value(line);
+            json.end_array();
+        }
         json.end_object();
     }
     json.end_array();
@@ -55,6 +61,16 @@ Table bans_table(const std::vector<BanEntry>& bans, std::uint64_t now_usec, bool
         table.add_row(std::move(row));
     }
     return table;
+}
+
+std::string ban_lines_text(const std::vector<BanEntry>& bans) {
+    std::string out;
+    for (const auto& b : bans) {
+        if (!b.lines || b.lines->empty()) continue;
+        out += "\n" + printable(b.jail) + " " + printable(b.address) + ":\n";
+        for (const auto& line : *b.lines) out += "    " + printable(line) + "\n";
+    }
+    return out;
 }
 
 }  // namespace banjo

@@ -25,7 +25,7 @@ namespace banjo {
 // How often an address was banned in a jail, as far as the journal read goes back.
 struct RecoveredHistory {
     std::string jail;
-    Address address;
+    Cidr address;
     unsigned bans = 0;
     Usec last_banned_at{};
 };
@@ -60,7 +60,7 @@ public:
 
     std::size_t records() const noexcept { return records_; }
 
-    using Key = std::pair<std::string, Address>;
+    using Key = std::pair<std::string, Cidr>;
     // When banjo last banned each (jail, address), whatever became of the ban: a failure at or
     // before that time was already answered. Moved out.
     std::map<Key, Usec> take_ban_times() { return std::move(ban_times_); }

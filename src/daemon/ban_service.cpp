@@ -10,7 +10,7 @@ namespace banjo {
 namespace {
 
 StoredBan stored(const Ban& b) {
-    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin, b.origin_host};
+    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin, b.origin_host, b.lines};
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     for (const StoredBan& s : *stored_bans) {
         // A peer's ban stays the peer's, so that the peer's unban still lifts it.
         Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures,
-              s.origin == BanOrigin::fleet ? BanOrigin::fleet : BanOrigin::restored, s.origin_host};
+              s.origin == BanOrigin::fleet ? BanOrigin::fleet : BanOrigin::restored, s.origin_host, s.lines};
         if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
             state_.remove_ban(b.jail, b.address);
@@ -135,7 +135,7 @@ void BanService::lifted(const Ban& b, UnbanReason reason) {
     if (listener_.unbanned) listener_.unbanned(b, reason);
 }
 
-std::optional<Ban> BanService::unban(std::string_view jail, const Address& address, UnbanReason reason) {
+std::optional<Ban> BanService::unban(std::string_view jail, const Cidr& address, UnbanReason reason) {
     auto b = table_.erase(jail, address);
     if (b) lifted(*b, reason);
     return b;

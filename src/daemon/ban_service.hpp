@@ -51,7 +51,7 @@ public:
     // Adds or replaces the ban; it adds to the address's ban history (the increment policy's n).
     const Ban& ban(const Ban& ban);
     // Removes the ban if there is one.
-    std::optional<Ban> unban(std::string_view jail, const Address& address, UnbanReason reason);
+    std::optional<Ban> unban(std::string_view jail, const Cidr& address, UnbanReason reason);
     // Every ban whose time is up at `now` (an expiry equal to `now` included).
     std::size_t expire(Usec now);
     std::vector<Ban> unban_jail(std::string_view jail, UnbanReason reason);

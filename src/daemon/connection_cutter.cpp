@@ -21,7 +21,7 @@ std::vector<conntrack::PortMatch> conntrack_ports(const std::vector<std::string>
     return out;
 }
 
-std::size_t ConnectionCutter::cut(const std::string& jail, const Address& address, const std::vector<std::string>& ports) {
+std::size_t ConnectionCutter::cut(const std::string& jail, const Cidr& address, const std::vector<std::string>& ports) {
     const auto matches = conntrack_ports(ports);
     if (!ports.empty() && matches.empty()) return 0;   // no port it knows: cutting every flow would be wrong
     try {

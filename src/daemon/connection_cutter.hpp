@@ -6,7 +6,7 @@
 // namespace. A kernel that refuses (no CAP_NET_ADMIN, no conntrack) is said once, never fatal.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "lib/conntrack/conntrack_table.hpp"
 
 #include <memory>
@@ -19,7 +19,7 @@ class ConnectionCutter {
 public:
     // ports: the jail's entries ("ssh", "1194/udp"); empty: every flow of the address.
     // Returns the number of flows cut.
-    std::size_t cut(const std::string& jail, const Address& address, const std::vector<std::string>& ports);
+    std::size_t cut(const std::string& jail, const Cidr& address, const std::vector<std::string>& ports);
 
 private:
     std::unique_ptr<conntrack::ConntrackTable> table_;

@@ -2,6 +2,7 @@
 #include "daemon/daemon.hpp"
 
 #include "bus/bus_service.hpp"
+#include "daemon/action_dispatcher.hpp"
 #include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
@@ -73,6 +74,7 @@ struct Daemon::Impl final : Manager::Listener {
     // After the manager: destroyed first, so no answer reaches a Manager that is gone.
     std::unique_ptr<SpawningIgnoreCommandRunner> ignore_commands;
     std::unique_ptr<FleetLink> fleet;
+    std::unique_ptr<ActionDispatcher> actions;
 
     explicit Impl(DaemonOptions o) : options(std::move(o)) {}
     ~Impl() override {
@@ -123,6 +125,7 @@ struct Daemon::Impl final : Manager::Listener {
         share_with_fleet(ban, FleetDecision::Kind::ban);
         cut_connections(ban);
         bus_service->banned(ban);
+        actions->banned(ban);   // its runs wait until the ban is in the firewall
         arm_expiry();   // the new ban may end before the one the timer waits for
         status_changed();
     }
@@ -202,6 +205,7 @@ struct Daemon::Impl final : Manager::Listener {
         // Expiry happens on every host alike; a jail flushed here says nothing about the others.
         if (reason == UnbanReason::manual) share_with_fleet(ban, FleetDecision::Kind::unban);
         bus_service->unbanned(ban, reason);
+        actions->unbanned(ban, reason);
         status_changed();
     }
     void jails_changed() override {
@@ -209,6 +213,7 @@ struct Daemon::Impl final : Manager::Listener {
         blocklist_watch->configure();   // (a reload may have changed the blocklists too)
         follower->set_jails(manager->jail_set());
         file_follower->set_jails(manager->jail_set());
+        actions->configure(manager->config());
         bus_service->jails_changed();
     }
     void jail_enabled_changed(const std::string& jail) override { bus_service->jail_enabled_changed(jail); }
@@ -264,7 +269,11 @@ struct Daemon::Impl final : Manager::Listener {
 
     void follow_host_addresses() {
         if (!address_watch) return;
-        address_timer = loop.add_timer([this] { manager->set_host_addresses(host_addresses()); });
+        address_timer = loop.add_timer([this] {
+            CidrSet self = host_addresses();
+            actions->set_host_addresses(self);
+            manager->set_host_addresses(std::move(self));
+        });
         address_source = loop.add_io(address_watch->fd(), EPOLLIN, [this](std::uint32_t) {
             std::vector<char> buffer;
             try {
@@ -293,6 +302,9 @@ struct Daemon::Impl final : Manager::Listener {
             loop.exit(1);
         }));
         backend = make_backend(config);
+        actions = std::make_unique<ActionDispatcher>(loop, *backend, clock);
+        actions->configure(config);
+        actions->set_host_addresses(self_addresses);
         backend->on_applied = [this](std::chrono::microseconds d) { apply_latency.observe(d); };
         manager.emplace(
             std::move(config), [path = options.config_path] { return load_config(path); }, std::move(self_addresses),
@@ -370,7 +382,7 @@ struct Daemon::Impl final : Manager::Listener {
         // Only when systemd passed banjo-metrics.socket's socket: banjod opens no port itself.
         if (auto fds = sd::listening_stream_sockets(); !fds.empty())
             metrics = std::make_unique<MetricsServer>(loop, std::move(fds),
-                                                      [this] { return render_daemon_metrics(*manager, apply_latency); });
+                                                      [this] { return render_daemon_metrics(*manager, apply_latency) + actions->metrics_text(); });
 
         // Last: systemd (Type=dbus) and clients see the name only once everything answers.
         bus->requestName(bus_name);

@@ -77,6 +77,11 @@ JailPipeline* JailSet::find(std::string_view name) const noexcept {
     return nullptr;
 }
 
+void JailSet::keep_lines(MatchedLines* lines) noexcept {
+    for (const auto& p : pipelines_)
+        if (p) p->keep_lines(lines);
+}
+
 void JailSet::mark_changed(std::string_view name) {
     for (std::size_t i = 0; i < pipelines_.size(); ++i)
         if (pipelines_[i] && pipelines_[i]->jail().name() == name) fingerprints_[i].clear();
@@ -104,7 +109,7 @@ bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) 
         if (!m) continue;
         std::string_view id = m->id;
         if (p.needs_journal_id(*m) && id_index_[r] != no_field) id = fields_.value(id_index_[r]).value_or(std::string_view{});
-        auto decision = p.count(*m, id, time);
+        auto decision = p.count(*m, id, time, *message);
         if (failure_sink_)
             if (auto counted = p.take_counted()) failure_sink_(p.jail(), *counted, time);
         if (decision) on_ban(p.jail(), *decision);
@@ -118,7 +123,7 @@ void JailSet::process_line(const std::vector<std::size_t>& jail_indices, const L
         auto m = p.match(line.fields.message);
         if (!m) continue;
         const std::string_view id = p.needs_journal_id(*m) ? log_line_id(line.fields, p.id_field()) : m->id;
-        auto decision = p.count(*m, id, line.time);
+        auto decision = p.count(*m, id, line.time, line.fields.message);
         if (failure_sink_)
             if (auto counted = p.take_counted()) failure_sink_(p.jail(), *counted, line.time);
         if (decision) on_ban(p.jail(), *decision);

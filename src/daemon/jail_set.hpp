@@ -40,6 +40,8 @@ public:
     const std::string& datepattern(std::size_t i) const noexcept { return files_[i].datepattern; }
     // The enabled jail NAME; nullptr when there is none (no such jail, or disabled).
     JailPipeline* find(std::string_view name) const noexcept;
+    // Every jail keeps the matched lines of its counted failures in `lines` (nullptr: none kept).
+    void keep_lines(MatchedLines* lines) noexcept;
     // Jail NAME was changed at runtime: the next reload builds it afresh from the file.
     void mark_changed(std::string_view name);
 

@@ -34,10 +34,12 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
       bans_(state, backend, clock),
       jails_(std::make_unique<JailSet>(config_, self_, trusted_)),
       backend_state_(backend.state()),
+      lines_(config_.lines_memory),
       blocklists_(backend, clock, [](int priority, const std::string& message, const std::string& list) {
           sd::log(priority, message, {{"MESSAGE_ID", sd::message_id::blocklist}, {"BANJO_BLOCKLIST", list}});
       }) {
     configure_ignore_sources();
+    jails_->keep_lines(&lines_);
     backend_.on_state_changed = [this](BackendState s) { on_backend_state(s); };
     backend_.on_trusted_changed = [this](const std::vector<Cidr>& trusted) { set_firewall_trusted(trusted); };
     state_.on_health_changed = [this](StateHealth h) { on_state_health(h); };
@@ -104,10 +106,10 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
     blocklists_.set_ignore(blocklist_ignore());
     std::vector<Ban> lift;
     for (const Ban& b : bans_.table().list(""))
-        if (trusted_.contains(b.address)) lift.push_back(b);
+        if (trusted_.overlapping(b.address)) lift.push_back(b);
     for (const Ban& b : lift) {
-        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
-                                ": the firewall trusts it");
+        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail + ": the firewall trusts " +
+                                (b.address.is_host() ? "it" : trusted_.overlapping(b.address)->to_string() + " inside it"));
         bans_.unban(b.jail, b.address, UnbanReason::manual);
     }
     if (!lift.empty()) bans_.flush();
@@ -125,7 +127,7 @@ void Manager::set_host_addresses(CidrSet self) {
     for (const Ban& b : bans_.table().list("")) {
         auto jail = std::find_if(config_.jails.begin(), config_.jails.end(),
                                  [&](const JailConfig& j) { return j.settings.name == b.jail; });
-        if (jail != config_.jails.end() && jail->settings.ignore_self && self_.contains(b.address)) lift.push_back(b);
+        if (jail != config_.jails.end() && jail->settings.ignore_self && self_.overlapping(b.address)) lift.push_back(b);
     }
     for (const Ban& b : lift) {
         sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
@@ -140,8 +142,12 @@ void Manager::configure_jail_ports() {
     for (const auto& j : config_.jails) {
         // Bans already in the firewall under other ports move to the new ones.
         bans_.set_jail_ports(j.settings.name, j.settings.ports, j.settings.block);
-        if (j.settings.enabled && (!j.settings.ports.empty() || j.settings.block != BlockAction::drop))
-            backend_.prepare_jail(j.settings.name, JailBlocking{j.settings.ports, j.settings.block, j.settings.rule_zones});
+        const JailBlocking blocking{j.settings.ports, j.settings.block, j.settings.rule_zones, j.settings.ipv4_prefix,
+                                    j.settings.ipv6_prefix};
+        // (A prefix jail that shares the all-ports sets still tells: they need hash:net ones beside.)
+        if (j.settings.enabled && (!blocking.shared() || blocking.bans_networks(Family::ipv4) ||
+                                   blocking.bans_networks(Family::ipv6)))
+            backend_.prepare_jail(j.settings.name, blocking);
         else backend_.forget_jail(j.settings.name);
     }
 }
@@ -268,6 +274,10 @@ void Manager::rebuild_jails() {
     std::vector<std::string> names;
     for (const auto& j : config_.jails) names.push_back(j.settings.name);
     apply_ignore_sources(names);
+    lines_.set_max_bytes(config_.lines_memory);
+    for (const auto& j : config_.jails)
+        if (!j.settings.enabled || j.settings.max_lines == 0) lines_.forget_jail(j.settings.name);
+    jails_->keep_lines(&lines_);
     seed_jails();
     // Before `previous` goes: the journal follower still reads through it.
     if (listener_) listener_->jails_changed();
@@ -298,6 +308,18 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
     return true;
 }
 
+void Manager::report_narrowed(const std::string& jail, const Cidr& banned, const BanDecision::Narrowing& n) {
+    sd::log(LOG_NOTICE,
+            "Jail " + jail + ": " + n.wide.to_string() + " holds " + n.kept_out.to_string() +
+                (n.never_banned ? ", which banjo never bans" : ", which is on the jail's ignore list") + ": banning " +
+                banned.to_string() + " alone, not " + n.wide.to_string(),
+            {{"MESSAGE_ID", sd::message_id::ban_narrowed},
+             {"BANJO_JAIL", jail},
+             {"BANJO_ADDRESS", banned.to_string()},
+             {"BANJO_PREFIX", n.wide.to_string()},
+             {"BANJO_IGNORED", n.kept_out.to_string()}});
+}
+
 void Manager::ban_decided(const Jail& jail, const BanDecision& d) {
     if (!jail.settings().ignore_command.empty() && !ask_ignore_command(jail, d)) return;
     carry_out(jail, d);
@@ -326,7 +348,7 @@ bool Manager::ask_ignore_command(const Jail& jail, const BanDecision& d) {
     return false;
 }
 
-void Manager::ignore_command_answered(const std::string& jail_name, const Address& address, IgnoreCommandVerdict verdict,
+void Manager::ignore_command_answered(const std::string& jail_name, const Cidr& address, IgnoreCommandVerdict verdict,
                                       const std::string& detail) {
     auto it = held_.find({jail_name, address});
     if (it == held_.end()) return;
@@ -353,6 +375,7 @@ void Manager::ignore_command_answered(const std::string& jail_name, const Addres
 }
 
 void Manager::carry_out(const Jail& jail, const BanDecision& d) {
+    if (d.narrowed) report_narrowed(jail.name(), d.address, *d.narrowed);
     if (jail.settings().observe) {
         // The jail keeps the decision (it will not decide again for the ban's length), the
         // firewall and the state never see it.
@@ -369,7 +392,7 @@ void Manager::carry_out(const Jail& jail, const BanDecision& d) {
     }
     if (!answered_.empty() && already_answered(jail, d)) return;
     const Usec now = clock_.now();
-    bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter});
+    bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter, {}, d.lines});
 }
 
 void Manager::journal_read(JournalProgress progress) {

@@ -192,7 +192,10 @@ public:
     JailSummary jail(const std::string& name) const;
     // duration 0: the jail's policy (with increment); infinite_usec: permanent. Returns expiry.
     Usec ban(const std::string& jail, const std::string& address, Usec duration);
-    // jail "" = every jail. `address` may be a network (CIDR): every ban inside it is lifted.
+    // In a jail with ipv4-prefix/ipv6-prefix, the address's network is banned (narrowed as the
+    // jail narrows its own bans).
+    // jail "" = every jail. `address` may be a network (CIDR): every ban inside it is lifted;
+    // so is a prefix ban that holds `address`.
     // Returns how many bans were lifted; none is an error.
     unsigned unban(const std::string& jail, const std::string& address);
     // Lifts every ban of JAIL ("" = every jail); returns how many (none is no error).
@@ -258,6 +261,7 @@ public:
     const JournalProgress& journal() const noexcept { return journal_; }
     const FileFollowerCounters& files() const noexcept { return files_; }
     const Clock& clock() const noexcept { return clock_; }
+    const MatchedLines& matched_lines() const noexcept { return lines_; }
     std::uint64_t failures_found() const;
     // "3 jails, 12 active bans, 4711 journal entries read; firewall ready" (systemctl status).
     std::string status_line() const;
@@ -278,7 +282,7 @@ private:
     void rebuild_jails();
     void carry_out(const Jail& jail, const BanDecision& d);
     bool ask_ignore_command(const Jail& jail, const BanDecision& d);
-    void ignore_command_answered(const std::string& jail, const Address& address, IgnoreCommandVerdict verdict,
+    void ignore_command_answered(const std::string& jail, const Cidr& address, IgnoreCommandVerdict verdict,
                                  const std::string& detail);
     void configure_ignore_sources();
     void apply_ignore_sources(const std::vector<std::string>& jails);
@@ -286,6 +290,8 @@ private:
     void on_state_health(StateHealth health);
     void adopt_held(const std::vector<HeldBan>& held);
     bool already_answered(const Jail& jail, const BanDecision& decision);
+    // Says in the journal that a prefix ban was narrowed to one address, and why.
+    static void report_narrowed(const std::string& jail, const Cidr& banned, const BanDecision::Narrowing& n);
     std::vector<BanRecovery::Jail> recovery_jails() const;
     std::vector<Ban> restorable(std::vector<Ban> bans) const;
 
@@ -306,7 +312,10 @@ private:
     IgnoreSources ignore_sources_;
     IgnoreCommandRunner* ignore_runner_ = nullptr;
     IgnoreCommandCache ignore_answers_;
-    std::map<std::pair<std::string, Address>, BanDecision> held_;
+    std::map<std::pair<std::string, Cidr>, BanDecision> held_;
+    // The last matched lines of each tracked address, every jail's (max-lines, lines-memory):
+    // outlives a reload, as the failure counts of unchanged jails do.
+    MatchedLines lines_;
     std::unique_ptr<BanRecovery> recovery_;   // from rebuild() until the backend's held entries came
     // After a rebuild the follower reads the last findtime again, the cursor being lost: when
     // banjo last banned each (jail, address) by its journal entries, so that failures a ban

@@ -23,9 +23,15 @@ Manager::FleetOutcome Manager::fleet_decision(const FleetDecision& d) {
     }
     const Usec now = clock_.now();
     if (d.expires <= now) return FleetOutcome::expired;
-    // This host's ignore list (its own addresses included) always wins over a peer.
-    if (jail.ignores(d.address)) return FleetOutcome::ignored;
-    if (special_address(d.address)) return FleetOutcome::refused;
+    // This host's ignore list (its own addresses included) always wins over a peer: a peer's
+    // prefix ban that would cover an address ignored or never banned here is not applied.
+    if (d.address.is_host()) {
+        if (jail.ignores(d.address.network)) return FleetOutcome::ignored;
+        if (special_address(d.address.network)) return FleetOutcome::refused;
+    } else {
+        if (jail.ignores_any(d.address)) return FleetOutcome::ignored;
+        if (special_networks().overlapping(d.address)) return FleetOutcome::refused;
+    }
     if (current && current->expires >= d.expires) return FleetOutcome::unchanged;
     bans_.ban(Ban{d.jail, d.address, std::min(d.banned, now), d.expires, d.failures, BanOrigin::fleet, d.host});
     jail.note_ban(d.address, d.expires, false);
@@ -34,13 +40,16 @@ Manager::FleetOutcome Manager::fleet_decision(const FleetDecision& d) {
 
 void Manager::fleet_count_reached(const std::string& jail_name, const Address& address, unsigned failures) {
     JailPipeline* running = jails_->find(jail_name);
-    if (!running || bans_.table().find(jail_name, address)) return;
+    if (!running) return;
     Jail& jail = running->jail();
     if (jail.ignores(address) || special_address(address) || jail.settings().observe) return;
+    // The jail's prefix (ipv4-prefix, ipv6-prefix) as for its own bans, narrowed the same way.
+    const Cidr scope = jail.ban_scope(address);
+    if (bans_.table().find(jail_name, scope)) return;
     const Usec now = clock_.now();
-    const Usec bantime = jail.next_bantime(address);
-    const Ban& b = bans_.ban(Ban{jail_name, address, now, saturating_add(now, bantime), failures, BanOrigin::filter});
-    jail.note_ban(address, b.expires, true);
+    const Usec bantime = jail.next_bantime(scope);
+    const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, bantime), failures, BanOrigin::filter});
+    jail.note_ban(scope, b.expires, true);
     bans_.flush();
 }
 

@@ -82,17 +82,23 @@ Usec Manager::ban(const std::string& jail_name, const std::string& address_text,
     if (auto kind = special_address(address))
         throw OperationError(OperationErrorKind::invalid_address,
                              address.to_string() + " is " + std::string(describe(*kind)) + ": banjo never bans it");
-    if (duration == Usec(0)) duration = jail ? jail->next_bantime(address) : jc.settings.ban.duration_for(0);
+    // The jail's prefix, narrowed around ignored addresses as the jail narrows its own bans.
+    std::optional<BanDecision::Narrowing> narrowed;
+    const Cidr scope = jail ? jail->ban_scope(address, &narrowed) : Jail(jc.settings).ban_scope(address, &narrowed);
+    if (narrowed) report_narrowed(jail_name, scope, *narrowed);
+    if (duration == Usec(0)) duration = jail ? jail->next_bantime(scope) : jc.settings.ban.duration_for(0);
     const Usec now = clock_.now();
-    const Ban& b = bans_.ban(Ban{jail_name, address, now, saturating_add(now, duration), 0, BanOrigin::manual});
+    // The lines the jail kept of the address go with a manual ban too: they say why it was asked for.
+    const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, duration), 0, BanOrigin::manual, {},
+                                 lines_.take(jail_name, scope)});
     const Usec expires = b.expires;
-    if (jail) jail->note_ban(address, expires, true);
+    if (jail) jail->note_ban(scope, expires, true);
     bans_.flush();
     return expires;
 }
 
 unsigned Manager::unban(const std::string& jail_name, const std::string& address_text) {
-    // An address, or a network: the bans of every address inside it.
+    // An address, or a network: the bans inside it, and a prefix ban that holds it.
     const Cidr range = require_cidr(address_text);
     std::vector<std::string> names;
     if (jail_name.empty()) {
@@ -103,7 +109,7 @@ unsigned Manager::unban(const std::string& jail_name, const std::string& address
     unsigned removed = 0;
     for (const auto& name : names) {
         for (const Ban& b : bans_.table().list(name)) {
-            if (!range.contains(b.address) || !bans_.unban(name, b.address, UnbanReason::manual)) continue;
+            if (!range.overlaps(b.address) || !bans_.unban(name, b.address, UnbanReason::manual)) continue;
             ++removed;
             if (Jail* j = running_jail(*jails_, name)) j->forget_ban(b.address);
         }
@@ -176,7 +182,7 @@ Manager::Explanation Manager::why(const std::string& address_text) const {
                 v.ignored_by = hit->entry;
                 v.ignore_source = hit->source;
             }
-            v.previous_bans = j->offences_before(address);
+            v.previous_bans = j->offences_before(j->counted_as(address));
             v.failure_times = j->failure_times(address, std::max(now, journal_.last_entry));
         } else if ((v.ignored_by = jc.settings.ignore.longest_match(address))) {
             v.ignore_source = "ignore";
@@ -196,10 +202,11 @@ Manager::Explanation Manager::why(const std::string& address_text) const {
         }
         out.jails.push_back(std::move(v));
     }
+    // A prefix ban that holds the address is its ban too.
     for (const Ban& b : bans_.table().list())
-        if (b.address == address) out.active.push_back(b);
+        if (b.address.contains(address)) out.active.push_back(b);
     for (StoredBan& b : state_.ban_log(Usec(0), max_ban_history))
-        if (b.address == address) out.past.push_back(std::move(b));
+        if (b.address.contains(address)) out.past.push_back(std::move(b));
     return out;
 }
 

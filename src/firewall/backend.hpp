@@ -42,7 +42,7 @@ LogSink default_log_sink();
 // block: drop, or reject (TCP reset, ICMP port-unreachable); all-ports bans that drop share one
 // set per family, every other jail has sets of its own.
 struct BanTarget {
-    Address address;
+    Cidr address;   // one address or a network (prefix ban); a backend keeps no two that overlap in one set
     std::string jail;
     std::vector<std::string> ports;
     Usec expires = infinite_usec;
@@ -57,12 +57,19 @@ struct JailBlocking {
     std::vector<std::string> ports;
     BlockAction block = BlockAction::drop;
     std::vector<std::string> rule_zones;
+    // The jail bans networks of these lengths (ipv4-prefix, ipv6-prefix); 32 and 128: single
+    // addresses only. Backends whose sets hold addresses only (firewalld's hash:ip) make ready
+    // sets for networks beside them.
+    std::uint8_t ipv4_prefix = 32;
+    std::uint8_t ipv6_prefix = 128;
+    bool bans_networks(Family f) const noexcept { return f == Family::ipv4 ? ipv4_prefix < 32 : ipv6_prefix < 128; }
+    bool shared() const noexcept { return ports.empty() && block == BlockAction::drop; }
     friend bool operator==(const JailBlocking&, const JailBlocking&) = default;
 };
 
 // An entry a firewall holds of banjo's bans, as found there (Backend::adopt_held).
 struct HeldBan {
-    Address address;
+    Cidr address;
     std::string jail;              // empty: a set shared by the jails that block all ports
     std::optional<Usec> expires;   // when the firewall itself ends it, if it does (set timeouts)
 };

@@ -23,14 +23,14 @@ public:
     void remove(const BanTarget& target) override;
 
     // (jail, address) pairs currently banned.
-    const std::set<std::pair<std::string, Address>>& bans() const { return bans_; }
-    bool contains(const std::string& jail, const Address& address) const {
+    const std::set<std::pair<std::string, Cidr>>& bans() const { return bans_; }
+    bool contains(const std::string& jail, const Cidr& address) const {
         return bans_.count({jail, address}) != 0;
     }
 
 private:
     LogSink log_;
-    std::set<std::pair<std::string, Address>> bans_;
+    std::set<std::pair<std::string, Cidr>> bans_;
 };
 
 }  // namespace banjo

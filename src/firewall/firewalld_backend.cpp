@@ -2,6 +2,7 @@
 #include "firewall/firewalld_backend.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include "firewall/firewalld_dbus.hpp"
 
@@ -90,19 +91,31 @@ sdbus::IProxy& FirewalldBackend::config_proxy(const std::string& path) {
     return *proxy;
 }
 
+void FirewalldBackend::need_shared_networks(Family family) {
+    auto [it, fresh] = ipsets_.try_emplace(firewalld_ipset_name("", family, true), Ipset{family, true, {}, true});
+    // A new ipset: setup creates it (permanently; a reload activates it) and binds it.
+    if (fresh && (phase_ == Phase::running || phase_ == Phase::setting_up))
+        setup();
+}
+
 FirewalldBackend::Ipset& FirewalldBackend::ipset_for(const BanTarget& target) {
-    if (target.shared())
-        return ipsets_.at(firewalld_ipset_name("", target.address.family()));
-    auto jail = jails_.find(target.jail);
-    if (jail == jails_.end()) {
-        prepare_jail(target.jail, JailBlocking{target.ports, target.block, {}});
-    } else if (jail->second.blocking.ports != target.ports || jail->second.blocking.block != target.block) {
-        JailBlocking blocking = jail->second.blocking;
-        blocking.ports = target.ports;
-        blocking.block = target.block;
-        prepare_jail(target.jail, blocking);
+    const Family family = target.address.family();
+    const bool networks = !target.address.is_host();
+    if (target.shared()) {
+        if (networks)
+            need_shared_networks(family);
+        return ipsets_.at(firewalld_ipset_name("", family, networks));
     }
-    return ipsets_.at(firewalld_ipset_name(target.jail, target.address.family()));
+    auto jail = jails_.find(target.jail);
+    JailBlocking blocking = jail == jails_.end() ? JailBlocking{} : jail->second.blocking;
+    blocking.ports = target.ports;
+    blocking.block = target.block;
+    // A network of a jail not (or no longer) told it bans networks: its hash:net ipset anyway.
+    if (networks && !blocking.bans_networks(family))
+        (family == Family::ipv4 ? blocking.ipv4_prefix : blocking.ipv6_prefix) = target.address.prefix_len;
+    if (jail == jails_.end() || !(jail->second.blocking == blocking))
+        prepare_jail(target.jail, blocking);
+    return ipsets_.at(firewalld_ipset_name(target.jail, family, networks));
 }
 
 void FirewalldBackend::add(const BanTarget& target) {
@@ -111,15 +124,18 @@ void FirewalldBackend::add(const BanTarget& target) {
 }
 
 void FirewalldBackend::remove(const BanTarget& target) {
-    auto name = firewalld_ipset_name(target.shared() ? "" : target.jail, target.address.family());
+    auto name = firewalld_ipset_name(target.shared() ? "" : target.jail, target.address.family(), !target.address.is_host());
     auto it = ipsets_.find(name);
     if (it != ipsets_.end() && it->second.mirror.unwant(target.address.to_string(), target.jail))
         schedule_flush();
 }
 
 void FirewalldBackend::prepare_jail(const std::string& jail, const JailBlocking& blocking) {
-    if (blocking.ports.empty() && blocking.block == BlockAction::drop) {
-        forget_jail(jail);   // all-ports jails that drop share banjo4/banjo6
+    if (blocking.shared()) {
+        forget_jail(jail);   // all-ports jails that drop share banjo4/banjo6 (and banjo4n/banjo6n)
+        for (Family family : {Family::ipv4, Family::ipv6})
+            if (blocking.bans_networks(family))
+                need_shared_networks(family);
         return;
     }
     auto& entry = jails_[jail];
@@ -127,8 +143,15 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const JailBlocking&
         return;
     entry = JailRules{blocking, {}, {}};
     for (Family family : {Family::ipv4, Family::ipv6}) {
-        auto name = firewalld_ipset_name(jail, family);
+        const auto name = firewalld_ipset_name(jail, family);
         ipsets_.try_emplace(name, Ipset{family, false, jail});
+        // Prefix bans go to a hash:net ipset beside the hash:ip one, with rules of their own.
+        std::vector<std::string> names{name};
+        const auto networks = firewalld_ipset_name(jail, family, true);
+        if (blocking.bans_networks(family)) {
+            ipsets_.try_emplace(networks, Ipset{family, false, jail, true});
+            names.push_back(networks);
+        }
         std::vector<std::string> elements;
         for (const auto& port : blocking.ports) {
             if (auto element = firewalld_rule_element(port))
@@ -138,8 +161,9 @@ void FirewalldBackend::prepare_jail(const std::string& jail, const JailBlocking&
         }
         if (!blocking.ports.empty() && elements.empty())
             continue;   // no rule rather than one that blocks every port
-        for (auto& text : firewalld_jail_rules(family, name, elements, blocking.block))
-            entry.rules.push_back({name, std::move(text)});
+        for (const auto& set : names)
+            for (auto& text : firewalld_jail_rules(family, set, elements, blocking.block))
+                entry.rules.push_back({set, std::move(text)});
     }
     if (!entry.problem.empty()) {
         entry.problem = "jail " + jail + ": ports " + entry.problem +
@@ -263,7 +287,12 @@ void FirewalldBackend::flush() {
                     })));
             continue;
         }
-        auto batch = ipset.mirror.take(options_.burst_threshold);
+        // firewalld's setEntries empties the set and refills it in chunks: a blocklist's set
+        // that holds entries is changed entry by entry instead, never left open meanwhile.
+        const std::size_t threshold = ipset.blocklist.empty()           ? options_.burst_threshold
+                                      : ipset.mirror.applied_size() == 0 ? 0
+                                                                         : std::numeric_limits<std::size_t>::max();
+        auto batch = ipset.mirror.take(threshold);
         const auto started = std::chrono::steady_clock::now();
         auto observe = [this, started] {
             if (on_applied)
@@ -280,20 +309,22 @@ void FirewalldBackend::flush() {
         }
         // An add of an address firewalld already holds, or a remove of one it does not, is
         // what we wanted: firewalld calls it ALREADY_ENABLED / NOT_ENABLED.
-        for (const auto& address : batch.add) {
-            ++counters_.add_entry;
-            firewalld_->callMethodAsync("addEntry").onInterface(ipset_iface).withArguments(name, address)
-                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
-                    observe();
-                    entry_answered(name, error, "ALREADY_ENABLED");
-                })));
-        }
+        // Removes first: firewalld handles one caller's calls in order, and refuses an entry
+        // that overlaps one still there (a prefix ban replacing the addresses it covers).
         for (const auto& address : batch.remove) {
             ++counters_.remove_entry;
             firewalld_->callMethodAsync("removeEntry").onInterface(ipset_iface).withArguments(name, address)
                 .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
                     observe();
                     entry_answered(name, error, "NOT_ENABLED");
+                })));
+        }
+        for (const auto& address : batch.add) {
+            ++counters_.add_entry;
+            firewalld_->callMethodAsync("addEntry").onInterface(ipset_iface).withArguments(name, address)
+                .uponReplyInvoke(reply<>(round_->track([this, name = name, observe](const sdbus::Error* error) {
+                    observe();
+                    entry_answered(name, error, "ALREADY_ENABLED");
                 })));
         }
     }
@@ -332,7 +363,7 @@ void FirewalldBackend::note_held(const Ipset& ipset, const std::vector<std::stri
     if (!ipset.blocklist.empty())
         return;   // a blocklist's entries are its file's, not bans to adopt
     for (const auto& entry : entries)
-        if (auto address = Address::parse(entry))
+        if (auto address = Cidr::parse(entry))
             adopt_found_.push_back(HeldBan{*address, ipset.shared ? std::string() : ipset.jail, std::nullopt});
 }
 

@@ -92,9 +92,11 @@ private:
     // running: entries are applied.
     enum class Phase { absent, starting, setting_up, reloading, running };
     struct Ipset {
-        Ipset(Family f, bool s, std::string j = {}) : family(f), shared(s), jail(std::move(j)), bound(s) {}
+        Ipset(Family f, bool s, std::string j = {}, bool n = false)
+            : family(f), shared(s), networks(n), jail(std::move(j)), bound(s) {}
         Family family;
-        bool shared;                 // banjo4/banjo6, bound to the zone
+        bool shared;                 // banjo4/banjo6 (banjo4n/banjo6n), bound to the zone
+        bool networks;               // hash:net, for prefix bans; else hash:ip
         std::string jail;            // the port-limited jail whose ipset this is; empty when shared
         bool bound;                  // a source of the zone: banjo4/6 and all-ports blocklists'
         std::string blocklist;       // the blocklist whose hash:net ipset this is, if one
@@ -128,6 +130,8 @@ private:
 
     Ipset& ipset_for(const BanTarget& target);
     Ipset* blocklist_ipset(const std::string& list, Family family);
+    // The shared hash:net ipset of the family, created (in setup) when first needed.
+    void need_shared_networks(Family family);
     // The zones a jail's rules belong in, as the last setup saw firewalld.
     std::vector<std::string> zones_for(const JailRules& jail) const;
     void zones_changed(const std::string& why);

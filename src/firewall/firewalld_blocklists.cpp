@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // FirewalldBackend's blocklists: a hash:net ipset per list and family (banjo-bl.NAME4/6),
 // created in the permanent configuration like the jails' ipsets, its entries converged by the
-// same mirror (single addEntry/removeEntry calls for a small change; firewalld checks each
-// add against the whole set, so a large change is one setEntries, which firewalld applies as
-// one nftables transaction: no entry in force is ever absent meanwhile). An all-ports list's
+// same mirror: one setEntries only into an empty set (the first load, after a firewalld
+// reload), else single addEntry/removeEntry calls, however many: firewalld's setEntries
+// flushes the set and refills it 1000 entries at a time, which would leave the listed
+// networks unblocked meanwhile. (Each addEntry costs firewalld time in proportion to the
+// set's size: large lists that change much belong on the nftables backend.) An all-ports list's
 // ipsets are bound to the zone as sources, like banjo4/6; a list with ports gets rich rules
 // like a port-limited jail (kept under the key "blocklist:NAME", which no jail name can be).
 // A list removed from the config has its ipsets emptied by the clean-up of ipsets nobody

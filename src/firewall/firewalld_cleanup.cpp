@@ -22,7 +22,8 @@ void FirewalldBackend::forget_jail(const std::string& jail) {
         return;
     jails_.erase(rules);
     for (Family family : {Family::ipv4, Family::ipv6})
-        ipsets_.erase(firewalld_ipset_name(jail, family));
+        for (bool networks : {false, true})
+            ipsets_.erase(firewalld_ipset_name(jail, family, networks));
     log(LOG_INFO, "jail " + jail + " is gone: removing its rich rules and the entries of its ipsets");
     // The next setup finds the jail's rules and entries as stale and removes them.
     if (phase_ == Phase::running || phase_ == Phase::setting_up || phase_ == Phase::reloading)

@@ -50,8 +50,8 @@ bool valid_service(std::string_view text) {
 
 }  // namespace
 
-std::string firewalld_ipset_name(std::string_view jail, Family family) {
-    const char* suffix = family == Family::ipv4 ? "4" : "6";
+std::string firewalld_ipset_name(std::string_view jail, Family family, bool networks) {
+    const std::string suffix = std::string(family == Family::ipv4 ? "4" : "6") + (networks ? "n" : "");
     if (jail.empty())
         return std::string("banjo") + suffix;
     std::string folded;
@@ -65,7 +65,7 @@ std::string firewalld_ipset_name(std::string_view jail, Family family) {
         return name;
     char hash[10];
     std::snprintf(hash, sizeof hash, "_%08x", static_cast<unsigned>(fnv1a(jail)));
-    std::size_t room = ipset_name_max - 6 - 9 - 1;
+    std::size_t room = ipset_name_max - 6 - 9 - suffix.size();
     return "banjo-" + folded.substr(0, room) + hash + suffix;
 }
 

@@ -17,7 +17,8 @@ namespace banjo {
 // "banjo4"/"banjo6" for all-ports bans (empty jail), "banjo-<jail>4"/"...6" for a port-limited
 // jail. firewalld allows [alnum _ - : .] and 32 characters; a jail name outside [A-Za-z0-9_-] or
 // too long is folded and suffixed with a stable hash, so distinct jails keep distinct sets.
-std::string firewalld_ipset_name(std::string_view jail, Family family);
+// `networks`: the hash:net ipset for prefix bans ("banjo6n", "banjo-<jail>6n").
+std::string firewalld_ipset_name(std::string_view jail, Family family, bool networks = false);
 
 // The rich rule element for one entry of a jail's ports: `service name="ssh"` for a service,
 // `port port="22" protocol="tcp"` for "22/tcp" ("22" and "1000-2000" default to tcp).

@@ -163,11 +163,12 @@ void FirewalldBackend::setup_ipsets() {
         std::map<std::string, std::string> options{{"family", ipset.family == Family::ipv4 ? "inet" : "inet6"}};
         // No "timeout" option: on firewalld < 2.1 with nftables it never expires entries and
         // hides them from getEntries/removeEntry; banjod expires bans itself.
-        // A blocklist holds networks; a jail's bans are addresses.
+        // Blocklists and prefix bans hold networks; other bans are addresses.
         IpsetSettings settings{std::string(), "banjo " + name,
-                               ipset.blocklist.empty() ? "Addresses banned by banjod. banjod owns the entries: do not add any."
-                                                       : "Blocklist " + ipset.blocklist + " of banjod. banjod owns the entries: do not add any.",
-                               std::string(ipset.blocklist.empty() ? "hash:ip" : "hash:net"), options,
+                               !ipset.blocklist.empty() ? "Blocklist " + ipset.blocklist + " of banjod. banjod owns the entries: do not add any."
+                               : ipset.networks         ? "Networks banned by banjod (prefix bans). banjod owns the entries: do not add any."
+                                                        : "Addresses banned by banjod. banjod owns the entries: do not add any.",
+                               std::string(ipset.networks || !ipset.blocklist.empty() ? "hash:net" : "hash:ip"), options,
                                std::vector<std::string>()};
         config_proxy(config_path).callMethodAsync("addIPSet").onInterface(config_iface)
             .withArguments(name, settings)

@@ -97,7 +97,7 @@ NftablesBackend::Set& NftablesBackend::set_for(const std::string& jail, Family f
 
 void NftablesBackend::add(const BanTarget& target) {
     set_for(target.jail, target.address.family(), target.ports, target.block)
-        .plan.want(Cidr::host(target.address), target.jail, target.expires);
+        .plan.want(target.address, target.jail, target.expires);
     schedule_flush();
 }
 
@@ -107,7 +107,7 @@ void NftablesBackend::remove(const BanTarget& target) {
                                                target.address.family());
     auto it = sets_.find(name);
     if (it == sets_.end()) return;
-    it->second.plan.unwant(Cidr::host(target.address), target.jail);
+    it->second.plan.unwant(target.address, target.jail);
     schedule_flush();
 }
 

@@ -105,17 +105,39 @@ KernelContents read_interval_elements(Family family, const std::vector<nft::SetE
     return out;
 }
 
-void SetPlan::want(const Cidr& network, const std::string& owner, Usec expires) {
-    wanted_[network][owner] = expires;
+void SetPlan::touch(const Cidr& network) {
     dirty_.insert(network);
+    if (network.is_host()) return;
+    // The map orders by network, then length: what lies inside follows it.
+    for (auto it = wanted_.lower_bound(network); it != wanted_.end() && network.contains(it->first); ++it)
+        dirty_.insert(it->first);
+}
+
+bool SetPlan::covered(const Cidr& network) const {
+    if (wider_.empty()) return false;
+    auto w = wider_.overlapping(network);
+    return w && w->contains(network) && *w != network;
+}
+
+void SetPlan::want(const Cidr& network, const std::string& owner, Usec expires) {
+    auto& owners = wanted_[network];
+    const bool fresh = owners.empty();
+    owners[owner] = expires;
+    if (fresh && !network.is_host()) wider_.insert(network);
+    fresh ? touch(network) : static_cast<void>(dirty_.insert(network));
 }
 
 void SetPlan::unwant(const Cidr& network, const std::string& owner) {
     auto it = wanted_.find(network);
     if (it == wanted_.end()) return;
     it->second.erase(owner);
-    if (it->second.empty()) wanted_.erase(it);
-    dirty_.insert(network);
+    if (it->second.empty()) {
+        wanted_.erase(it);
+        if (!network.is_host()) wider_.erase(network);
+        touch(network);
+    } else {
+        dirty_.insert(network);
+    }
 }
 
 SetPlan::Drift SetPlan::kernel_holds(KernelContents contents, Usec now) {
@@ -164,6 +186,7 @@ SetPlan::Changes SetPlan::take_changes(Usec now) {
             else kernel_.erase(k);
         }
         if (wanted && *wanted <= now) wanted.reset();   // expired bans are not written
+        if (wanted && covered(c)) wanted.reset();       // the wider network stands for it
         if (!wanted) {
             if (held) {
                 remove(c);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/cidr.hpp"
+#include "core/cidr_set.hpp"
 #include "core/duration.hpp"
 #include "lib/nft/set_messages.hpp"
 
@@ -40,6 +41,9 @@ struct KernelContents {
 };
 KernelContents read_interval_elements(Family family, const std::vector<nft::SetElement>& elements, Usec now);
 
+// The kernel refuses an interval that overlaps another, so a wanted network inside a wider
+// wanted one (an address of a /64 banned too, by another jail or by hand) is not written
+// while the wider one is: the wider stands for it, and it is written when the wider goes.
 class SetPlan {
 public:
     // `owner` is a jail: a network stays as long as one owner wants it, until the latest expiry.
@@ -68,7 +72,11 @@ public:
     Changes take_changes(Usec now);
 
 private:
+    void touch(const Cidr& network);    // it and every wanted network inside it
+    bool covered(const Cidr& network) const;
+
     std::map<Cidr, std::map<std::string, Usec>> wanted_;
+    CidrSet wider_;   // the wanted networks that are not single addresses
     std::map<Cidr, Usec> kernel_;
     std::set<Cidr> dirty_;
     std::vector<std::vector<nft::SetElement>> strays_;

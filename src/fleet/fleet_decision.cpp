@@ -65,7 +65,7 @@ std::optional<FleetDecision> FleetDecision::parse(const Fields& fields, std::str
     if (!jail || !is_jail_name(*jail)) return fail("no valid jail");
     d.jail = *jail;
     const std::string* address = field("address");
-    auto a = address ? Address::parse(*address) : std::nullopt;
+    auto a = address ? Cidr::parse(*address) : std::nullopt;
     if (!a) return fail("no valid address");
     d.address = *a;
     if (d.kind == Kind::unban) return d;

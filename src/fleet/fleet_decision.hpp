@@ -4,7 +4,7 @@
 // field missing, malformed or out of range refuses the whole entry. No I/O.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "core/duration.hpp"
 
 #include <cstdint>
@@ -20,7 +20,7 @@ struct FleetDecision {
     Kind kind = Kind::ban;
     std::string host;        // the origin: who decided it
     std::string jail;
-    Address address;
+    Cidr address;            // one address, or a network (a prefix ban): its CIDR text
     Usec banned{};           // when the ban began (wall clock, the origin's)
     Usec expires{};          // infinite_usec: permanent; for an unban, unused
     std::uint32_t failures = 0;

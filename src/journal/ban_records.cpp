@@ -34,7 +34,7 @@ std::optional<BanRecord> record_at(const JournalReader& reader) {
     if (!jail || jail->empty()) return std::nullopt;
     r.jail = std::string(*jail);
     auto address = reader.field("BANJO_ADDRESS");
-    auto parsed = address ? Address::parse(*address) : std::nullopt;
+    auto parsed = address ? Cidr::parse(*address) : std::nullopt;
     if (!parsed) return std::nullopt;
     r.address = *parsed;
     r.time = reader.realtime();

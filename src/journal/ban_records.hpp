@@ -5,7 +5,7 @@
 // cannot choose) are believed: any local user can write an entry with banjo's MESSAGE_ID.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "core/ban_table.hpp"
 #include "core/duration.hpp"
 #include "journal/journal_reader.hpp"
@@ -24,7 +24,7 @@ struct BanRecord {
     Kind kind = Kind::ban;
     Usec time{};             // when it was written (__REALTIME_TIMESTAMP)
     std::string jail;
-    Address address;
+    Cidr address;
     Usec expires{};          // a ban's end (infinite_usec: never); unused for an unban
     std::uint32_t failures = 0;
     BanOrigin origin = BanOrigin::filter;

@@ -20,7 +20,7 @@ void StateChanges::put_ban(const StoredBan& ban) {
     bans_.emplace(std::move(key), ban);
 }
 
-void StateChanges::remove_ban(std::string_view jail, const Address& address) {
+void StateChanges::remove_ban(std::string_view jail, const Cidr& address) {
     if (rewrite_bans_) return;
     Key key{std::string(jail), address};
     auto it = bans_.find(key);
@@ -35,7 +35,7 @@ void StateChanges::remove_ban(std::string_view jail, const Address& address) {
     bans_.emplace(std::move(key), std::nullopt);
 }
 
-StateChanges::Offences* StateChanges::offences_of(std::string_view jail, const Address& address) {
+StateChanges::Offences* StateChanges::offences_of(std::string_view jail, const Cidr& address) {
     Key key{std::string(jail), address};
     auto it = offences_.find(key);
     if (it != offences_.end()) return &it->second;
@@ -46,14 +46,14 @@ StateChanges::Offences* StateChanges::offences_of(std::string_view jail, const A
     return &offences_.emplace(std::move(key), Offences{}).first->second;
 }
 
-void StateChanges::count_offence(std::string_view jail, const Address& address, Usec banned_at) {
+void StateChanges::count_offence(std::string_view jail, const Cidr& address, Usec banned_at) {
     if (Offences* o = offences_of(jail, address)) {
         ++o->added;
         o->last_banned_at = std::max(o->last_banned_at, banned_at);
     }
 }
 
-void StateChanges::note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at) {
+void StateChanges::note_offences(std::string_view jail, const Cidr& address, unsigned count, Usec last_banned_at) {
     if (Offences* o = offences_of(jail, address)) {
         o->at_least = std::max(o->at_least, count);
         o->last_banned_at = std::max(o->last_banned_at, last_banned_at);

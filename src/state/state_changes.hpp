@@ -29,7 +29,7 @@ public:
     static constexpr std::size_t max_offence_changes = 65536;
     static constexpr std::size_t max_logged_bans = 65536;
 
-    using Key = std::pair<std::string, Address>;   // jail, address
+    using Key = std::pair<std::string, Cidr>;   // jail, address
     // An address's offences in a jail: the stored count becomes max(stored, at_least) + added.
     struct Offences {
         unsigned at_least = 0;   // known from elsewhere (the journal), maybe stored already
@@ -38,12 +38,12 @@ public:
     };
 
     void put_ban(const StoredBan& ban);
-    void remove_ban(std::string_view jail, const Address& address);
+    void remove_ban(std::string_view jail, const Cidr& address);
     // One more offence of the address in the jail (a ban decided now).
-    void count_offence(std::string_view jail, const Address& address, Usec banned_at);
+    void count_offence(std::string_view jail, const Cidr& address, Usec banned_at);
     // The address was banned at least `count` times, the last at `last_banned_at` (rebuilt
     // history: the store may hold these already, so they do not add up).
-    void note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at);
+    void note_offences(std::string_view jail, const Cidr& address, unsigned count, Usec last_banned_at);
     // A ban for the ban log (ListBanHistory): one row per ban, never merged.
     void log_ban(const StoredBan& ban);
     void set_cursor(std::string_view cursor);
@@ -76,7 +76,7 @@ public:
     std::uint64_t dropped_logged_bans() const noexcept { return dropped_logged_bans_; }
 
 private:
-    Offences* offences_of(std::string_view jail, const Address& address);
+    Offences* offences_of(std::string_view jail, const Cidr& address);
 
     std::map<Key, std::optional<StoredBan>> bans_;
     bool rewrite_bans_ = false;

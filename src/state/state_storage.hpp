@@ -4,7 +4,7 @@
 // a write is all or nothing.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 #include "core/ban_table.hpp"
 #include "core/duration.hpp"
 #include "logfile/file_position.hpp"
@@ -24,17 +24,18 @@ class StateChanges;
 
 struct StoredBan {
     std::string jail;
-    Address address;
+    Cidr address;
     Usec banned_at{};
     Usec expires_at{};      // infinite_usec: permanent (UINT64_MAX on D-Bus)
     unsigned failures = 0;
     BanOrigin origin = BanOrigin::filter;
     std::string origin_host{};   // origin fleet: the host that decided it
+    BanLines lines = nullptr;   // the matched lines behind it (bans only, not the ban log)
 };
 
 // One address's ban history in one jail: the increment policy's memory.
 struct History {
-    Address address;
+    Cidr address;
     unsigned bans = 0;    // bans that counted as offences, ever (until forgotten)
     Usec last_banned_at{};
 };

@@ -70,7 +70,12 @@ CREATE TABLE file_positions (
     last_line_usec INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 3 -> 4. The last entry applied of each fleet host's decision stream (its Redis stream
+    // 3 -> 4. The matched lines behind each ban (max-lines), for its actions and for
+    // ListBanLines: one text, each line escaped (encode_lines), '\n' between them.
+    R"sql(
+ALTER TABLE bans ADD COLUMN lines TEXT NOT NULL DEFAULT '';
+)sql",
+    // 4 -> 5. The last entry applied of each fleet host's decision stream (its Redis stream
     // ID), saved with the bans it brought, so a restart resumes the streams there.
     R"sql(
 CREATE TABLE fleet_positions (
@@ -106,6 +111,40 @@ std::string single_text(sqlite::Database& db, const char* sql) {
     return s.step() ? std::string(s.column_text(0)) : std::string();
 }
 
+// Lines joined by '\n', each with '\\', '\n' and NUL escaped: a journal MESSAGE may hold
+// any of them, and the column is one text.
+std::string encode_lines(const BanLines& lines) {
+    std::string out;
+    if (!lines) return out;
+    for (std::size_t i = 0; i < lines->size(); ++i) {
+        if (i > 0) out += '\n';
+        for (char c : (*lines)[i]) {
+            if (c == '\\') out += "\\\\";
+            else if (c == '\n') out += "\\n";
+            else if (c == '\0') out += "\\0";
+            else out += c;
+        }
+    }
+    return out;
+}
+
+BanLines decode_lines(std::string_view text) {
+    if (text.empty()) return nullptr;
+    auto lines = std::make_shared<std::vector<std::string>>(1);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            lines->emplace_back();
+        } else if (c == '\\' && i + 1 < text.size()) {
+            const char e = text[++i];
+            lines->back() += e == 'n' ? '\n' : e == '0' ? '\0' : e;
+        } else {
+            lines->back() += c;
+        }
+    }
+    return lines;
+}
+
 unsigned to_unsigned(std::int64_t v) {
     return static_cast<unsigned>(std::clamp<std::int64_t>(v, 0, UINT_MAX));
 }
@@ -114,7 +153,7 @@ unsigned to_unsigned(std::int64_t v) {
 // addresses banjo wrote; one edited by hand into nonsense cannot be banned anyway and must not
 // keep the daemon from starting: nullopt.
 std::optional<StoredBan> stored_ban_row(sqlite::Statement& row) {
-    auto address = Address::parse(row.column_text(1));
+    auto address = Cidr::parse(row.column_text(1));
     if (!address)
         return std::nullopt;
     // The text origin_text wrote; a row edited into something else is still a ban.
@@ -227,8 +266,8 @@ struct StateStore::Impl {
     sqlite::Statement rollback = db.prepare("ROLLBACK");
     sqlite::Statement put_ban = db.prepare(
         "INSERT OR REPLACE INTO bans "
-        "(jail, address, banned_usec, expires_usec, failures, origin) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "(jail, address, banned_usec, expires_usec, failures, origin, lines) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     sqlite::Statement count_offence = db.prepare(
         "INSERT INTO history (jail, address, bans, last_banned_usec) VALUES (?1, ?2, 1, ?3) "
         "ON CONFLICT (jail, address) DO UPDATE SET bans = bans + 1, "
@@ -249,7 +288,7 @@ struct StateStore::Impl {
     sqlite::Statement put_cursor =
         db.prepare("INSERT OR REPLACE INTO journal (id, cursor) VALUES (1, ?1)");
     sqlite::Statement select_bans = db.prepare(
-        "SELECT jail, address, banned_usec, expires_usec, failures, origin FROM bans "
+        "SELECT jail, address, banned_usec, expires_usec, failures, origin, lines FROM bans "
         "ORDER BY jail, address");
     sqlite::Statement select_cursor = db.prepare("SELECT cursor FROM journal WHERE id = 1");
     sqlite::Statement put_file_position = db.prepare(
@@ -335,7 +374,14 @@ StateStore StateStore::open(const std::string& state_dir) {
         // WAL into it when this connection closes on the way out.
         db.set_checkpoint_on_close(false);
         configure(db, path);
-        migrate(db, path);
+        try {
+            migrate(db, path);
+        } catch (const sqlite::Error& e) {
+            // A step that altered a table banjo's schema has (bans) met a database without it.
+            if (e.sql_error())
+                throw CorruptStateError(path + ": a database without banjo's tables (" + e.what() + ")");
+            throw;
+        }
         std::unique_ptr<Impl> impl;
         try {
             impl = std::make_unique<Impl>(std::move(db), path);
@@ -405,6 +451,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
         use->bind(4, ban.expires_at.count());
         use->bind(5, static_cast<std::int64_t>(ban.failures));
         use->bind(6, origin_text(ban.origin, ban.origin_host));
+        use->bind(7, encode_lines(ban.lines));
         use->step();
     }
     if (counts_as_offence) {
@@ -416,7 +463,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
     }
 }
 
-bool StateStore::Batch::remove_ban(std::string_view jail, const Address& address) {
+bool StateStore::Batch::remove_ban(std::string_view jail, const Cidr& address) {
     check_live();
     Using use(impl_->delete_ban);
     use->bind(1, jail);
@@ -430,7 +477,7 @@ void StateStore::Batch::remove_all_bans() {
     impl_->run(impl_->delete_all_bans);
 }
 
-void StateStore::Batch::count_offences(std::string_view jail, const Address& address, unsigned at_least,
+void StateStore::Batch::count_offences(std::string_view jail, const Cidr& address, unsigned at_least,
                                        unsigned added, Usec last_banned_at) {
     check_live();
     Using use(impl_->add_offences);
@@ -543,8 +590,10 @@ std::vector<StoredBan> StateStore::active_bans() const {
     std::vector<StoredBan> bans;
     Using use(impl_->select_bans);
     while (use->step())
-        if (auto ban = stored_ban_row(*use))
+        if (auto ban = stored_ban_row(*use)) {
+            ban->lines = decode_lines(use->column_text(6));
             bans.push_back(std::move(*ban));
+        }
     return bans;
 }
 
@@ -596,7 +645,7 @@ std::vector<History> StateStore::history(std::string_view jail) const {
     Using use(impl_->select_history);
     use->bind(1, jail);
     while (use->step()) {
-        auto address = Address::parse(use->column_text(0));
+        auto address = Cidr::parse(use->column_text(0));
         if (!address)
             continue;
         out.push_back(History{*address, to_unsigned(use->column_int64(1)),

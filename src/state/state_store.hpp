@@ -75,12 +75,12 @@ public:
         // counts_as_offence: the ban adds one to the address's history in the jail (a ban decided
         // by the jail or the administrator); false for bans carried over (restored).
         void add_ban(const StoredBan& ban, bool counts_as_offence);
-        bool remove_ban(std::string_view jail, const Address& address);   // false: was not banned
+        bool remove_ban(std::string_view jail, const Cidr& address);   // false: was not banned
         void remove_all_bans();
         // The address's offence count in the jail becomes max(count, at_least) + added; its last
         // ban time the later of the two. (at_least: a count known from elsewhere, the journal,
         // that the store may already hold; added: offences the store cannot have seen.)
-        void count_offences(std::string_view jail, const Address& address, unsigned at_least,
+        void count_offences(std::string_view jail, const Cidr& address, unsigned at_least,
                             unsigned added, Usec last_banned_at);
         // One row of the ban log (ListBanHistory), beside the ban itself.
         void log_ban(const StoredBan& ban);

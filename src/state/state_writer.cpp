@@ -60,7 +60,7 @@ std::optional<std::string> StateWriter::cursor() const {
 }
 
 std::vector<History> StateWriter::history(std::string_view jail) const {
-    std::map<Address, History> merged;
+    std::map<Cidr, History> merged;
     if (storage_) {
         try {
             for (const History& h : storage_->history(jail)) merged.emplace(h.address, h);
@@ -106,9 +106,9 @@ void StateWriter::put_ban(const StoredBan& ban, bool counts_as_offence) {
     }
 }
 
-void StateWriter::remove_ban(std::string_view jail, const Address& address) { changes_.remove_ban(jail, address); }
+void StateWriter::remove_ban(std::string_view jail, const Cidr& address) { changes_.remove_ban(jail, address); }
 
-void StateWriter::note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at) {
+void StateWriter::note_offences(std::string_view jail, const Cidr& address, unsigned count, Usec last_banned_at) {
     changes_.note_offences(jail, address, count, last_banned_at);
 }
 

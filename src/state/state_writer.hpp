@@ -74,9 +74,9 @@ public:
     // Changes, held until written. counts_as_offence: the ban adds one to the history and a
     // row to the ban log.
     void put_ban(const StoredBan& ban, bool counts_as_offence);
-    void remove_ban(std::string_view jail, const Address& address);
+    void remove_ban(std::string_view jail, const Cidr& address);
     // A rebuilt history: the address was banned at least `count` times (see StateChanges).
-    void note_offences(std::string_view jail, const Address& address, unsigned count, Usec last_banned_at);
+    void note_offences(std::string_view jail, const Cidr& address, unsigned count, Usec last_banned_at);
     void set_cursor(std::string_view cursor);
     void set_file_position(const FilePosition& position);
     void set_fleet_position(std::string_view host, std::string_view stream_id);

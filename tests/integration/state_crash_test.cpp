@@ -92,7 +92,7 @@ void check_state_after(StateStore& store, int k) {
             expected[{j, i}] = (i == 0 && j < k) ? static_cast<unsigned>(j + 1)
                                                  : static_cast<unsigned>(j);
 
-    std::map<Address, unsigned> found;
+    std::map<Cidr, unsigned> found;
     for (const auto& b : store.active_bans()) {
         CHECK(b.jail == jail);
         auto [it, fresh] = found.emplace(b.address, b.failures);
@@ -106,7 +106,7 @@ void check_state_after(StateStore& store, int k) {
             CHECK_MESSAGE(it->second == failures, "batch ", key.first, " ban ", key.second);
     }
 
-    std::map<Address, unsigned> history;
+    std::map<Cidr, unsigned> history;
     for (const auto& h : store.history(jail))
         history.emplace(h.address, h.bans);
     CHECK(history.size() == static_cast<std::size_t>(k) * bans_per_batch);

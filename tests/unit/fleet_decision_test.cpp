@@ -13,7 +13,7 @@ FleetDecision ban_of(std::string host, std::string address) {
     FleetDecision d;
     d.host = std::move(host);
     d.jail = "sshd";
-    d.address = *Address::parse(address);
+    d.address = *Cidr::parse(address);
     d.banned = Usec(1'700'000'000'000'000);
     d.expires = d.banned + 600s;
     d.failures = 5;
@@ -41,6 +41,18 @@ TEST_CASE("a ban read back from its stream fields is the ban written") {
     CHECK(back->failures == 5);
     d.expires = infinite_usec;
     CHECK(FleetDecision::parse(d.to_fields())->expires == infinite_usec);
+}
+
+TEST_CASE("a prefix ban travels as its CIDR text and is read back as that network") {
+    FleetDecision d = ban_of("web-1", "198.51.100.0/24");
+    auto f = d.to_fields();
+    CHECK(f[3].first == "address");
+    CHECK(f[3].second == "198.51.100.0/24");
+    auto back = FleetDecision::parse(f);
+    REQUIRE(back);
+    CHECK(back->address == *Cidr::parse("198.51.100.0/24"));
+    CHECK_FALSE(back->address.is_host());
+    CHECK(FleetDecision::parse(ban_of("web-1", "2001:db8:5::/48").to_fields())->address.to_string() == "2001:db8:5::/48");
 }
 
 TEST_CASE("a stream entry banjo did not write is refused with the reason") {

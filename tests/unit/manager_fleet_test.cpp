@@ -22,7 +22,7 @@ FleetDecision peer_ban(const char* jail, const char* text, Usec expires) {
     FleetDecision d;
     d.host = "host-b";
     d.jail = jail;
-    d.address = address(text);
+    d.address = *Cidr::parse(text);
     d.banned = t0;
     d.expires = expires;
     d.failures = 5;
@@ -57,6 +57,24 @@ TEST_CASE("this host's ignore list wins over a peer, and jails that do not share
     CHECK(h.backend->count(RecordingBackend::Kind::add) == 0);
 }
 
+TEST_CASE("a peer's prefix ban is applied as the network, unless it covers an address ignored or never banned here") {
+    ManagerHarness h(fleet_config);
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "203.0.113.0/24", t0 + 10min)) == Manager::FleetOutcome::banned);
+    auto bans = h.manager->bans("sshd");
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].address.to_string() == "203.0.113.0/24");
+    CHECK(h.manager->ban_service().table().find("sshd", *Cidr::parse("203.0.113.0/24")) != nullptr);
+    // 198.51.100.0/28 is on the ignore list: a /24 around it is not banned here.
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "198.51.100.0/24", t0 + 10min)) == Manager::FleetOutcome::ignored);
+    // 169.254.0.0/16 (link-local) is never banned: nor is a network that holds it.
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "169.254.0.0/15", t0 + 10min)) == Manager::FleetOutcome::refused);
+    CHECK(h.manager->bans("sshd").size() == 1);
+    FleetDecision unban = peer_ban("sshd", "203.0.113.0/24", t0);
+    unban.kind = FleetDecision::Kind::unban;
+    CHECK(h.manager->fleet_decision(unban) == Manager::FleetOutcome::unbanned);
+    CHECK(h.manager->bans("sshd").empty());
+}
+
 TEST_CASE("a peer's ban that has expired is not applied") {
     ManagerHarness h(fleet_config);
     h.clock.advance(11min);
@@ -73,7 +91,7 @@ TEST_CASE("a peer's unban lifts only that peer's ban; this host may lift a peer'
     CHECK(h.banned("sshd", "203.0.113.7"));
 
     h.manager->fleet_decision(peer_ban("sshd", "203.0.113.9", t0 + 10min));
-    unban.address = address("203.0.113.9");
+    unban.address = *Cidr::parse("203.0.113.9");
     CHECK(h.manager->fleet_decision(unban) == Manager::FleetOutcome::unbanned);
     CHECK_FALSE(h.banned("sshd", "203.0.113.9"));
 

@@ -21,7 +21,7 @@ public:
     struct Call {
         Kind kind;
         std::string jail;
-        std::optional<Address> address;   // none for prepare and forget
+        std::optional<Cidr> address;   // none for prepare and forget
         std::vector<std::string> ports;
     };
 
@@ -92,7 +92,7 @@ private:
 
     BackendState state_ = BackendState::ready;
     std::string detail_;
-    std::map<std::pair<std::string, Address>, std::vector<std::string>> held_;
+    std::map<std::pair<std::string, Cidr>, std::vector<std::string>> held_;
     HeldFound adopt_;
 };
 

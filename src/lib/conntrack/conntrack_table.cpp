@@ -4,6 +4,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include <arpa/inet.h>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -13,20 +14,19 @@ namespace banjo::conntrack {
 namespace {
 
 struct Dump {
-    const Address* source;
+    const Cidr* source;
     const std::vector<PortMatch>* ports;
     std::vector<std::unique_ptr<nf_conntrack, void (*)(nf_conntrack*)>> found;
 };
 
-bool from_source(const nf_conntrack* ct, const Address& source) {
-    if (source.family() == Family::ipv4) {
-        if (nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) != AF_INET) return false;
-        const void* src = nfct_get_attr(ct, ATTR_ORIG_IPV4_SRC);
-        return src && std::memcmp(src, source.bytes().data(), 4) == 0;
-    }
-    if (nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) != AF_INET6) return false;
-    const void* src = nfct_get_attr(ct, ATTR_ORIG_IPV6_SRC);
-    return src && std::memcmp(src, source.bytes().data(), 16) == 0;
+bool from_source(const nf_conntrack* ct, const Cidr& source) {
+    const bool v4 = source.family() == Family::ipv4;
+    if (nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) != (v4 ? AF_INET : AF_INET6)) return false;
+    const void* src = nfct_get_attr(ct, v4 ? ATTR_ORIG_IPV4_SRC : ATTR_ORIG_IPV6_SRC);
+    if (!src) return false;
+    std::array<std::uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), src, v4 ? 4 : 16);
+    return source.contains(Address::from_bytes(source.family(), bytes));
 }
 
 bool to_ports(const nf_conntrack* ct, const std::vector<PortMatch>& ports) {
@@ -58,7 +58,7 @@ ConntrackTable::ConntrackTable() : handle_(nfct_open(CONNTRACK, 0), nfct_close) 
 
 ConntrackTable::~ConntrackTable() = default;
 
-std::size_t ConntrackTable::delete_flows_from(const Address& source, const std::vector<PortMatch>& ports) {
+std::size_t ConntrackTable::delete_flows_from(const Cidr& source, const std::vector<PortMatch>& ports) {
     Dump dump{&source, &ports, {}};
     if (nfct_callback_register(handle_.get(), NFCT_T_ALL, on_entry, &dump) < 0) fail("nfct_callback_register");
     std::uint32_t family = source.family() == Family::ipv4 ? AF_INET : AF_INET6;

@@ -5,7 +5,7 @@
 // named by the call. One thread.
 #pragma once
 
-#include "core/address.hpp"
+#include "core/cidr.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -32,7 +32,7 @@ public:
     // Deletes every flow the address started (its original source), or, when `ports` is not
     // empty, those to one of the ports. Returns how many went. A flow that ended meanwhile is
     // not an error. Cost: one dump of the family's table.
-    std::size_t delete_flows_from(const Address& source, const std::vector<PortMatch>& ports);
+    std::size_t delete_flows_from(const Cidr& source, const std::vector<PortMatch>& ports);
 
 private:
     std::unique_ptr<nfct_handle, int (*)(nfct_handle*)> handle_;

@@ -22,7 +22,12 @@ inline constexpr const char* state_health = "5461b8e97c204bb0896c943cb7b15f05";
 inline constexpr const char* state_rebuilt = "ee51d510686c4769b9f6cf0ce901a6e8";
 // A jail with observe = true decided a ban it does not make.
 inline constexpr const char* ban_observed = "1894c964f166453995c86e82ee33c2e7";
+// A prefix ban (ipv4-prefix, ipv6-prefix) held an ignored address: one address banned instead.
+inline constexpr const char* ban_narrowed = "a1cd2f875d574fc5adaff8d2f1392e1f";
 inline constexpr const char* refused_address = "2802dbdf53954a779b2af9f0847b57c2";
+// An action's run failed (the ban stands), or overflowed the action queue and was dropped.
+inline constexpr const char* action_failed = "5c3f0e6a8d2b4b1f9a7e4c1d2b3a6f80";
+inline constexpr const char* action_dropped = "b7e2d4c9a1f64e3b8c5d0a9e7f1b2c46";
 // A blocklist reading: applied (with its counts), refused, held back, or unreadable.
 inline constexpr const char* blocklist = "6df75d3176914f09beae397f1aa34f06";
 // The fleet's Redis link came up or went down.

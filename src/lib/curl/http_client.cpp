@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lib/curl/http_client.hpp"
+
+#include <curl/curl.h>
+#include <sys/epoll.h>
+
+#include <stdexcept>
+
+namespace banjo::curl {
+
+namespace {
+
+constexpr std::size_t excerpt_bytes = 512;
+
+struct GlobalInit {
+    GlobalInit() {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
+    }
+    ~GlobalInit() { curl_global_cleanup(); }
+};
+
+void global_init() { static GlobalInit once; }
+
+}  // namespace
+
+struct HttpClient::Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    std::string body;
+    std::string response;
+    char error[CURL_ERROR_SIZE] = {};
+    Done done;
+    ~Transfer() {
+        curl_slist_free_all(headers);
+        if (easy) curl_easy_cleanup(easy);
+    }
+};
+
+HttpClient::HttpClient(sd::Event& loop) : loop_(loop) {
+    global_init();
+    multi_ = curl_multi_init();
+    if (!multi_) throw std::runtime_error("curl_multi_init failed");
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpClient::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpClient::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    timer_ = loop_.add_timer([this] { act(CURL_SOCKET_TIMEOUT, 0); });
+}
+
+HttpClient::~HttpClient() {
+    for (auto& [easy, t] : transfers_) curl_multi_remove_handle(multi_, easy);
+    transfers_.clear();
+    sockets_.clear();
+    curl_multi_cleanup(multi_);
+}
+
+int HttpClient::on_socket(CURL*, int fd, int what, void* self_ptr, void*) {
+    auto* self = static_cast<HttpClient*>(self_ptr);
+    if (what == CURL_POLL_REMOVE) {
+        self->sockets_.erase(fd);
+        return 0;
+    }
+    std::uint32_t events = 0;
+    if (what & CURL_POLL_IN) events |= EPOLLIN;
+    if (what & CURL_POLL_OUT) events |= EPOLLOUT;
+    auto it = self->sockets_.find(fd);
+    if (it == self->sockets_.end()) {
+        self->sockets_.emplace(fd, self->loop_.add_io(fd, events, [self, fd](std::uint32_t revents) {
+            int mask = 0;
+            if (revents & EPOLLIN) mask |= CURL_CSELECT_IN;
+            if (revents & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+            if (revents & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+            self->act(fd, mask);
+        }));
+    } else {
+        it->second.set_io_events(events);
+    }
+    return 0;
+}
+
+int HttpClient::on_timer(CURLM*, long timeout_ms, void* self_ptr) {
+    auto* self = static_cast<HttpClient*>(self_ptr);
+    if (timeout_ms < 0) self->timer_.disarm();
+    else self->timer_.arm_in(std::chrono::milliseconds(timeout_ms));
+    return 0;
+}
+
+void HttpClient::act(int fd, int events) {
+    int running = 0;
+    curl_multi_socket_action(multi_, fd, events, &running);
+    collect();
+}
+
+void HttpClient::collect() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        CURL* easy = msg->easy_handle;
+        const CURLcode code = msg->data.result;
+        auto it = transfers_.find(easy);
+        if (it == transfers_.end()) continue;
+        std::unique_ptr<Transfer> t = std::move(it->second);
+        transfers_.erase(it);
+        curl_multi_remove_handle(multi_, easy);
+        HttpResult result;
+        if (code == CURLE_OK) {
+            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
+        } else {
+            result.error = t->error[0] ? t->error : curl_easy_strerror(code);
+        }
+        result.excerpt = t->response.substr(0, excerpt_bytes);
+        Done done = std::move(t->done);
+        t.reset();
+        if (done) done(result);
+    }
+}
+
+void HttpClient::post(const HttpRequest& request, Done done) {
+    auto t = std::make_unique<Transfer>();
+    t->easy = curl_easy_init();
+    if (!t->easy) throw std::runtime_error("curl_easy_init failed");
+    t->body = request.body;
+    t->done = std::move(done);
+    for (const auto& h : request.headers) t->headers = curl_slist_append(t->headers, h.c_str());
+    CURL* e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "banjo/" BANJO_VERSION);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* user) -> size_t {
+        auto* tr = static_cast<Transfer*>(user);
+        const std::size_t bytes = size * n;
+        if (tr->response.size() < excerpt_bytes) tr->response.append(data, std::min(bytes, excerpt_bytes - tr->response.size()));
+        return bytes;
+    });
+    transfers_.emplace(e, std::move(t));
+    if (curl_multi_add_handle(multi_, e) != CURLM_OK) {
+        transfers_.erase(e);
+        throw std::runtime_error("curl_multi_add_handle failed");
+    }
+}
+
+}  // namespace banjo::curl
