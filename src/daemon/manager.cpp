@@ -104,12 +104,19 @@ void Manager::set_firewall_trusted(const std::vector<Cidr>& trusted) {
                           ": banjo never bans " + (list.empty() ? "them" : "these"));
     rebuild_jails();
     blocklists_.set_ignore(blocklist_ignore());
-    std::vector<Ban> lift;
+    lift_bans([this](const Ban& b) -> std::optional<std::string> {
+        auto trusted = trusted_.overlapping(b.address);
+        if (!trusted) return std::nullopt;
+        return "the firewall trusts " + (b.address.is_host() ? std::string("it") : trusted->to_string() + " inside it");
+    });
+}
+
+void Manager::lift_bans(const std::function<std::optional<std::string>(const Ban&)>& why_lift) {
+    std::vector<std::pair<Ban, std::string>> lift;
     for (const Ban& b : bans_.table().list(""))
-        if (trusted_.overlapping(b.address)) lift.push_back(b);
-    for (const Ban& b : lift) {
-        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail + ": the firewall trusts " +
-                                (b.address.is_host() ? "it" : trusted_.overlapping(b.address)->to_string() + " inside it"));
+        if (auto why = why_lift(b)) lift.emplace_back(b, std::move(*why));
+    for (const auto& [b, why] : lift) {
+        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail + ": " + why);
         bans_.unban(b.jail, b.address, UnbanReason::manual);
     }
     if (!lift.empty()) bans_.flush();
@@ -123,18 +130,12 @@ void Manager::set_host_addresses(CidrSet self) {
     sd::log(LOG_INFO, "The host's addresses changed; jails with ignore-self now ignore " + list);
     rebuild_jails();
     // A ban in force on an address the host now holds would lock the host out of itself.
-    std::vector<Ban> lift;
-    for (const Ban& b : bans_.table().list("")) {
+    lift_bans([this](const Ban& b) -> std::optional<std::string> {
         auto jail = std::find_if(config_.jails.begin(), config_.jails.end(),
                                  [&](const JailConfig& j) { return j.settings.name == b.jail; });
-        if (jail != config_.jails.end() && jail->settings.ignore_self && self_.overlapping(b.address)) lift.push_back(b);
-    }
-    for (const Ban& b : lift) {
-        sd::log(LOG_NOTICE, "Lifting the ban of " + b.address.to_string() + " in jail " + b.jail +
-                                ": it is now one of the host's own addresses");
-        bans_.unban(b.jail, b.address, UnbanReason::manual);
-    }
-    if (!lift.empty()) bans_.flush();
+        if (jail == config_.jails.end() || !jail->settings.ignore_self || !self_.overlapping(b.address)) return std::nullopt;
+        return std::string("it is now one of the host's own addresses");
+    });
     blocklists_.set_ignore(blocklist_ignore());
 }
 

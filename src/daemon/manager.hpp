@@ -261,6 +261,8 @@ public:
 
 private:
     void rebuild_jails();
+    // Unbans (and says why, in the journal) each ban in force for which why_lift gives a reason.
+    void lift_bans(const std::function<std::optional<std::string>(const Ban&)>& why_lift);
     void carry_out(const Jail& jail, const BanDecision& d);
     bool ask_ignore_command(const Jail& jail, const BanDecision& d);
     void ignore_command_answered(const std::string& jail, const Cidr& address, IgnoreCommandVerdict verdict,
