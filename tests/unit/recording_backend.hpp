@@ -59,8 +59,8 @@ public:
     }
 
     // The firewall's side of things.
-    bool holds(const std::string& jail, const Address& address) const { return held_.count({jail, address}) != 0; }
-    std::optional<std::vector<std::string>> ports_of(const std::string& jail, const Address& address) const {
+    bool holds(const std::string& jail, const Cidr& address) const { return held_.count({jail, address}) != 0; }
+    std::optional<std::vector<std::string>> ports_of(const std::string& jail, const Cidr& address) const {
         auto it = held_.find({jail, address});
         return it == held_.end() ? std::nullopt : std::optional(it->second);
     }
