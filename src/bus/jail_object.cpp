@@ -43,7 +43,7 @@ std::vector<sdbus::Struct<std::string, uint64_t, uint64_t, uint32_t, std::string
         std::vector<sdbus::Struct<std::string, uint64_t, uint64_t, uint32_t, std::string>> out;
         for (const banjo::Ban& b : manager_.bans(name_))
             out.emplace_back(b.address.to_string(), to_wire_usec(b.banned), to_wire_usec(b.expires), b.failures,
-                             std::string(to_string(b.origin)));
+                             origin_text(b.origin, b.origin_host));
         return out;
     });
 }

@@ -113,10 +113,10 @@ ManagerObject::Why(const std::string& address) {
         std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> active, past;
         for (const banjo::Ban& b : e.active)
             active.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned), to_wire_usec(b.expires), b.failures,
-                                std::string(to_string(b.origin)));
+                                origin_text(b.origin, b.origin_host));
         for (const StoredBan& b : e.past)
             past.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned_at), to_wire_usec(b.expires_at),
-                              b.failures, std::string(to_string(b.origin)));
+                              b.failures, origin_text(b.origin, b.origin_host));
         return std::make_tuple(std::move(jails), std::move(active), std::move(past));
     });
 }
@@ -136,7 +136,7 @@ std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t
         std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> out;
         for (const banjo::Ban& b : manager_.bans(jail))
             out.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned), to_wire_usec(b.expires), b.failures,
-                             std::string(to_string(b.origin)));
+                             origin_text(b.origin, b.origin_host));
         return out;
     });
 }
@@ -158,7 +158,7 @@ ManagerObject::ListBanHistory(const uint64_t& since_usec) {
         std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> out;
         for (const StoredBan& b : manager_.ban_history(from_wire_usec(since_usec)))
             out.emplace_back(b.jail, b.address.to_string(), to_wire_usec(b.banned_at), to_wire_usec(b.expires_at), b.failures,
-                             std::string(to_string(b.origin)));
+                             origin_text(b.origin, b.origin_host));
         return out;
     });
 }
@@ -188,5 +188,33 @@ uint64_t ManagerObject::EntriesProcessed() { return manager_.journal().entries; 
 uint64_t ManagerObject::FailuresFound() { return manager_.failures_found(); }
 uint32_t ManagerObject::ActiveBans() { return static_cast<uint32_t>(manager_.ban_service().table().size()); }
 uint64_t ManagerObject::TotalBans() { return manager_.ban_service().total_bans(); }
+
+std::string ManagerObject::FleetHost() { return manager_.config().fleet.enabled ? manager_.config().fleet.host_name : ""; }
+bool ManagerObject::FleetConnected() {
+    const FleetStatus* s = manager_.fleet_status();
+    return s && s->connected;
+}
+std::string ManagerObject::FleetProblem() {
+    const FleetStatus* s = manager_.fleet_status();
+    return s ? s->problem : "";
+}
+uint64_t ManagerObject::FleetLagUSec() {
+    const FleetStatus* s = manager_.fleet_status();
+    return s ? to_wire_usec(s->lag) : 0;
+}
+std::vector<sdbus::Struct<std::string, std::string, uint64_t>> ManagerObject::FleetPeers() {
+    std::vector<sdbus::Struct<std::string, std::string, uint64_t>> out;
+    const FleetStatus* s = manager_.fleet_status();
+    if (!s) return out;
+    for (const auto& [host, id] : s->last_ids) {
+        auto seen = s->peers_seen.find(host);
+        out.emplace_back(host, id, seen == s->peers_seen.end() ? 0 : to_wire_usec(seen->second));
+    }
+    return out;
+}
+uint32_t ManagerObject::FleetBacklog() {
+    const FleetStatus* s = manager_.fleet_status();
+    return s ? static_cast<uint32_t>(s->backlog) : 0;
+}
 
 }  // namespace banjo

@@ -64,6 +64,12 @@ private:
     uint64_t FailuresFound() override;
     uint32_t ActiveBans() override;
     uint64_t TotalBans() override;
+    std::string FleetHost() override;
+    bool FleetConnected() override;
+    std::string FleetProblem() override;
+    uint64_t FleetLagUSec() override;
+    std::vector<sdbus::Struct<std::string, std::string, uint64_t>> FleetPeers() override;
+    uint32_t FleetBacklog() override;
 
     Manager& manager_;
     Authorizer& authorizer_;

@@ -7,6 +7,7 @@
 #include "config/toml_source.hpp"
 #include "core/ignore_entry.hpp"
 #include "core/input_excerpt.hpp"
+#include "fleet/fleet_config.hpp"
 #include "logfile/date_pattern.hpp"
 
 #include <algorithm>
@@ -444,7 +445,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
                                    "logpath", "datepattern", "observe", "ignore-file", "ignore-command",
-                                   "ignore-command-cache", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions"},
+                                   "ignore-command-cache", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions", "fleet"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -476,6 +477,10 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
             logpath_where = src.where(*t.get("logpath"));
         }
         if (t.get("datepattern")) jc.datepattern = read_datepattern(src, t);
+        if (t.get("fleet")) {
+            jc.fleet = read_jail_fleet_mode(src, t);
+            jc.fleet_where = src.where(*t.get("fleet"));
+        }
         if (t.get("block")) s.block = read_block(src, t);
         if (auto v = src.get_bool(t, "cut-connections")) s.cut_connections = *v;
         read_prefixes(src, t, s.ipv4_prefix, s.ipv6_prefix);
@@ -624,7 +629,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     for (const auto& f : drop_in_files(dir / "jail.d")) sources.push_back(TomlSource::parse_file(f));
 
     const TomlSource& main = sources.front();
-    main.require_known_keys(main.root(), {"defaults", "firewalld", "jail", "action", "blocklist"}, "banjo.toml");
+    main.require_known_keys(main.root(), {"defaults", "firewalld", "fleet", "jail", "action", "blocklist"}, "banjo.toml");
     cfg.actions = read_actions(main);
     Defaults defaults = read_defaults(main, cfg.backend, cfg.actions);
     cfg.action_concurrency = defaults.action_concurrency;
@@ -635,6 +640,7 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     cfg.blocklists = read_blocklists(main, services);
     cfg.default_ignore = defaults.ignore;
     cfg.default_ignore_self = defaults.ignore_self;
+    cfg.fleet = read_fleet(main);
 
     std::map<std::string, std::vector<Layer>> layers;
     for (const TomlSource& src : sources) {
@@ -651,6 +657,10 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     std::vector<ConfigWarning> warnings;
     for (const auto& [name, ls] : layers)
         cfg.jails.push_back(build_jail(name, ls, defaults, cfg.filter_dirs, services, users, warnings, cfg.actions));
+    for (const auto& j : cfg.jails)
+        if (j.fleet != FleetMode::off && !cfg.fleet.enabled)
+            throw ConfigError(j.fleet_where, "jail '" + j.settings.name + "': 'fleet' = \"" + std::string(to_string(j.fleet)) +
+                                                 "\" needs a [fleet] table in " + main.path() + " (where the fleet's Redis is)");
     for (auto& w : backend_warnings(cfg, cfg.backend)) warnings.push_back(std::move(w));
     // A filter used by several jails is reported once.
     std::set<std::string> seen;

@@ -12,6 +12,7 @@
 #include "core/filter.hpp"
 #include "core/jail.hpp"
 #include "core/port_spec.hpp"
+#include "fleet/fleet_settings.hpp"
 
 #include <memory>
 #include <string>
@@ -46,6 +47,8 @@ struct JailConfig {
     // it sets its own journal-match too.
     std::vector<std::string> logpath;
     std::string datepattern;     // the files' time stamp form (logfile/date_pattern.hpp); "" = detect
+    FleetMode fleet = FleetMode::off;   // its part in the [fleet]
+    SourceLocation fleet_where;  // its `fleet` key (for the error when there is no [fleet])
 };
 
 // Something the config allows but an administrator should fix; printed by --check-config as
@@ -61,6 +64,7 @@ struct Config {
     std::vector<std::string> files;         // every file read, in order
     std::string backend = "firewalld";      // "firewalld", "nftables" or "dry-run"
     FirewalldSettings firewalld;
+    FleetSettings fleet;                    // [fleet]; disabled when absent
     Usec history_age = default_history_age;   // ban history and ban log are purged past it
     // [defaults] lines-memory: the bytes all jails' kept lines (max-lines) may take together.
     std::size_t lines_memory = default_lines_memory_bytes;

@@ -8,6 +8,7 @@ std::string_view to_string(BanOrigin o) noexcept {
     case BanOrigin::filter: return "filter";
     case BanOrigin::manual: return "manual";
     case BanOrigin::restored: return "restored";
+    case BanOrigin::fleet: return "fleet";
     }
     return "filter";
 }
@@ -25,6 +26,18 @@ std::optional<BanOrigin> parse_ban_origin(std::string_view text) noexcept {
     if (text == "filter") return BanOrigin::filter;
     if (text == "manual") return BanOrigin::manual;
     if (text == "restored") return BanOrigin::restored;
+    if (text == "fleet") return BanOrigin::fleet;
+    return std::nullopt;
+}
+
+std::string origin_text(BanOrigin o, std::string_view host) {
+    if (o == BanOrigin::fleet && !host.empty()) return "fleet:" + std::string(host);
+    return std::string(to_string(o));
+}
+
+std::optional<OriginText> parse_origin_text(std::string_view text) {
+    if (text.starts_with("fleet:") && text.size() > 6) return OriginText{BanOrigin::fleet, std::string(text.substr(6))};
+    if (auto o = parse_ban_origin(text)) return OriginText{*o, {}};
     return std::nullopt;
 }
 

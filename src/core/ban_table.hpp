@@ -19,10 +19,19 @@
 
 namespace banjo {
 
-// Why a ban exists. Its text ("filter", "manual", "restored") is ListBans' origin column.
-enum class BanOrigin { filter, manual, restored };
+// Why a ban exists. Its text ("filter", "manual", "restored") is ListBans' origin column; a
+// ban a peer of the fleet decided is "fleet:<host>" (origin_text).
+enum class BanOrigin { filter, manual, restored, fleet };
 std::string_view to_string(BanOrigin o) noexcept;
 std::optional<BanOrigin> parse_ban_origin(std::string_view text) noexcept;
+// "fleet:<host>" for a fleet ban with its host, else to_string(o).
+std::string origin_text(BanOrigin o, std::string_view host);
+struct OriginText {
+    BanOrigin origin = BanOrigin::filter;
+    std::string host;   // a fleet ban's origin host
+};
+// The inverse of origin_text; nullopt for text it never gives.
+std::optional<OriginText> parse_origin_text(std::string_view text);
 
 // Why a ban ended: its time ran out, an administrator lifted it, or its jail went away (removed
 // or disabled). Its text ("expired", "manual", "flushed") is the Unbanned signal's reason and
@@ -37,6 +46,7 @@ struct Ban {
     Usec expires{};          // infinite_usec: never
     std::uint32_t failures = 0;
     BanOrigin origin = BanOrigin::filter;
+    std::string origin_host{};   // the fleet host that decided it (origin fleet only)
     BanLines lines = nullptr;   // the matched lines behind it (max-lines); nullptr: none
 };
 

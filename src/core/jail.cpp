@@ -17,6 +17,10 @@ bool Jail::ignores(const Address& address) const noexcept {
     return settings_.ignore.contains(address) || (!dynamic_ignore_.empty() && dynamic_ignore_.contains(address));
 }
 
+bool Jail::ignores_any(const Cidr& network) const {
+    return settings_.ignore.overlapping(network) || dynamic_ignore_.overlapping(network);
+}
+
 std::optional<IgnoreHit> Jail::ignore_hit(const Address& address) const {
     if (auto c = settings_.ignore.longest_match(address)) return IgnoreHit{*c, "ignore"};
     if (auto c = dynamic_ignore_.longest_match(address)) return IgnoreHit{*c, dynamic_sources_.at(*c)};

@@ -124,6 +124,8 @@ public:
     Usec next_bantime(const Cidr& network);
 
     bool ignores(const Address& address) const noexcept;
+    // Some address of `network` is ignored (by any entry ignores() consults).
+    bool ignores_any(const Cidr& network) const;
     // The entry that holds ADDRESS and its source ("ignore" for the jail's own list, which
     // holds the host's addresses with ignore-self and runtime AddIgnore entries too).
     std::optional<IgnoreHit> ignore_hit(const Address& address) const;

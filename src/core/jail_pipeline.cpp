@@ -19,6 +19,7 @@ std::optional<FilterMatch> JailPipeline::match(std::string_view message) noexcep
 
 std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string_view session_id, Usec time,
                                                std::string_view line) {
+    counted_.reset();
     std::optional<Address> address = sessions_.feed(m, session_id, time);
     // The session table decides: a failure may wait for its host, and a later line that names
     // the host (even one that is no failure itself) then counts it.
@@ -37,6 +38,7 @@ std::optional<BanDecision> JailPipeline::count(const FilterMatch& m, std::string
         else ++refusals_not_kept_;
     } else {
         ++counters_.failures;
+        if (outcome == FailureOutcome::counted || outcome == FailureOutcome::banned) counted_ = *address;
         if (lines_ && !line.empty()) lines_->add(jail_.name(), jail_.counted_as(*address), line, jail_.settings().max_lines);
     }
     if (decision) {

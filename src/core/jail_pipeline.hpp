@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace banjo {
@@ -68,6 +69,9 @@ public:
     const Jail& jail() const noexcept { return jail_; }
     const Filter& filter() const noexcept { return *filter_; }
     const JailCounters& counters() const noexcept { return counters_; }
+    // The address of the failure the last count() counted (not ignored, refused or already
+    // banned), once: what a jail that counts across the fleet shares.
+    std::optional<Address> take_counted() noexcept { return std::exchange(counted_, std::nullopt); }
     // The refusals since the last call, oldest first, and how many more there were.
     std::vector<Refusal> take_refusals(std::uint64_t& not_kept);
 
@@ -78,6 +82,7 @@ private:
     JailCounters counters_;
     std::vector<Refusal> refusals_;
     std::uint64_t refusals_not_kept_ = 0;
+    std::optional<Address> counted_;
     MatchedLines* lines_ = nullptr;
 };
 

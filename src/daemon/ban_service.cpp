@@ -10,7 +10,7 @@ namespace banjo {
 namespace {
 
 StoredBan stored(const Ban& b) {
-    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin, b.lines};
+    return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin, b.origin_host, b.lines};
 }
 
 }  // namespace
@@ -57,7 +57,9 @@ std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
     const auto stored_bans = state_.stored_bans();
     if (!stored_bans) return restored;
     for (const StoredBan& s : *stored_bans) {
-        Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures, BanOrigin::restored, s.lines};
+        // A peer's ban stays the peer's, so that the peer's unban still lifts it.
+        Ban b{s.jail, s.address, s.banned_at, s.expires_at, s.failures,
+              s.origin == BanOrigin::fleet ? BanOrigin::fleet : BanOrigin::restored, s.origin_host, s.lines};
         if (b.expires <= now) {
             // It ended while banjod was away: it never reaches the firewall again.
             state_.remove_ban(b.jail, b.address);
@@ -103,7 +105,9 @@ const Ban& BanService::ban(const Ban& b) {
     ++counts_[b.jail].bans;
     const Ban& in_table = *table_.find(b.jail, b.address);
     const std::string address = b.address.to_string();
-    const std::string why = b.origin == BanOrigin::manual ? std::string(" by request")
+    const std::string why = b.origin == BanOrigin::manual  ? std::string(" by request")
+                            : b.origin == BanOrigin::fleet ? " as fleet host " + b.origin_host + " decided after " +
+                                                                 std::to_string(b.failures) + " failures"
                                                            : " after " + std::to_string(b.failures) + " failures";
     sd::log(LOG_NOTICE, "Banned " + address + " in jail " + b.jail + why,
             {{"MESSAGE_ID", sd::message_id::ban},
@@ -111,7 +115,7 @@ const Ban& BanService::ban(const Ban& b) {
              {"BANJO_ADDRESS", address},
              {"BANJO_FAILURES", std::to_string(b.failures)},
              {"BANJO_EXPIRES_USEC", std::to_string(to_wire_usec(b.expires))},
-             {"BANJO_ORIGIN", std::string(to_string(b.origin))}});
+             {"BANJO_ORIGIN", origin_text(b.origin, b.origin_host)}});
     if (listener_.banned) listener_.banned(in_table);
     return in_table;
 }

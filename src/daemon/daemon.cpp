@@ -15,6 +15,8 @@
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
 #include "firewall/nftables_backend.hpp"
+#include "fleet/fleet_config.hpp"
+#include "fleet/fleet_link.hpp"
 #include "journal/ban_records.hpp"
 #include "lib/mnl/netlink_socket.hpp"
 #include "lib/sd/event.hpp"
@@ -71,6 +73,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<IgnoreWatch> ignore_watch;
     // After the manager: destroyed first, so no answer reaches a Manager that is gone.
     std::unique_ptr<SpawningIgnoreCommandRunner> ignore_commands;
+    std::unique_ptr<FleetLink> fleet;
     std::unique_ptr<ActionDispatcher> actions;
 
     explicit Impl(DaemonOptions o) : options(std::move(o)) {}
@@ -119,12 +122,75 @@ struct Daemon::Impl final : Manager::Listener {
 
     // Manager::Listener: each event to the bus face, and to what else follows it.
     void banned(const Ban& ban) override {
+        share_with_fleet(ban, FleetDecision::Kind::ban);
         cut_connections(ban);
         bus_service->banned(ban);
         actions->banned(ban);   // its runs wait until the ban is in the firewall
         arm_expiry();   // the new ban may end before the one the timer waits for
         status_changed();
     }
+    // Decisions of this host's sharing jails go to its fleet stream; a peer's ban, and the
+    // local lifting of one, stay here (a host speaks only for itself).
+    void share_with_fleet(const Ban& ban, FleetDecision::Kind kind) {
+        if (!fleet || ban.origin == BanOrigin::fleet) return;
+        const auto& jails = manager->config().jails;
+        auto jail = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == ban.jail; });
+        if (jail == jails.end() || jail->fleet == FleetMode::off) return;
+        FleetDecision d;
+        d.kind = kind;
+        d.host = fleet->settings().host_name;
+        d.jail = ban.jail;
+        d.address = ban.address;
+        d.banned = ban.banned;
+        d.expires = ban.expires;
+        d.failures = ban.failures;
+        fleet->publish(d);
+    }
+
+    void start_fleet() {
+        const FleetSettings& settings = manager->config().fleet;
+        std::string password;
+        try {
+            password = read_fleet_password(settings);
+        } catch (const std::exception& e) {
+            sd::log(LOG_ERR, std::string("Fleet: ") + e.what() + "; this host runs alone",
+                    {{"MESSAGE_ID", sd::message_id::fleet_link}, {"BANJO_FLEET_STATE", "disabled"}});
+            return;
+        }
+        FleetLink::Sink sink;
+        sink.apply = [this](const FleetDecision& d) {
+            const Manager::FleetOutcome outcome = manager->fleet_decision(d);
+            if (outcome == Manager::FleetOutcome::ignored || outcome == Manager::FleetOutcome::refused)
+                sd::log(LOG_NOTICE,
+                        "Fleet: host " + d.host + "'s ban of " + d.address.to_string() + " in jail " + d.jail +
+                            (outcome == Manager::FleetOutcome::ignored ? " not applied: on this host's ignore list"
+                                                                       : " not applied: an address banjo never bans"),
+                        {{"MESSAGE_ID", sd::message_id::fleet_refused},
+                         {"BANJO_FLEET_HOST", d.host},
+                         {"BANJO_JAIL", d.jail},
+                         {"BANJO_ADDRESS", d.address.to_string()}});
+        };
+        sink.read_done = [this](const std::map<std::string, std::string>& positions) {
+            manager->fleet_read(positions);
+            arm_expiry();
+        };
+        sink.status_changed = [this] { status_changed(); };
+        fleet = std::make_unique<FleetLink>(loop, settings, std::move(password), manager->state().fleet_positions(),
+                                            [this] { return clock.now(); }, std::move(sink));
+        manager->set_fleet_status([this] { return fleet ? &fleet->status() : nullptr; });
+        // Failures of "count" jails go to the fleet's windows too; the jail still counts them here.
+        manager->jail_set().set_failure_sink([this](const Jail& jail, const Address& address, Usec time) {
+            const auto& jails = manager->config().jails;
+            auto jc = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == jail.name(); });
+            if (jc == jails.end() || jc->fleet != FleetMode::count) return;
+            fleet->count_failure(jail.name(), address, time, jail.settings().findtime, jail.settings().maxretry,
+                                 [this, name = jail.name(), address](unsigned n) {
+                                     manager->fleet_count_reached(name, address, n);
+                                     arm_expiry();
+                                 });
+        });
+    }
+
     // Once the ban holds in the firewall: a flow cut before would come straight back.
     void cut_connections(const Ban& ban) {
         const auto& jails = manager->config().jails;
@@ -136,6 +202,8 @@ struct Daemon::Impl final : Manager::Listener {
     }
 
     void unbanned(const Ban& ban, UnbanReason reason) override {
+        // Expiry happens on every host alike; a jail flushed here says nothing about the others.
+        if (reason == UnbanReason::manual) share_with_fleet(ban, FleetDecision::Kind::unban);
         bus_service->unbanned(ban, reason);
         actions->unbanned(ban, reason);
         status_changed();
@@ -305,6 +373,8 @@ struct Daemon::Impl final : Manager::Listener {
                              clock.now() - manager->longest_findtime());
         RefusalReport::discard(manager->jail_set());   // the last run wrote those
         manager->seed_jails();
+        // After the warm-up, whose failures were counted (and shared) by the earlier run.
+        if (manager->config().fleet.enabled) start_fleet();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();
         arm_state_retry();

@@ -31,6 +31,7 @@ std::uint64_t jail_seed(std::uint64_t seed, const std::string& name) {
 JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous,
                  std::optional<std::uint64_t> seed)
     : router_(enabled_matches(config)) {
+    if (previous) failure_sink_ = previous->failure_sink_;
     for (const auto& j : config.jails) {
         config_reads_journal_ = config_reads_journal_ || banjo::reads_journal(j);
         if (!j.settings.enabled) continue;
@@ -108,7 +109,10 @@ bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) 
         if (!m) continue;
         std::string_view id = m->id;
         if (p.needs_journal_id(*m) && id_index_[r] != no_field) id = fields_.value(id_index_[r]).value_or(std::string_view{});
-        if (auto decision = p.count(*m, id, time, *message)) on_ban(p.jail(), *decision);
+        auto decision = p.count(*m, id, time, *message);
+        if (failure_sink_)
+            if (auto counted = p.take_counted()) failure_sink_(p.jail(), *counted, time);
+        if (decision) on_ban(p.jail(), *decision);
     }
     return true;
 }
@@ -119,7 +123,10 @@ void JailSet::process_line(const std::vector<std::size_t>& jail_indices, const L
         auto m = p.match(line.fields.message);
         if (!m) continue;
         const std::string_view id = p.needs_journal_id(*m) ? log_line_id(line.fields, p.id_field()) : m->id;
-        if (auto decision = p.count(*m, id, line.time, line.fields.message)) on_ban(p.jail(), *decision);
+        auto decision = p.count(*m, id, line.time, line.fields.message);
+        if (failure_sink_)
+            if (auto counted = p.take_counted()) failure_sink_(p.jail(), *counted, line.time);
+        if (decision) on_ban(p.jail(), *decision);
     }
 }
 

@@ -52,6 +52,11 @@ public:
     // A log file line, for the jails `jail_indices` (those whose logpath names the file).
     void process_line(const std::vector<std::size_t>& jail_indices, const LogLine& line, const BanSink& on_ban);
 
+    // Every failure a jail counted, after its own counting (the fleet's shared counting);
+    // passed on to the set a reload builds from this one.
+    using FailureSink = std::function<void(const Jail& jail, const Address& address, Usec time)>;
+    void set_failure_sink(FailureSink sink) { failure_sink_ = std::move(sink); }
+
 private:
     // The pipeline of jail NAME if its fingerprint is `fingerprint`, moved out (its slot is
     // left empty: the set is on its way out).
@@ -76,6 +81,7 @@ private:
     std::vector<std::size_t> router_field_index_;
     std::size_t message_index_ = 0;
     std::vector<std::size_t> id_index_;   // per journal jail
+    FailureSink failure_sink_;
 };
 
 }  // namespace banjo

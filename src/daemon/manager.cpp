@@ -393,7 +393,7 @@ void Manager::carry_out(const Jail& jail, const BanDecision& d) {
     }
     if (!answered_.empty() && already_answered(jail, d)) return;
     const Usec now = clock_.now();
-    bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter, d.lines});
+    bans_.ban(Ban{jail.name(), d.address, now, saturating_add(now, d.bantime), d.failures, BanOrigin::filter, {}, d.lines});
 }
 
 void Manager::journal_read(JournalProgress progress) {

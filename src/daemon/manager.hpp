@@ -23,6 +23,8 @@
 #include "daemon/jail_set.hpp"
 #include "daemon/refusal_report.hpp"
 #include "firewall/backend.hpp"
+#include "fleet/fleet_decision.hpp"
+#include "fleet/fleet_status.hpp"
 #include "journal/ban_records.hpp"
 #include "state/state_writer.hpp"
 
@@ -153,6 +155,23 @@ public:
     void journal_read(JournalProgress progress);
     // ... or a chunk of log file lines ended: its bans are committed with the files' positions.
     void files_read(const std::vector<FilePosition>& positions, const FileFollowerCounters& counters);
+
+    // From the fleet link (manager_fleet.cpp): a peer's decision the PeerGate admitted. A ban
+    // is applied through this host's backend with origin "fleet:<host>" in the jail of the same
+    // name, if that jail runs and shares (fleet != "off"); this host's ignore list wins, an
+    // expired ban is skipped, a ban in force that lasts as long is left alone (a decision seen
+    // twice changes nothing). An unban lifts only the ban that same host gave.
+    enum class FleetOutcome { banned, unchanged, unbanned, not_banned, not_shared, ignored, refused, expired };
+    FleetOutcome fleet_decision(const FleetDecision& decision);
+    // The fleet link's state, when [fleet] is on (set by banjod's wiring; the Manager keeps
+    // no link itself): for the bus face and the metrics. nullptr: no fleet.
+    void set_fleet_status(std::function<const FleetStatus*()> f) { fleet_status_ = std::move(f); }
+    const FleetStatus* fleet_status() const { return fleet_status_ ? fleet_status_() : nullptr; }
+    // The fleet's shared count of (jail, address) reached maxretry with this host's failure:
+    // this host bans (origin "filter") and so publishes the ban, unless it is banned already.
+    void fleet_count_reached(const std::string& jail, const Address& address, unsigned failures);
+    // ... and a read of the streams ended: its bans are committed with the streams' positions.
+    void fleet_read(const std::map<std::string, std::string>& positions);
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
     void expire_due();
@@ -306,6 +325,7 @@ private:
     std::map<BanRecovery::Key, Usec> answered_;
     Usec answered_until_{0};
     Blocklists blocklists_;
+    std::function<const FleetStatus*()> fleet_status_;
 };
 
 }  // namespace banjo

@@ -89,7 +89,7 @@ Usec Manager::ban(const std::string& jail_name, const std::string& address_text,
     if (duration == Usec(0)) duration = jail ? jail->next_bantime(scope) : jc.settings.ban.duration_for(0);
     const Usec now = clock_.now();
     // The lines the jail kept of the address go with a manual ban too: they say why it was asked for.
-    const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, duration), 0, BanOrigin::manual,
+    const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, duration), 0, BanOrigin::manual, {},
                                  lines_.take(jail_name, scope)});
     const Usec expires = b.expires;
     if (jail) jail->note_ban(scope, expires, true);

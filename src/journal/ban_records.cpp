@@ -44,7 +44,7 @@ std::optional<BanRecord> record_at(const JournalReader& reader) {
         r.expires = from_wire_usec(*expires);
         r.failures = static_cast<std::uint32_t>(std::min<std::uint64_t>(number(reader.field("BANJO_FAILURES")).value_or(0), UINT32_MAX));
         auto origin = reader.field("BANJO_ORIGIN");
-        r.origin = origin ? parse_ban_origin(*origin).value_or(BanOrigin::filter) : BanOrigin::filter;
+        r.origin = origin ? parse_origin_text(*origin).value_or(OriginText{}).origin : BanOrigin::filter;
     }
     return r;
 }

@@ -22,6 +22,12 @@ MetricsSnapshot metrics_snapshot(const Manager& manager, const LatencyHistogram&
     m.state_write_failures = state.write_failures();
     m.state_held_changes = state.held_changes();
     const BanService& bans = manager.ban_service();
+    m.fleet = manager.fleet_status();
+    if (m.fleet) {
+        for (const auto& peer : manager.config().fleet.peers) m.fleet_active_bans[peer] = 0;
+        for (const Ban& b : bans.table().list())
+            if (b.origin == BanOrigin::fleet) ++m.fleet_active_bans[b.origin_host];
+    }
     for (const auto& j : manager.config().jails) {
         JailMetrics jm;
         jm.name = j.settings.name;

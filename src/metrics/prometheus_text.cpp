@@ -136,6 +136,29 @@ std::string render_prometheus_text(const MetricsSnapshot& m) {
     header(out, "banjo_state_held_changes", "gauge", "Changes of the state held in memory, not yet written.");
     out += "banjo_state_held_changes " + std::to_string(m.state_held_changes) + "\n";
 
+    if (m.fleet) {
+        const FleetStatus& f = *m.fleet;
+        header(out, "banjo_fleet_connected", "gauge", "1 while connected and authenticated to the fleet's Redis.");
+        out += std::string("banjo_fleet_connected ") + (f.connected ? "1" : "0") + "\n";
+        header(out, "banjo_fleet_published_total", "counter", "Decisions of this host appended to its fleet stream.");
+        out += "banjo_fleet_published_total " + std::to_string(f.published) + "\n";
+        header(out, "banjo_fleet_received_total", "counter", "Entries read from the peers' streams.");
+        out += "banjo_fleet_received_total " + std::to_string(f.received) + "\n";
+        header(out, "banjo_fleet_refused_total", "counter", "Entries of peers refused (unknown or forged origin, over the rate, malformed).");
+        out += "banjo_fleet_refused_total " + std::to_string(f.refused) + "\n";
+        header(out, "banjo_fleet_dropped_total", "counter", "Decisions of this host never shared (backlog full, or refused by Redis).");
+        out += "banjo_fleet_dropped_total " + std::to_string(f.dropped) + "\n";
+        header(out, "banjo_fleet_failures_shared_total", "counter", "Failures counted in the fleet's shared windows.");
+        out += "banjo_fleet_failures_shared_total " + std::to_string(f.failures_shared) + "\n";
+        header(out, "banjo_fleet_backlog", "gauge", "Decisions of this host waiting for Redis.");
+        out += "banjo_fleet_backlog " + std::to_string(f.backlog) + "\n";
+        header(out, "banjo_fleet_lag_seconds", "gauge", "For the last peer decision applied: applied minus made.");
+        out += "banjo_fleet_lag_seconds " + number(std::chrono::duration<double>(f.lag).count()) + "\n";
+        header(out, "banjo_fleet_active_bans", "gauge", "Bans in force here that a peer decided, by origin host.");
+        for (const auto& [host, n] : m.fleet_active_bans)
+            out += "banjo_fleet_active_bans{origin=\"" + label(host) + "\"} " + std::to_string(n) + "\n";
+    }
+
     if (m.apply_latency) {
         header(out, "banjo_backend_apply_seconds", "histogram", "Duration of the firewall calls that apply bans.");
         std::uint64_t cumulative = 0;

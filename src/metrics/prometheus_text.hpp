@@ -3,6 +3,8 @@
 // the page a scraper GETs from /metrics out. Pure formatting, no I/O.
 #pragma once
 
+#include "fleet/fleet_status.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -64,6 +66,8 @@ struct MetricsSnapshot {
     std::vector<JailMetrics> jails;
     std::vector<BlocklistMetrics> blocklists;
     const LatencyHistogram* apply_latency = nullptr;
+    const FleetStatus* fleet = nullptr;                     // nullptr: no [fleet]
+    std::map<std::string, std::uint64_t> fleet_active_bans;   // per origin host: its bans in force here
 };
 
 std::string render_prometheus_text(const MetricsSnapshot& m);

@@ -72,6 +72,10 @@ void StateChanges::set_cursor(std::string_view cursor) { cursor_ = std::string(c
 
 void StateChanges::set_file_position(const FilePosition& position) { file_positions_[position.path] = position; }
 
+void StateChanges::set_fleet_position(std::string_view host, std::string_view stream_id) {
+    fleet_positions_[std::string(host)] = std::string(stream_id);
+}
+
 void StateChanges::forget_history_before(Usec cutoff) {
     forget_before_ = std::max(forget_before_.value_or(cutoff), cutoff);
 }
@@ -83,13 +87,13 @@ void StateChanges::rewrite_bans() {
 
 bool StateChanges::empty() const noexcept {
     return !rewrite_bans_ && bans_.empty() && offences_.empty() && logged_bans_.empty() && !cursor_ &&
-           file_positions_.empty() &&
+           file_positions_.empty() && fleet_positions_.empty() &&
            !forget_before_;
 }
 
 std::size_t StateChanges::size() const noexcept {
     return bans_.size() + (rewrite_bans_ ? 1 : 0) + offences_.size() + logged_bans_.size() + (cursor_ ? 1 : 0) +
-           file_positions_.size() +
+           file_positions_.size() + fleet_positions_.size() +
            (forget_before_ ? 1 : 0);
 }
 
@@ -100,6 +104,7 @@ void StateChanges::clear() noexcept {
     logged_bans_.clear();
     cursor_.reset();
     file_positions_.clear();
+    fleet_positions_.clear();
     forget_before_.reset();
 }
 

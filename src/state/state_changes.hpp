@@ -48,6 +48,7 @@ public:
     void log_ban(const StoredBan& ban);
     void set_cursor(std::string_view cursor);
     void set_file_position(const FilePosition& position);   // the last one per path counts
+    void set_fleet_position(std::string_view host, std::string_view stream_id);   // the last per host counts
     void forget_history_before(Usec cutoff);
     // The next write replaces every stored ban with the ban table: for a store whose bans
     // banjod did not load (a new file, one it could not read at start), and past the bound.
@@ -67,6 +68,7 @@ public:
     const std::vector<StoredBan>& logged_bans() const noexcept { return logged_bans_; }
     const std::optional<std::string>& cursor() const noexcept { return cursor_; }
     const std::map<std::string, FilePosition>& file_positions() const noexcept { return file_positions_; }
+    const std::map<std::string, std::string>& fleet_positions() const noexcept { return fleet_positions_; }
     std::optional<Usec> forget_before() const noexcept { return forget_before_; }
     // Offence counts that did not fit, since start.
     std::uint64_t dropped_offences() const noexcept { return dropped_offences_; }
@@ -82,6 +84,7 @@ private:
     std::vector<StoredBan> logged_bans_;
     std::optional<std::string> cursor_;
     std::map<std::string, FilePosition> file_positions_;   // one per followed file: bounded by the config
+    std::map<std::string, std::string> fleet_positions_;   // one per peer: bounded by the config
     std::optional<Usec> forget_before_;
     std::uint64_t dropped_offences_ = 0;
     std::uint64_t dropped_logged_bans_ = 0;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,7 @@ struct StoredBan {
     Usec expires_at{};      // infinite_usec: permanent (UINT64_MAX on D-Bus)
     unsigned failures = 0;
     BanOrigin origin = BanOrigin::filter;
+    std::string origin_host{};   // origin fleet: the host that decided it
     BanLines lines = nullptr;   // the matched lines behind it (bans only, not the ban log)
 };
 
@@ -61,6 +63,8 @@ public:
     virtual std::optional<std::string> cursor() const = 0;
     virtual std::vector<History> history(std::string_view jail) const = 0;
     virtual std::vector<FilePosition> file_positions() const = 0;
+    // The last fleet stream entry applied, per origin host (its Redis stream ID).
+    virtual std::map<std::string, std::string> fleet_positions() const { return {}; }
     // The ban log: every ban that counted as an offence, banned at `since` or later, oldest
     // first; at most the `limit` latest of them.
     virtual std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const = 0;

@@ -75,6 +75,14 @@ CREATE TABLE file_positions (
     R"sql(
 ALTER TABLE bans ADD COLUMN lines TEXT NOT NULL DEFAULT '';
 )sql",
+    // 4 -> 5. The last entry applied of each fleet host's decision stream (its Redis stream
+    // ID), saved with the bans it brought, so a restart resumes the streams there.
+    R"sql(
+CREATE TABLE fleet_positions (
+    host TEXT PRIMARY KEY,
+    stream_id TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int schema_version = std::size(migrations);
 
@@ -148,14 +156,16 @@ std::optional<StoredBan> stored_ban_row(sqlite::Statement& row) {
     auto address = Cidr::parse(row.column_text(1));
     if (!address)
         return std::nullopt;
+    // The text origin_text wrote; a row edited into something else is still a ban.
+    const OriginText origin = parse_origin_text(row.column_text(5)).value_or(OriginText{});
     return StoredBan{
         .jail = std::string(row.column_text(0)),
         .address = *address,
         .banned_at = Usec(row.column_int64(2)),
         .expires_at = Usec(row.column_int64(3)),
         .failures = to_unsigned(row.column_int64(4)),
-        // The text to_string(BanOrigin) wrote; a row edited into something else is still a ban.
-        .origin = parse_ban_origin(row.column_text(5)).value_or(BanOrigin::filter),
+        .origin = origin.origin,
+        .origin_host = origin.host,
     };
 }
 
@@ -288,6 +298,9 @@ struct StateStore::Impl {
     sqlite::Statement select_file_positions = db.prepare(
         "SELECT path, device, inode, offset, fingerprint_bytes, fingerprint, last_line_usec FROM file_positions "
         "ORDER BY path");
+    sqlite::Statement put_fleet_position =
+        db.prepare("INSERT OR REPLACE INTO fleet_positions (host, stream_id) VALUES (?1, ?2)");
+    sqlite::Statement select_fleet_positions = db.prepare("SELECT host, stream_id FROM fleet_positions");
     sqlite::Statement select_history = db.prepare(
         "SELECT address, bans, last_banned_usec FROM history WHERE jail = ?1 ORDER BY address");
     sqlite::Statement delete_history = db.prepare(
@@ -437,7 +450,7 @@ void StateStore::Batch::add_ban(const StoredBan& ban, bool counts_as_offence) {
         use->bind(3, ban.banned_at.count());
         use->bind(4, ban.expires_at.count());
         use->bind(5, static_cast<std::int64_t>(ban.failures));
-        use->bind(6, to_string(ban.origin));
+        use->bind(6, origin_text(ban.origin, ban.origin_host));
         use->bind(7, encode_lines(ban.lines));
         use->step();
     }
@@ -492,7 +505,7 @@ void StateStore::Batch::log_ban(const StoredBan& ban) {
     use->bind(3, ban.banned_at.count());
     use->bind(4, ban.expires_at.count());
     use->bind(5, static_cast<std::int64_t>(ban.failures));
-    use->bind(6, to_string(ban.origin));
+    use->bind(6, origin_text(ban.origin, ban.origin_host));
     use->step();
 }
 
@@ -525,6 +538,14 @@ void StateStore::Batch::set_file_position(const FilePosition& p) {
     use->step();
 }
 
+void StateStore::Batch::set_fleet_position(std::string_view host, std::string_view stream_id) {
+    check_live();
+    Using use(impl_->put_fleet_position);
+    use->bind(1, host);
+    use->bind(2, stream_id);
+    use->step();
+}
+
 void StateStore::Batch::commit() {
     check_live();
     impl_->run(impl_->commit);   // on failure the destructor rolls back
@@ -551,6 +572,7 @@ void StateStore::write(const StateChanges& changes, const BanSnapshot& all_bans)
         for (const StoredBan& b : changes.logged_bans()) batch.log_ban(b);
         if (changes.cursor()) batch.set_cursor(*changes.cursor());
         for (const auto& [path, position] : changes.file_positions()) batch.set_file_position(position);
+        for (const auto& [host, id] : changes.fleet_positions()) batch.set_fleet_position(host, id);
         // After the offences: the history of a ban counted just now is never the one forgotten.
         if (changes.forget_before()) {
             batch.forget_history_before(*changes.forget_before());
@@ -608,6 +630,13 @@ std::vector<FilePosition> StateStore::file_positions() const {
         p.last_line_time = Usec(use->column_int64(6));
         out.push_back(std::move(p));
     }
+    return out;
+}
+
+std::map<std::string, std::string> StateStore::fleet_positions() const {
+    std::map<std::string, std::string> out;
+    Using use(impl_->select_fleet_positions);
+    while (use->step()) out[std::string(use->column_text(0))] = std::string(use->column_text(1));
     return out;
 }
 

@@ -86,6 +86,7 @@ public:
         void log_ban(const StoredBan& ban);
         void set_cursor(std::string_view cursor);
         void set_file_position(const FilePosition& position);   // replaces that path's
+        void set_fleet_position(std::string_view host, std::string_view stream_id);   // replaces that host's
         // See StateStore::forget_history_before; here as part of the batch.
         std::size_t forget_history_before(Usec cutoff);
         // Rows of the ban log banned before `cutoff`.
@@ -107,6 +108,7 @@ public:
     std::optional<std::string> cursor() const override;    // nullopt before the first set_cursor()
     std::vector<History> history(std::string_view jail) const override;
     std::vector<FilePosition> file_positions() const override;   // ordered by path
+    std::map<std::string, std::string> fleet_positions() const override;
     std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const override;
 
     // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).

@@ -122,6 +122,24 @@ void StateWriter::set_file_position(const FilePosition& position) {
     changes_.set_file_position(position);
 }
 
+void StateWriter::set_fleet_position(std::string_view host, std::string_view stream_id) {
+    fleet_positions_[std::string(host)] = std::string(stream_id);
+    changes_.set_fleet_position(host, stream_id);
+}
+
+std::map<std::string, std::string> StateWriter::fleet_positions() const {
+    std::map<std::string, std::string> merged;
+    if (storage_) {
+        try {
+            merged = storage_->fleet_positions();
+        } catch (const std::exception&) {
+            // Unreadable: the streams are read from their start; expired decisions are skipped.
+        }
+    }
+    for (const auto& [host, id] : fleet_positions_) merged[host] = id;
+    return merged;
+}
+
 std::vector<FilePosition> StateWriter::file_positions() const {
     std::map<std::string, FilePosition> merged;
     if (storage_) {
@@ -169,6 +187,7 @@ void StateWriter::retry(Usec now, const BanSnapshot& all_bans) {
             changes_.rewrite_bans();
             if (cursor_) changes_.set_cursor(*cursor_);
             for (const auto& [path, p] : file_positions_) changes_.set_file_position(p);
+            for (const auto& [host, id] : fleet_positions_) changes_.set_fleet_position(host, id);
         }
         if (on_reopened) on_reopened(opened);
         storage_ = std::move(opened.storage);

@@ -63,6 +63,8 @@ public:
     std::optional<std::string> cursor() const;
     // The stored log file positions with the last ones set on top; empty when none is known.
     std::vector<FilePosition> file_positions() const;
+    // The stored fleet positions with the last ones set on top.
+    std::map<std::string, std::string> fleet_positions() const;
     // The stored history of the jail with the offences held in memory added.
     std::vector<History> history(std::string_view jail) const;
     // The ban log since `since` (stored and held), oldest first, at most the `limit` latest.
@@ -77,6 +79,7 @@ public:
     void note_offences(std::string_view jail, const Cidr& address, unsigned count, Usec last_banned_at);
     void set_cursor(std::string_view cursor);
     void set_file_position(const FilePosition& position);
+    void set_fleet_position(std::string_view host, std::string_view stream_id);
     void forget_history_before(Usec cutoff);
 
     // Writes what is held when health is ok; otherwise leaves it for retry(). Never throws.
@@ -111,6 +114,7 @@ private:
     StateChanges changes_;
     std::optional<std::string> cursor_;   // the last set, written or not
     std::map<std::string, FilePosition> file_positions_;   // the last set per path, written or not
+    std::map<std::string, std::string> fleet_positions_;   // the last set per host, written or not
     bool failing_ = false;                // the last write failed (or there is no store)
     bool bans_lost_ = false;
     std::optional<Usec> stale_since_;

@@ -37,7 +37,7 @@ source "$SOURCE_ROOT/tests/system/lib/container.sh"
 # package, so dbus-user-session is named, or dconf-service stays unconfigured and debootstrap fails.
 PACKAGES=(systemd systemd-sysv dbus libpam-systemd netbase iproute2 firewalld nftables polkitd
     openssh-server libsystemd0 libsdbus-c++1 libpcre2-8-0 libtomlplusplus3 libsqlite3-0 libstdc++6
-    libnetfilter-conntrack3 libcurl4 cockpit-ws cockpit-bridge dbus-user-session)
+    libnetfilter-conntrack3 libcurl4 libhiredis0.14 cockpit-ws cockpit-bridge dbus-user-session)
 BAN_MSGID=add223c30bb94799abc230d2cf7655f3
 MAXRETRY=3
 MAX_EXPOSURE=2.0       # systemd-analyze security's overall exposure of banjo.service, at most

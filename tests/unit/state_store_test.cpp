@@ -512,6 +512,48 @@ PRAGMA user_version = 3;
     CHECK(*store.active_bans()[1].lines == std::vector<std::string>{"one"});
 }
 
+TEST_CASE("a version 4 state (ban lines, before the fleet's stream positions) is upgraded to 5: its bans and lines stay") {
+    TempDir dir;
+    {
+        auto db = sqlite::Database::open(dir.path() + "/banjo.db");
+        db.exec(R"sql(
+CREATE TABLE bans (jail TEXT NOT NULL, address TEXT NOT NULL, banned_usec INTEGER NOT NULL,
+    expires_usec INTEGER NOT NULL, failures INTEGER NOT NULL, origin TEXT NOT NULL,
+    lines TEXT NOT NULL DEFAULT '', PRIMARY KEY (jail, address)) WITHOUT ROWID;
+CREATE INDEX bans_by_expiry ON bans (expires_usec);
+CREATE TABLE history (jail TEXT NOT NULL, address TEXT NOT NULL, bans INTEGER NOT NULL,
+    last_banned_usec INTEGER NOT NULL, PRIMARY KEY (jail, address)) WITHOUT ROWID;
+CREATE TABLE journal (id INTEGER PRIMARY KEY CHECK (id = 1), cursor TEXT NOT NULL);
+CREATE TABLE ban_log (jail TEXT NOT NULL, address TEXT NOT NULL, banned_usec INTEGER NOT NULL,
+    expires_usec INTEGER NOT NULL, failures INTEGER NOT NULL, origin TEXT NOT NULL);
+CREATE INDEX ban_log_by_time ON ban_log (banned_usec);
+CREATE TABLE file_positions (path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL,
+    offset INTEGER NOT NULL, fingerprint_bytes INTEGER NOT NULL, fingerprint INTEGER NOT NULL,
+    last_line_usec INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO bans VALUES ('sshd', '198.51.100.0/24', 1700000000000000, 1700000600000000, 5, 'filter', 'one');
+PRAGMA user_version = 4;
+)sql");
+    }
+    {
+        auto store = StateStore::open(dir.path());
+        auto bans = store.active_bans();
+        REQUIRE(bans.size() == 1);
+        CHECK(bans[0].address.to_string() == "198.51.100.0/24");
+        REQUIRE(bans[0].lines != nullptr);
+        CHECK(*bans[0].lines == std::vector<std::string>{"one"});
+        CHECK(store.fleet_positions().empty());
+        StateChanges changes;
+        changes.set_fleet_position("web-2", "1700000000000-3");
+        store.write(changes, [] { return std::vector<StoredBan>{}; });
+    }
+    auto store = StateStore::open(dir.path());
+    CHECK(store.fleet_positions() == std::map<std::string, std::string>{{"web-2", "1700000000000-3"}});
+    auto db = sqlite::Database::open(dir.path() + "/banjo.db");
+    auto version = db.prepare("PRAGMA user_version");
+    REQUIRE(version.step());
+    CHECK(version.column_int64(0) == 5);
+}
+
 TEST_CASE("every ban that counts as an offence goes into the ban log, read back oldest first from a time on") {
     TempDir dir;
     auto store = StateStore::open(dir.path());
@@ -586,4 +628,25 @@ TEST_CASE("a state written by schema version 1 is upgraded: its bans, history an
         REQUIRE(version.step());
         CHECK(version.column_int64(0) >= 2);
     }
+}
+
+TEST_CASE("a fleet host's ban keeps its origin host, and each stream's position is kept per host") {
+    TempDir dir;
+    {
+        auto store = StateStore::open(dir.path());
+        StoredBan b = ban("sshd", "203.0.113.5", 0, 600, 5, BanOrigin::fleet);
+        b.origin_host = "web-2";
+        record(store, b);
+        StateChanges changes;
+        changes.set_fleet_position("web-2", "1700000000000-3");
+        changes.set_fleet_position("web-3", "1700000000100-0");
+        changes.set_fleet_position("web-2", "1700000000200-1");
+        store.write(changes, [] { return std::vector<StoredBan>{}; });
+    }
+    auto store = StateStore::open(dir.path());
+    auto bans = store.active_bans();
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].origin == BanOrigin::fleet);
+    CHECK(bans[0].origin_host == "web-2");
+    CHECK(store.fleet_positions() == std::map<std::string, std::string>{{"web-2", "1700000000200-1"}, {"web-3", "1700000000100-0"}});
 }

@@ -64,7 +64,12 @@ void EventSource::disarm() {
 }
 
 void EventSource::set_io_events(std::uint32_t events) {
+    if (events == 0) {
+        check(sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF), "sd_event_source_set_enabled");
+        return;
+    }
     check(sd_event_source_set_io_events(source_.get(), events), "sd_event_source_set_io_events");
+    check(sd_event_source_set_enabled(source_.get(), SD_EVENT_ON), "sd_event_source_set_enabled");
 }
 
 bool EventSource::armed() const {

@@ -31,7 +31,7 @@ public:
     void arm_in(std::chrono::microseconds delay);
     void disarm();
     bool armed() const;
-    // io sources only: which events (EPOLLIN, EPOLLOUT...) it waits for from now on.
+    // Io sources only: what to wait for (EPOLLIN, EPOLLOUT); 0 turns the source off.
     void set_io_events(std::uint32_t events);
 
 private:

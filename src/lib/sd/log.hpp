@@ -30,6 +30,10 @@ inline constexpr const char* action_failed = "5c3f0e6a8d2b4b1f9a7e4c1d2b3a6f80";
 inline constexpr const char* action_dropped = "b7e2d4c9a1f64e3b8c5d0a9e7f1b2c46";
 // A blocklist reading: applied (with its counts), refused, held back, or unreadable.
 inline constexpr const char* blocklist = "6df75d3176914f09beae397f1aa34f06";
+// The fleet's Redis link came up or went down.
+inline constexpr const char* fleet_link = "875bf68c648c4a1bbfb4c7b8fe545d93";
+// A decision from the fleet was refused (unknown origin, forged origin, rate exceeded, malformed).
+inline constexpr const char* fleet_refused = "cb8e41916a4c420599270bca37d05b21";
 }  // namespace message_id
 
 using Fields = std::vector<std::pair<std::string, std::string>>;   // FIELD (upper case), value
