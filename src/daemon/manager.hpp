@@ -175,6 +175,13 @@ public:
     void fleet_count_reached(const std::string& jail, const Address& address, unsigned failures);
     // ... and a read of the streams ended: its bans are committed with the streams' positions.
     void fleet_read(const std::map<std::string, std::string>& positions);
+    // This host's own decisions reach Redis from a backlog that lives in memory: the state keeps
+    // the ban time of the last one Redis answered (saved with the next commit), and a start
+    // shares again the local bans in force since then (fleet_unpublished), so a restart while
+    // Redis was away loses none. Kept among the stream positions under a key no host name takes.
+    static constexpr std::string_view fleet_published_key = "@published";
+    void fleet_published(Usec banned);
+    Usec fleet_published_through() const;
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
     void expire_due();

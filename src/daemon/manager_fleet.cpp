@@ -118,6 +118,19 @@ void Manager::ban_counted(const std::string& jail_name, const Cidr& scope, unsig
     jail.note_ban(scope, b.expires, true);
 }
 
+void Manager::fleet_published(Usec banned) { state_.set_fleet_position(fleet_published_key, std::to_string(banned.count())); }
+
+Usec Manager::fleet_published_through() const {
+    const auto positions = state_.fleet_positions();
+    auto it = positions.find(std::string(fleet_published_key));
+    if (it == positions.end()) return Usec(0);   // never shared: every ban in force goes out
+    try {
+        return Usec(std::stoll(it->second));
+    } catch (const std::exception&) {
+        return Usec(0);
+    }
+}
+
 void Manager::fleet_read(const std::map<std::string, std::string>& positions) {
     for (const auto& [host, id] : positions) state_.set_fleet_position(host, id);
     bans_.flush();

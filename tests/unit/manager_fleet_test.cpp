@@ -183,3 +183,14 @@ TEST_CASE("a shared count that reaches maxretry asks the ignore-command before t
     runner.calls[1].second(IgnoreCommandVerdict::ignore, "exit status 0");
     CHECK_FALSE(h.backend->holds("sshd", address("203.0.113.12")));
 }
+
+TEST_CASE("the ban time of the last decision Redis answered is kept with the state, apart from the peers' positions") {
+    ManagerHarness h(fleet_config);
+    CHECK(h.manager->fleet_published_through() == Usec(0));   // never shared: everything goes out
+    h.manager->fleet_published(t0 + 5s);
+    h.manager->fleet_read({{"host-b", "1700000000000-0"}});   // the next commit saves it
+    CHECK(h.manager->fleet_published_through() == t0 + 5s);
+    const auto on_disk = h.on_disk().fleet_positions();
+    CHECK(on_disk.at("host-b") == "1700000000000-0");
+    CHECK(on_disk.at(std::string(Manager::fleet_published_key)) == std::to_string((t0 + 5s).count()));
+}
