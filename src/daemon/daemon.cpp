@@ -147,6 +147,21 @@ struct Daemon::Impl final : Manager::Listener {
         fleet->publish(d);
     }
 
+    // A reload that changed [fleet] (or added or removed it) makes a new link; one that did
+    // not keeps the running link, its backlog and its positions.
+    void follow_fleet_settings() {
+        const FleetSettings& wanted = manager->config().fleet;
+        if (fleet ? same_fleet_link(fleet->settings(), wanted) : !wanted.enabled) return;
+        if (fleet) {
+            sd::log(LOG_INFO, wanted.enabled ? "Fleet: [fleet] changed; connecting anew" : "Fleet: [fleet] removed; this host runs alone",
+                    {{"MESSAGE_ID", sd::message_id::fleet_link}});
+            manager->jail_set().set_failure_sink(nullptr);
+            manager->set_fleet_status(nullptr);
+            fleet.reset();   // its unanswered decisions go out again from the state (start_fleet)
+        }
+        if (wanted.enabled) start_fleet();
+    }
+
     void start_fleet() {
         const FleetSettings& settings = manager->config().fleet;
         std::string password;
@@ -222,6 +237,7 @@ struct Daemon::Impl final : Manager::Listener {
         status_changed();
     }
     void jails_changed() override {
+        follow_fleet_settings();
         if (ignore_watch) ignore_watch->sync();
         blocklist_watch->configure();   // (a reload may have changed the blocklists too)
         follower->set_jails(manager->jail_set());
@@ -387,7 +403,7 @@ struct Daemon::Impl final : Manager::Listener {
         RefusalReport::discard(manager->jail_set());   // the last run wrote those
         manager->seed_jails();
         // After the warm-up, whose failures were counted (and shared) by the earlier run.
-        if (manager->config().fleet.enabled) start_fleet();
+        follow_fleet_settings();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();
         arm_state_retry();
