@@ -325,7 +325,9 @@ class Bench:
         # keep up shows as a lower achieved rate, not as a growing queue in this process.
         if len(self.out) > 400 * self.args.rate // 10:
             return
-        for _ in range(max(0, due)):
+        # At most 50 ms of flood at once: a writer that fell behind catches up at the pipe's
+        # pace, not in one burst of everything it owes (which would queue the samples behind it).
+        for _ in range(max(0, min(due, self.args.rate // 20))):
             if not self.flood_cycle:
                 self.flood_cycle = self.flood_sessions()
                 self.flood_cycle.reverse()
