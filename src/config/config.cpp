@@ -38,6 +38,7 @@ struct Defaults {
     std::string ignore_file;
     std::vector<std::string> ignore_command;
     Usec ignore_command_cache = std::chrono::duration_cast<Usec>(std::chrono::minutes(5));
+    Usec ignore_command_timeout = std::chrono::duration_cast<Usec>(std::chrono::seconds(10));
     bool ignore_self = true;
     IncrementPolicy increment;
     Usec history_age = default_history_age;
@@ -139,6 +140,14 @@ Usec read_ignore_command_cache(const TomlSource& src, const toml::table& t) {
     Usec v = *src.get_timespan(t, "ignore-command-cache");
     if (v < Usec(0) || v == infinite_usec)
         src.fail(*t.get("ignore-command-cache"), "'ignore-command-cache' must be a finite time span (0: no cache)");
+    return v;
+}
+
+// Beyond a few minutes a hung command would hold its decision (and the ban) that long.
+Usec read_ignore_command_timeout(const TomlSource& src, const toml::table& t) {
+    Usec v = *src.get_timespan(t, "ignore-command-timeout");
+    if (v <= Usec(0) || v > std::chrono::duration_cast<Usec>(std::chrono::minutes(10)))
+        src.fail(*t.get("ignore-command-timeout"), "'ignore-command-timeout' must be longer than 0 and at most 10min");
     return v;
 }
 
@@ -250,7 +259,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend, const std::v
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
                                 "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache",
-                                "ipv4-prefix", "ipv6-prefix", "max-lines", "lines-memory", "actions", "action-concurrency",
+                                "ignore-command-timeout", "ipv4-prefix", "ipv6-prefix", "max-lines", "lines-memory", "actions", "action-concurrency",
                                 "action-queue"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
@@ -260,6 +269,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend, const std::v
     if (t->get("ignore-file")) d.ignore_file = read_ignore_file(src, *t);
     if (t->get("ignore-command")) d.ignore_command = read_ignore_command(src, *t);
     if (t->get("ignore-command-cache")) d.ignore_command_cache = read_ignore_command_cache(src, *t);
+    if (t->get("ignore-command-timeout")) d.ignore_command_timeout = read_ignore_command_timeout(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
     if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
@@ -427,6 +437,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore_file = d.ignore_file;
     s.ignore_command = d.ignore_command;
     s.ignore_command_cache = d.ignore_command_cache;
+    s.ignore_command_timeout = d.ignore_command_timeout;
     s.ignore_self = d.ignore_self;
     s.block = d.block;
     s.cut_connections = d.cut_connections;
@@ -445,7 +456,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
                                    "logpath", "datepattern", "observe", "ignore-file", "ignore-command",
-                                   "ignore-command-cache", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions", "fleet"},
+                                   "ignore-command-cache", "ignore-command-timeout", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions", "fleet"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -467,6 +478,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("ignore-file")) s.ignore_file = read_ignore_file(src, t);
         if (t.get("ignore-command")) s.ignore_command = read_ignore_command(src, t);
         if (t.get("ignore-command-cache")) s.ignore_command_cache = read_ignore_command_cache(src, t);
+        if (t.get("ignore-command-timeout")) s.ignore_command_timeout = read_ignore_command_timeout(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (auto v = src.get_bool(t, "observe")) s.observe = *v;
         if (t.get("max-lines")) s.max_lines = read_max_lines(src, t);
@@ -565,6 +577,7 @@ std::string jail_fingerprint(const JailConfig& jail) {
     add(s.ignore_file);
     add_list(s.ignore_command);
     add(std::to_string(s.ignore_command_cache.count()));
+    add(std::to_string(s.ignore_command_timeout.count()));
     add(s.ignore_self ? "self" : "noself");
     add(std::to_string(s.ipv4_prefix) + "/" + std::to_string(s.ipv6_prefix));
     add(s.observe ? "observe" : "act");

@@ -25,6 +25,7 @@
 #include "lib/sd/notify.hpp"
 #include "metrics/daemon_metrics.hpp"
 #include "metrics/metrics_server.hpp"
+#include "state/state_lock.hpp"
 #include "state/state_opening.hpp"
 #include "state/state_writer.hpp"
 
@@ -58,6 +59,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<sdbus::IConnection> bus;
     std::optional<sd::BusAttachment> bus_attachment;
     std::unique_ptr<Backend> backend;
+    std::optional<StateDirLock> state_lock;   // held while banjod runs (state_lock.hpp)
     std::optional<StateWriter> state;
     std::optional<Manager> manager;
     std::unique_ptr<JournalFollower> follower;
@@ -314,6 +316,20 @@ struct Daemon::Impl final : Manager::Listener {
         });
     }
 
+    // An import (banjoctl import-fail2ban --bans) checks this lock and waits for banjod to stop;
+    // banjod itself never waits: it runs on whatever the store holds.
+    void lock_state_dir() {
+        try {
+            state_lock = StateDirLock::try_take(options.state_dir);
+            if (!state_lock)
+                sd::log(LOG_WARNING, "Another process holds the state directory " + options.state_dir +
+                                         " (a second banjod, or banjoctl import-fail2ban --bans): its changes to the "
+                                         "store and this banjod's may overwrite each other");
+        } catch (const std::exception&) {
+            // No directory: the store runs from memory, and report_state_opening said so.
+        }
+    }
+
     void start() {
         Config config = load_config(options.config_path);
         watch_host_addresses();
@@ -322,6 +338,7 @@ struct Daemon::Impl final : Manager::Listener {
         // directory that cannot take a store leaves banjod running from memory.
         StateOpening opened = open_state(options.state_dir, clock.now());
         report_state_opening(opened);
+        lock_state_dir();
         state.emplace(std::move(opened), [dir = options.state_dir](Usec now) { return open_state(dir, now); },
                       clock.now());
 

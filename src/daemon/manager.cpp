@@ -342,7 +342,7 @@ bool Manager::ask_ignore_command(const Jail& jail, const BanDecision& d) {
         return true;
     }
     held_.emplace(key, d);
-    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, d.address),
+    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, d.address), jail.settings().ignore_command_timeout,
                           [this, key](IgnoreCommandVerdict v, const std::string& detail) {
                               ignore_command_answered(key.first, key.second, v, detail);
                           });

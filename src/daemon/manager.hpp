@@ -231,6 +231,18 @@ public:
         std::vector<StoredBan> past;         // from the ban log (history-age), oldest first
     };
     Explanation why(const std::string& address) const;
+    // The log lines behind Why (they carry user names and mistyped passwords: read-lines): per
+    // jail the last matched lines of ADDRESS kept now (max-lines), and the lines of its bans in force.
+    struct WhyLines {
+        struct Failures {
+            std::string jail;
+            Cidr counted;   // the address, or its network when the jail counts per prefix
+            std::vector<std::string> lines;
+        };
+        std::vector<Failures> failures;
+        std::vector<Ban> bans;
+    };
+    WhyLines why_lines(const std::string& address) const;
     std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail
     // Loads the configuration again. Jails that are gone or disabled lose their bans
     // ("flushed"), unchanged ones keep their failure counts, and bans move to changed ports.
