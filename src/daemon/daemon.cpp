@@ -3,6 +3,7 @@
 
 #include "bus/bus_service.hpp"
 #include "daemon/action_dispatcher.hpp"
+#include "daemon/blocklist_downloads.hpp"
 #include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
@@ -65,6 +66,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<FileFollower> file_follower;
     std::unique_ptr<BlocklistWatch> blocklist_watch;
+    std::unique_ptr<BlocklistDownloads> blocklist_downloads;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
@@ -241,7 +243,9 @@ struct Daemon::Impl final : Manager::Listener {
     void jails_changed() override {
         follow_fleet_settings();
         if (ignore_watch) ignore_watch->sync();
-        blocklist_watch->configure();   // (a reload may have changed the blocklists too)
+        // (a reload may have changed the blocklists too; at start they are set up after the ignore lists)
+        if (blocklist_watch) blocklist_watch->configure();
+        if (blocklist_downloads) blocklist_downloads->configure();
         follower->set_jails(manager->jail_set());
         file_follower->set_jails(manager->jail_set());
         actions->configure(manager->config());
@@ -358,10 +362,6 @@ struct Daemon::Impl final : Manager::Listener {
         const auto restored = manager->restore();
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
-        // Read before the loop runs: the backend's first flush holds the lists' entries too,
-        // and a backend that kept them from the last run sees nothing to change.
-        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
-        blocklist_watch->configure();
         follow_host_addresses();
 
         expiry_timer = loop.add_timer([this] {
@@ -393,6 +393,15 @@ struct Daemon::Impl final : Manager::Listener {
         ignore_watch = std::make_unique<IgnoreWatch>(loop, *manager);
         ignore_watch->sync();
         ignore_watch->wait_for_names(std::chrono::seconds(5));
+        // Read before the loop runs: the backend's first flush holds the lists' entries too,
+        // and a backend that kept them from the last run sees nothing to change. After the
+        // ignore-files and host names: an entry they hold is never put in force, even briefly.
+        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
+        blocklist_watch->configure();
+        // Downloads start from the copy kept in the state directory; the fetches run in the loop.
+        blocklist_downloads =
+            std::make_unique<BlocklistDownloads>(loop, manager->blocklists(), options.state_dir + "/blocklists");
+        blocklist_downloads->configure();
         ignore_commands = std::make_unique<SpawningIgnoreCommandRunner>(loop);
         manager->set_ignore_command_runner(ignore_commands.get());
 

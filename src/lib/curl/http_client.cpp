@@ -4,7 +4,10 @@
 #include <curl/curl.h>
 #include <sys/epoll.h>
 
+#include <cctype>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 namespace banjo::curl {
 
@@ -21,6 +24,26 @@ struct GlobalInit {
 
 void global_init() { static GlobalInit once; }
 
+std::string trimmed(std::string_view v) {
+    const auto first = v.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    const auto last = v.find_last_not_of(" \t\r\n");
+    return std::string(v.substr(first, last - first + 1));
+}
+
+// The value of header line `line` if it is header `name` (lower case).
+std::optional<std::string> header_value(std::string_view line, std::string_view name) {
+    if (line.size() <= name.size() || line[name.size()] != ':') return std::nullopt;
+    for (std::size_t i = 0; i < name.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
+    std::string v = trimmed(line.substr(name.size() + 1));
+    // It goes back to the server in a header of ours: no control characters, bounded.
+    for (char c : v)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
+    if (v.size() > 1024) return std::nullopt;
+    return v;
+}
+
 }  // namespace
 
 struct HttpClient::Transfer {
@@ -28,6 +51,10 @@ struct HttpClient::Transfer {
     curl_slist* headers = nullptr;
     std::string body;
     std::string response;
+    bool whole = false;            // GET: keep the whole body (up to max_bytes)
+    std::size_t max_bytes = 0;
+    bool too_large = false;
+    std::string etag, last_modified;
     char error[CURL_ERROR_SIZE] = {};
     Done done;
     ~Transfer() {
@@ -105,47 +132,107 @@ void HttpClient::collect() {
         HttpResult result;
         if (code == CURLE_OK) {
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
+        } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+            result.too_large = true;
+            result.error = "larger than " + std::to_string(t->max_bytes) + " bytes";
         } else {
             result.error = t->error[0] ? t->error : curl_easy_strerror(code);
         }
         result.excerpt = t->response.substr(0, excerpt_bytes);
+        if (t->whole && code == CURLE_OK) {
+            result.body = std::move(t->response);
+            result.etag = std::move(t->etag);
+            result.last_modified = std::move(t->last_modified);
+        }
         Done done = std::move(t->done);
         t.reset();
         if (done) done(result);
     }
 }
 
-void HttpClient::post(const HttpRequest& request, Done done) {
-    auto t = std::make_unique<Transfer>();
+void HttpClient::prepare(Transfer& transfer, const std::string& url, std::chrono::milliseconds timeout) {
+    Transfer* t = &transfer;
     t->easy = curl_easy_init();
     if (!t->easy) throw std::runtime_error("curl_easy_init failed");
-    t->body = request.body;
-    t->done = std::move(done);
-    for (const auto& h : request.headers) t->headers = curl_slist_append(t->headers, h.c_str());
     CURL* e = t->easy;
-    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(e, CURLOPT_USERAGENT, "banjo/" BANJO_VERSION);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* user) -> size_t {
         auto* tr = static_cast<Transfer*>(user);
         const std::size_t bytes = size * n;
-        if (tr->response.size() < excerpt_bytes) tr->response.append(data, std::min(bytes, excerpt_bytes - tr->response.size()));
+        if (tr->whole) {
+            if (tr->response.size() + bytes > tr->max_bytes) {
+                tr->too_large = true;
+                return 0;   // curl ends the transfer with an error
+            }
+            tr->response.append(data, bytes);
+        } else if (tr->response.size() < excerpt_bytes) {
+            tr->response.append(data, std::min(bytes, excerpt_bytes - tr->response.size()));
+        }
         return bytes;
     });
+}
+
+void HttpClient::launch(std::unique_ptr<Transfer> t) {
+    CURL* e = t->easy;
     transfers_.emplace(e, std::move(t));
     if (curl_multi_add_handle(multi_, e) != CURLM_OK) {
         transfers_.erase(e);
         throw std::runtime_error("curl_multi_add_handle failed");
     }
+}
+
+void HttpClient::post(const HttpRequest& request, Done done) {
+    auto t = std::make_unique<Transfer>();
+    t->body = request.body;
+    t->done = std::move(done);
+    for (const auto& h : request.headers) t->headers = curl_slist_append(t->headers, h.c_str());
+    prepare(*t, request.url, request.timeout);
+    CURL* e = t->easy;
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
+    launch(std::move(t));
+}
+
+void HttpClient::get(const HttpGet& request, Done done) {
+    auto t = std::make_unique<Transfer>();
+    t->done = std::move(done);
+    t->whole = true;
+    t->max_bytes = request.max_bytes;
+    if (!request.if_none_match.empty()) t->headers = curl_slist_append(t->headers, ("If-None-Match: " + request.if_none_match).c_str());
+    if (!request.if_modified_since.empty())
+        t->headers = curl_slist_append(t->headers, ("If-Modified-Since: " + request.if_modified_since).c_str());
+    prepare(*t, request.url, request.timeout);
+    CURL* e = t->easy;
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");   // gzip and the like, bounded by max_bytes once decoded
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_bytes));
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, +[](char* data, size_t size, size_t n, void* user) -> size_t {
+        auto* t = static_cast<Transfer*>(user);
+        const std::string_view line(data, size * n);
+        if (line.rfind("HTTP/", 0) == 0) {   // a new response (after a redirect): its own validators
+            t->etag.clear();
+            t->last_modified.clear();
+        } else if (auto v = header_value(line, "etag")) {
+            t->etag = *v;
+        } else if (auto v = header_value(line, "last-modified")) {
+            t->last_modified = *v;
+        }
+        return size * n;
+    });
+    launch(std::move(t));
 }
 
 }  // namespace banjo::curl
