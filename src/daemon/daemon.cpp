@@ -177,8 +177,21 @@ struct Daemon::Impl final : Manager::Listener {
             arm_expiry();
         };
         sink.status_changed = [this] { status_changed(); };
-        fleet = std::make_unique<FleetLink>(loop, settings, std::move(password), manager->state().fleet_positions(),
+        sink.published = [this](const FleetDecision& d) {
+            if (d.kind == FleetDecision::Kind::ban) manager->fleet_published(d.banned);
+        };
+        auto positions = manager->state().fleet_positions();
+        positions.erase(std::string(Manager::fleet_published_key));
+        fleet = std::make_unique<FleetLink>(loop, settings, std::move(password), std::move(positions),
                                             [this] { return clock.now(); }, std::move(sink));
+        // What Redis had not answered when banjod last stopped goes out again, oldest first (a
+        // ban seen twice changes nothing at a peer).
+        std::vector<Ban> unpublished;
+        const Usec through = manager->fleet_published_through();
+        for (Ban& b : manager->bans(""))
+            if (b.banned >= through && b.origin != BanOrigin::fleet) unpublished.push_back(std::move(b));
+        std::sort(unpublished.begin(), unpublished.end(), [](const Ban& a, const Ban& b) { return a.banned < b.banned; });
+        for (const Ban& b : unpublished) share_with_fleet(b, FleetDecision::Kind::ban);
         manager->set_fleet_status([this] { return fleet ? &fleet->status() : nullptr; });
         // Failures of "count" jails go to the fleet's windows too; the jail still counts them here.
         manager->jail_set().set_failure_sink([this](const Jail& jail, const Address& address, Usec time) {

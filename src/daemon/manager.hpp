@@ -160,9 +160,12 @@ public:
     // is applied through this host's backend with origin "fleet:<host>" in the jail of the same
     // name, if that jail runs and shares (fleet != "off"); this host's ignore list wins, an
     // expired ban is skipped, a ban in force that lasts as long is left alone (a decision seen
-    // twice changes nothing). An unban lifts only the ban that same host gave.
-    enum class FleetOutcome { banned, unchanged, unbanned, not_banned, not_shared, ignored, refused, expired };
+    // twice changes nothing). An unban lifts only the ban that same host gave. The jail's
+    // ignore-command is asked as for its own bans (asking: applied or dropped when it answers,
+    // and the journal says which).
+    enum class FleetOutcome { banned, unchanged, unbanned, not_banned, not_shared, ignored, refused, expired, asking };
     FleetOutcome fleet_decision(const FleetDecision& decision);
+    std::size_t fleet_asking() const noexcept { return fleet_asking_.size(); }
     // The fleet link's state, when [fleet] is on (set by banjod's wiring; the Manager keeps
     // no link itself): for the bus face and the metrics. nullptr: no fleet.
     void set_fleet_status(std::function<const FleetStatus*()> f) { fleet_status_ = std::move(f); }
@@ -172,6 +175,13 @@ public:
     void fleet_count_reached(const std::string& jail, const Address& address, unsigned failures);
     // ... and a read of the streams ended: its bans are committed with the streams' positions.
     void fleet_read(const std::map<std::string, std::string>& positions);
+    // This host's own decisions reach Redis from a backlog that lives in memory: the state keeps
+    // the ban time of the last one Redis answered (saved with the next commit), and a start
+    // shares again the local bans in force since then (fleet_unpublished), so a restart while
+    // Redis was away loses none. Kept among the stream positions under a key no host name takes.
+    static constexpr std::string_view fleet_published_key = "@published";
+    void fleet_published(Usec banned);
+    Usec fleet_published_through() const;
 
     // Lifts every ban whose time is up now, an expiry equal to now included.
     void expire_due();
@@ -309,6 +319,13 @@ private:
     std::vector<BanRecovery::Jail> recovery_jails() const;
     std::vector<Ban> restorable(std::vector<Ban> bans) const;
 
+    enum class IgnoreGate { pass, ignored, asking };
+    // The jail's ignore-command for a ban the fleet brought: pass (no command, no runner, or a
+    // cached "ban"), ignored (a cached "ignore"), or asking: `apply` runs when it answers "ban".
+    IgnoreGate fleet_ignore_gate(const Jail& jail, const Cidr& address, std::function<void()> apply);
+    void apply_fleet_ban(const FleetDecision& d);
+    void ban_counted(const std::string& jail, const Cidr& scope, unsigned failures);
+
     Config config_;
     ConfigLoader load_;
     CidrSet self_;
@@ -327,6 +344,9 @@ private:
     IgnoreCommandRunner* ignore_runner_ = nullptr;
     IgnoreCommandCache ignore_answers_;
     std::map<std::pair<std::string, Cidr>, BanDecision> held_;
+    // What the fleet asked the ignore-command about (a peer's ban, a shared count that reached
+    // maxretry): applied when it answers "ban" (the latest request per key).
+    std::map<std::pair<std::string, Cidr>, std::function<void()>> fleet_asking_;
     // The last matched lines of each tracked address, every jail's (max-lines, lines-memory):
     // outlives a reload, as the failure counts of unchanged jails do.
     MatchedLines lines_;

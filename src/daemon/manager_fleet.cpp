@@ -3,8 +3,11 @@
 #include "daemon/manager.hpp"
 
 #include "core/special_address.hpp"
+#include "daemon/ignore_command_runner.hpp"
+#include "lib/sd/log.hpp"
 
 #include <algorithm>
+#include <syslog.h>
 
 namespace banjo {
 
@@ -33,9 +36,62 @@ Manager::FleetOutcome Manager::fleet_decision(const FleetDecision& d) {
         if (special_networks().overlapping(d.address)) return FleetOutcome::refused;
     }
     if (current && current->expires >= d.expires) return FleetOutcome::unchanged;
-    bans_.ban(Ban{d.jail, d.address, std::min(d.banned, now), d.expires, d.failures, BanOrigin::fleet, d.host});
-    jail.note_ban(d.address, d.expires, false);
+    switch (fleet_ignore_gate(jail, d.address, [this, d] { apply_fleet_ban(d); })) {
+    case IgnoreGate::ignored: return FleetOutcome::ignored;
+    case IgnoreGate::asking: return FleetOutcome::asking;
+    case IgnoreGate::pass: break;
+    }
+    apply_fleet_ban(d);
     return FleetOutcome::banned;
+}
+
+// Also when the ignore-command answered later: the ban may have expired meanwhile, or a longer
+// one come.
+void Manager::apply_fleet_ban(const FleetDecision& d) {
+    JailPipeline* running = jails_->find(d.jail);
+    if (!running) return;
+    const Usec now = clock_.now();
+    if (d.expires <= now) return;
+    if (const Ban* current = bans_.table().find(d.jail, d.address); current && current->expires >= d.expires) return;
+    bans_.ban(Ban{d.jail, d.address, std::min(d.banned, now), d.expires, d.failures, BanOrigin::fleet, d.host});
+    running->jail().note_ban(d.address, d.expires, false);
+}
+
+Manager::IgnoreGate Manager::fleet_ignore_gate(const Jail& jail, const Cidr& address, std::function<void()> apply) {
+    if (jail.settings().ignore_command.empty() || !ignore_runner_) return IgnoreGate::pass;
+    if (auto ignore = ignore_answers_.ignores(jail.name(), address, clock_.now()))
+        return *ignore ? IgnoreGate::ignored : IgnoreGate::pass;
+    auto key = std::make_pair(jail.name(), address);
+    const bool running = fleet_asking_.count(key) != 0;
+    fleet_asking_[key] = std::move(apply);   // the latest request is the one that counts
+    if (running) return IgnoreGate::asking;
+    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, address), jail.settings().ignore_command_timeout,
+                          [this, key](IgnoreCommandVerdict verdict, const std::string& detail) {
+                              auto it = fleet_asking_.find(key);
+                              if (it == fleet_asking_.end()) return;
+                              const std::function<void()> apply = std::move(it->second);
+                              fleet_asking_.erase(it);
+                              JailPipeline* p = jails_->find(key.first);
+                              if (!p) return;   // the jail went away or was disabled meanwhile
+                              const JailSettings& s = p->jail().settings();
+                              if (verdict != IgnoreCommandVerdict::failed && s.ignore_command_cache > Usec(0))
+                                  ignore_answers_.remember(key.first, key.second, verdict == IgnoreCommandVerdict::ignore,
+                                                           saturating_add(clock_.now(), s.ignore_command_cache));
+                              const sd::Fields fields{{"BANJO_JAIL", key.first}, {"BANJO_ADDRESS", key.second.to_string()}};
+                              if (verdict == IgnoreCommandVerdict::ignore) {
+                                  sd::log(LOG_NOTICE,
+                                          "Jail " + key.first + ": ignore-command says to ignore " + key.second.to_string() +
+                                              ", the fleet's ban not applied",
+                                          fields);
+                                  return;
+                              }
+                              if (verdict == IgnoreCommandVerdict::failed)
+                                  sd::log(LOG_WARNING, "Jail " + key.first + ": ignore-command for " + key.second.to_string() +
+                                                           " failed (" + detail + "); applying the fleet's ban", fields);
+                              apply();
+                              bans_.flush();
+                          });
+    return IgnoreGate::asking;
 }
 
 void Manager::fleet_count_reached(const std::string& jail_name, const Address& address, unsigned failures) {
@@ -46,11 +102,33 @@ void Manager::fleet_count_reached(const std::string& jail_name, const Address& a
     // The jail's prefix (ipv4-prefix, ipv6-prefix) as for its own bans, narrowed the same way.
     const Cidr scope = jail.ban_scope(address);
     if (bans_.table().find(jail_name, scope)) return;
-    const Usec now = clock_.now();
-    const Usec bantime = jail.next_bantime(scope);
-    const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, bantime), failures, BanOrigin::filter});
-    jail.note_ban(scope, b.expires, true);
+    if (fleet_ignore_gate(jail, scope, [this, jail_name, scope, failures] { ban_counted(jail_name, scope, failures); }) !=
+        IgnoreGate::pass)
+        return;
+    ban_counted(jail_name, scope, failures);
     bans_.flush();
+}
+
+void Manager::ban_counted(const std::string& jail_name, const Cidr& scope, unsigned failures) {
+    JailPipeline* running = jails_->find(jail_name);
+    if (!running || bans_.table().find(jail_name, scope)) return;
+    Jail& jail = running->jail();
+    const Usec now = clock_.now();
+    const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, jail.next_bantime(scope)), failures, BanOrigin::filter});
+    jail.note_ban(scope, b.expires, true);
+}
+
+void Manager::fleet_published(Usec banned) { state_.set_fleet_position(fleet_published_key, std::to_string(banned.count())); }
+
+Usec Manager::fleet_published_through() const {
+    const auto positions = state_.fleet_positions();
+    auto it = positions.find(std::string(fleet_published_key));
+    if (it == positions.end()) return Usec(0);   // never shared: every ban in force goes out
+    try {
+        return Usec(std::stoll(it->second));
+    } catch (const std::exception&) {
+        return Usec(0);
+    }
 }
 
 void Manager::fleet_read(const std::map<std::string, std::string>& positions) {

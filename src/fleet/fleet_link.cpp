@@ -178,8 +178,10 @@ void FleetLink::send_backlog() {
                 } else {
                     ++status_.published;
                 }
+                const FleetDecision answered = std::move(backlog_.front());
                 backlog_.pop_front();
                 --in_flight_;
+                if (sink_.published) sink_.published(answered);
                 status_.backlog = backlog_.size();
             }))
             return;

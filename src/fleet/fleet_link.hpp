@@ -31,6 +31,9 @@ public:
         std::function<void(const FleetDecision&)> apply;
         std::function<void(const std::map<std::string, std::string>&)> read_done;
         std::function<void()> status_changed;
+        // Redis answered one of this host's decisions (stored, or refused for good): the
+        // decisions before it are answered too, in order.
+        std::function<void(const FleetDecision&)> published;
     };
     // A backlog past this drops its oldest decision (counted): a Redis away for long cannot
     // exhaust memory; what is dropped is still in force here.

@@ -109,14 +109,35 @@ class Browser:
         return self.js(f"(document.querySelector({json.dumps(selector)}) || {{}}).innerText || ''")
 
     def click(self, selector):
-        """A left click in the middle of the element, as a mouse makes it."""
-        box = self.wait(f"""(() => {{
-            const e = document.querySelector({json.dumps(selector)});
-            if (!e || e.disabled) return null;
-            e.scrollIntoView({{block: 'center'}});
-            const r = e.getBoundingClientRect();
-            return r.width > 0 ? {{x: r.x + r.width / 2, y: r.y + r.height / 2}} : null;
-        }})()""", what=f"{selector} to be clickable")
+        """A left click in the middle of the element, as a mouse makes it.
+
+        The page re-renders as banjod's signals arrive (rows come and go above the forms), so
+        the click waits until the element's box stayed put between two polls and the element
+        is what lies at its middle: a click computed from a box that then moved lands on
+        something else, and the test waits in vain for what it should have done."""
+        last = {"box": None}
+
+        def settled():
+            box = self.js(f"""(() => {{
+                const e = document.querySelector({json.dumps(selector)});
+                if (!e || e.disabled) return null;
+                e.scrollIntoView({{block: 'center'}});
+                const r = e.getBoundingClientRect();
+                if (r.width <= 0) return null;
+                const x = r.x + r.width / 2, y = r.y + r.height / 2;
+                const hit = document.elementFromPoint(x, y);
+                return hit && (hit === e || e.contains(hit)) ? {{x, y}} : null;
+            }})()""")
+            stable = box is not None and box == last["box"]
+            last["box"] = box
+            return box if stable else None
+
+        deadline = time.monotonic() + 20
+        while (box := settled()) is None:
+            if time.monotonic() > deadline:
+                raise BrowserError(f"timed out waiting for {selector} to be clickable; "
+                                   f"page text: {self.text()[:1500]!r}; console: {self.console[-10:]}")
+            time.sleep(0.05)
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.command("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left",
                          clickCount=0 if kind == "mouseMoved" else 1)
@@ -130,6 +151,9 @@ class Browser:
         self.command("Input.dispatchKeyEvent", type="keyUp", key="Delete", code="Delete",
                      windowsVirtualKeyCode=46)
         self.command("Input.insertText", text=text)
+        # Typed into the field itself, not into whatever had the focus when the click missed.
+        self.wait(f"document.querySelector({json.dumps(selector)}).value === {json.dumps(text)}",
+                  timeout=5, what=f"{selector} to read {text!r}")
 
     def screenshot(self, path):
         data = self.command("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]

@@ -90,12 +90,16 @@ origins=$(for h in a b c; do fleet_ban_origin "$h" 203.0.113.20; done | sort | t
 echo "   origins: $origins"
 grep -q filter <<<"$origins" || fail "no host banned .20 from its own count: $origins"
 
-echo "4. Redis stopped: A still bans locally; once Redis is back, B and C catch up"
+echo "4. Redis stopped: A still bans locally and restarts; once Redis is back, B and C catch up"
 fleet_redis_stop
 wait_until 20 fleet_log_has a "Fleet: no link to Redis" || fail "A did not notice Redis going"
 fleet_failures a 5 203.0.113.30
 wait_until 20 fleet_banned a 203.0.113.30 || fail "A did not ban locally with Redis down"
 fleet_ban a 203.0.113.31 || fail "Ban .31 on A with Redis down"
+# A restart while Redis is away: the decisions Redis never answered go out after it.
+fleet_banjod_stop a TERM
+fleet_banjod_start a
+wait_until 20 fleet_banned a 203.0.113.31 || fail "A lost .31 over its restart"
 fleet_redis_run
 for h in b c; do
     wait_until 30 fleet_banned "$h" 203.0.113.30 || fail "host $h did not catch up on .30"

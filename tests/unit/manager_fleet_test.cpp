@@ -3,6 +3,7 @@
 // local unban, persistence of the streams' positions.
 #include "daemon/manager.hpp"
 
+#include "daemon/ignore_command_runner.hpp"
 #include "manager_harness.hpp"
 
 #include <doctest/doctest.h>
@@ -122,4 +123,74 @@ TEST_CASE("the fleet's shared count reaching maxretry bans here as a filter ban,
     CHECK(h.backend->count(RecordingBackend::Kind::add) == 1);
     h.manager->fleet_count_reached("sshd", address("198.51.100.3"), 3);   // ignored here
     CHECK(h.manager->bans("sshd").size() == 1);
+}
+
+namespace {
+
+// Records what would run; the test answers when it wants.
+struct AskedCommands final : IgnoreCommandRunner {
+    std::vector<std::pair<std::vector<std::string>, Done>> calls;
+    void start(std::vector<std::string> argv, Usec, Done done) override { calls.emplace_back(std::move(argv), std::move(done)); }
+};
+
+const std::string fleet_with_command =
+    "[defaults]\nbantime = \"10m\"\nmaxretry = 3\n"
+    "[fleet]\nredis = \"redis://127.0.0.1:6379\"\nhost-name = \"host-a\"\npeers = [\"host-b\"]\n"
+    "[jail.sshd]\nfilter = \"demo\"\nfleet = \"count\"\n"
+    "ignore-command = [\"/usr/local/bin/known\", \"{address}\"]\nignore-command-cache = \"10m\"\n";
+
+}  // namespace
+
+TEST_CASE("a peer's ban waits for this host's ignore-command, which can refuse it") {
+    ManagerHarness h(fleet_with_command);
+    AskedCommands runner;
+    h.manager->set_ignore_command_runner(&runner);
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "203.0.113.9", t0 + 10min)) == Manager::FleetOutcome::asking);
+    REQUIRE(runner.calls.size() == 1);
+    CHECK(runner.calls[0].first == std::vector<std::string>{"/usr/local/bin/known", "203.0.113.9"});
+    CHECK_FALSE(h.backend->holds("sshd", address("203.0.113.9")));
+    // The same decision read again while the command runs starts no second command.
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "203.0.113.9", t0 + 10min)) == Manager::FleetOutcome::asking);
+    CHECK(runner.calls.size() == 1);
+    runner.calls[0].second(IgnoreCommandVerdict::ignore, "exit status 0");
+    CHECK(h.manager->fleet_asking() == 0);
+    CHECK_FALSE(h.backend->holds("sshd", address("203.0.113.9")));
+    // The answer is cached: the next peer ban of it is refused without asking.
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "203.0.113.9", t0 + 10min)) == Manager::FleetOutcome::ignored);
+    CHECK(runner.calls.size() == 1);
+
+    CHECK(h.manager->fleet_decision(peer_ban("sshd", "203.0.113.10", t0 + 10min)) == Manager::FleetOutcome::asking);
+    REQUIRE(runner.calls.size() == 2);
+    runner.calls[1].second(IgnoreCommandVerdict::ban, "exit status 1");
+    CHECK(h.backend->holds("sshd", address("203.0.113.10")));
+    auto bans = h.manager->bans("sshd");
+    REQUIRE(bans.size() == 1);
+    CHECK(origin_text(bans[0].origin, bans[0].origin_host) == "fleet:host-b");
+    CHECK(h.stored_bans().size() == 1);   // committed when the command answered
+}
+
+TEST_CASE("a shared count that reaches maxretry asks the ignore-command before this host bans") {
+    ManagerHarness h(fleet_with_command);
+    AskedCommands runner;
+    h.manager->set_ignore_command_runner(&runner);
+    h.manager->fleet_count_reached("sshd", address("203.0.113.11"), 5);
+    REQUIRE(runner.calls.size() == 1);
+    CHECK_FALSE(h.backend->holds("sshd", address("203.0.113.11")));
+    runner.calls[0].second(IgnoreCommandVerdict::failed, "timed out after 10 s");
+    CHECK(h.backend->holds("sshd", address("203.0.113.11")));   // a failed command bans, as for local bans
+    h.manager->fleet_count_reached("sshd", address("203.0.113.12"), 5);
+    REQUIRE(runner.calls.size() == 2);
+    runner.calls[1].second(IgnoreCommandVerdict::ignore, "exit status 0");
+    CHECK_FALSE(h.backend->holds("sshd", address("203.0.113.12")));
+}
+
+TEST_CASE("the ban time of the last decision Redis answered is kept with the state, apart from the peers' positions") {
+    ManagerHarness h(fleet_config);
+    CHECK(h.manager->fleet_published_through() == Usec(0));   // never shared: everything goes out
+    h.manager->fleet_published(t0 + 5s);
+    h.manager->fleet_read({{"host-b", "1700000000000-0"}});   // the next commit saves it
+    CHECK(h.manager->fleet_published_through() == t0 + 5s);
+    const auto on_disk = h.on_disk().fleet_positions();
+    CHECK(on_disk.at("host-b") == "1700000000000-0");
+    CHECK(on_disk.at(std::string(Manager::fleet_published_key)) == std::to_string((t0 + 5s).count()));
 }
