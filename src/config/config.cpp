@@ -18,6 +18,30 @@
 
 namespace banjo {
 
+std::size_t read_byte_size(const TomlSource& src, const toml::table& t, std::string_view key) {
+    const toml::node& n = *t.get(key);
+    const std::string usage = "'" + std::string(key) + "' must be a size in bytes like 4194304 or \"4M\" (at most 1G)";
+    std::int64_t bytes = -1;
+    if (n.is_integer()) {
+        bytes = *n.value<std::int64_t>();
+    } else if (n.is_string()) {
+        const std::string text = *n.value<std::string>();
+        std::size_t used = 0;
+        long long number = -1;
+        try {
+            number = std::stoll(text, &used);
+        } catch (const std::exception&) {
+            src.fail(n, usage);
+        }
+        const std::string unit = text.substr(used);
+        const std::int64_t scale = unit.empty() ? 1 : unit == "K" ? 1 << 10 : unit == "M" ? 1 << 20 : unit == "G" ? 1 << 30 : -1;
+        if (scale < 0 || number < 0 || number > (1LL << 30)) src.fail(n, usage);
+        bytes = number * scale;
+    }
+    if (bytes < 0 || bytes > (1LL << 30)) src.fail(n, usage);
+    return static_cast<std::size_t>(bytes);
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -60,30 +84,6 @@ std::size_t read_max_lines(const TomlSource& src, const toml::table& t) {
 }
 
 // A size in bytes: an integer, or a string with a K, M or G suffix (powers of 1024).
-std::size_t read_byte_size(const TomlSource& src, const toml::table& t, std::string_view key) {
-    const toml::node& n = *t.get(key);
-    const std::string usage = "'" + std::string(key) + "' must be a size in bytes like 4194304 or \"4M\" (at most 1G)";
-    std::int64_t bytes = -1;
-    if (n.is_integer()) {
-        bytes = *n.value<std::int64_t>();
-    } else if (n.is_string()) {
-        const std::string text = *n.value<std::string>();
-        std::size_t used = 0;
-        long long number = -1;
-        try {
-            number = std::stoll(text, &used);
-        } catch (const std::exception&) {
-            src.fail(n, usage);
-        }
-        const std::string unit = text.substr(used);
-        const std::int64_t scale = unit.empty() ? 1 : unit == "K" ? 1 << 10 : unit == "M" ? 1 << 20 : unit == "G" ? 1 << 30 : -1;
-        if (scale < 0 || number < 0 || number > (1LL << 30)) src.fail(n, usage);
-        bytes = number * scale;
-    }
-    if (bytes < 0 || bytes > (1LL << 30)) src.fail(n, usage);
-    return static_cast<std::size_t>(bytes);
-}
-
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
 
 unsigned read_maxretry(const TomlSource& src, const toml::table& t) {
@@ -652,7 +652,13 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     cfg.firewalld = read_firewalld(main);
     cfg.blocklists = read_blocklists(main, services);
     cfg.default_ignore = defaults.ignore;
+    cfg.default_ignore_hosts = defaults.ignore_hosts;
+    cfg.default_ignore_file = defaults.ignore_file;
     cfg.default_ignore_self = defaults.ignore_self;
+    if (!defaults.ignore_command.empty() && !cfg.blocklists.empty())
+        cfg.warnings.push_back({cfg.blocklists.front().where,
+                                "[defaults] ignore-command is not asked for blocklist entries (one program per entry of a "
+                                "list); put addresses no list may ban in [defaults] ignore or ignore-file"});
     cfg.fleet = read_fleet(main);
 
     std::map<std::string, std::vector<Layer>> layers;

@@ -3,6 +3,7 @@
 
 #include "bus/bus_service.hpp"
 #include "daemon/action_dispatcher.hpp"
+#include "daemon/blocklist_downloads.hpp"
 #include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
@@ -65,6 +66,7 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<FileFollower> file_follower;
     std::unique_ptr<BlocklistWatch> blocklist_watch;
+    std::unique_ptr<BlocklistDownloads> blocklist_downloads;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
@@ -149,6 +151,21 @@ struct Daemon::Impl final : Manager::Listener {
         fleet->publish(d);
     }
 
+    // A reload that changed [fleet] (or added or removed it) makes a new link; one that did
+    // not keeps the running link, its backlog and its positions.
+    void follow_fleet_settings() {
+        const FleetSettings& wanted = manager->config().fleet;
+        if (fleet ? same_fleet_link(fleet->settings(), wanted) : !wanted.enabled) return;
+        if (fleet) {
+            sd::log(LOG_INFO, wanted.enabled ? "Fleet: [fleet] changed; connecting anew" : "Fleet: [fleet] removed; this host runs alone",
+                    {{"MESSAGE_ID", sd::message_id::fleet_link}});
+            manager->jail_set().set_failure_sink(nullptr);
+            manager->set_fleet_status(nullptr);
+            fleet.reset();   // its unanswered decisions go out again from the state (start_fleet)
+        }
+        if (wanted.enabled) start_fleet();
+    }
+
     void start_fleet() {
         const FleetSettings& settings = manager->config().fleet;
         std::string password;
@@ -224,8 +241,11 @@ struct Daemon::Impl final : Manager::Listener {
         status_changed();
     }
     void jails_changed() override {
+        follow_fleet_settings();
         if (ignore_watch) ignore_watch->sync();
-        blocklist_watch->configure();   // (a reload may have changed the blocklists too)
+        // (a reload may have changed the blocklists too; at start they are set up after the ignore lists)
+        if (blocklist_watch) blocklist_watch->configure();
+        if (blocklist_downloads) blocklist_downloads->configure();
         follower->set_jails(manager->jail_set());
         file_follower->set_jails(manager->jail_set());
         actions->configure(manager->config());
@@ -342,10 +362,6 @@ struct Daemon::Impl final : Manager::Listener {
         const auto restored = manager->restore();
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
-        // Read before the loop runs: the backend's first flush holds the lists' entries too,
-        // and a backend that kept them from the last run sees nothing to change.
-        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
-        blocklist_watch->configure();
         follow_host_addresses();
 
         expiry_timer = loop.add_timer([this] {
@@ -377,6 +393,15 @@ struct Daemon::Impl final : Manager::Listener {
         ignore_watch = std::make_unique<IgnoreWatch>(loop, *manager);
         ignore_watch->sync();
         ignore_watch->wait_for_names(std::chrono::seconds(5));
+        // Read before the loop runs: the backend's first flush holds the lists' entries too,
+        // and a backend that kept them from the last run sees nothing to change. After the
+        // ignore-files and host names: an entry they hold is never put in force, even briefly.
+        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
+        blocklist_watch->configure();
+        // Downloads start from the copy kept in the state directory; the fetches run in the loop.
+        blocklist_downloads =
+            std::make_unique<BlocklistDownloads>(loop, manager->blocklists(), options.state_dir + "/blocklists");
+        blocklist_downloads->configure();
         ignore_commands = std::make_unique<SpawningIgnoreCommandRunner>(loop);
         manager->set_ignore_command_runner(ignore_commands.get());
 
@@ -404,7 +429,7 @@ struct Daemon::Impl final : Manager::Listener {
         RefusalReport::discard(manager->jail_set());   // the last run wrote those
         manager->seed_jails();
         // After the warm-up, whose failures were counted (and shared) by the earlier run.
-        if (manager->config().fleet.enabled) start_fleet();
+        follow_fleet_settings();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();
         arm_state_retry();

@@ -257,6 +257,9 @@ public:
     // daemon read or resolved goes to every jail that uses it. An unreadable file comes as
     // empty contents; a name that failed to resolve is not passed on (its last answer stays).
     const IgnoreSources& ignore_sources() const noexcept { return ignore_sources_; }
+    // The name under which IgnoreSources holds [defaults]' host names and ignore-file for the
+    // blocklists (no jail can be called so).
+    static constexpr const char* blocklist_ignore_owner = "[blocklists]";
     void set_ignore_file(const std::string& path, IgnoreFileContents contents);
     void set_ignore_host(const std::string& name, std::vector<Address> addresses);
     // The bans that counted as offences since `since`, oldest first, at most the latest
