@@ -104,6 +104,8 @@ class Bench:
         self.journal_files = None
         self.next_listing = 0.0
         self.rotations = []         # when a new journal file showed up (0.1 s resolution)
+        self.rss = []               # (seconds into the flood, VmRSS kB, RssAnon kB) of banjod
+        self.next_rss = 0.0
         self.entries_processed_start = 0
 
     # ---- child processes ------------------------------------------------------------------
@@ -323,7 +325,9 @@ class Bench:
         # keep up shows as a lower achieved rate, not as a growing queue in this process.
         if len(self.out) > 400 * self.args.rate // 10:
             return
-        for _ in range(max(0, due)):
+        # At most 50 ms of flood at once: a writer that fell behind catches up at the pipe's
+        # pace, not in one burst of everything it owes (which would queue the samples behind it).
+        for _ in range(max(0, min(due, self.args.rate // 20))):
             if not self.flood_cycle:
                 self.flood_cycle = self.flood_sessions()
                 self.flood_cycle.reverse()
@@ -376,6 +380,25 @@ class Bench:
             self.rotations.append(now_us())
         self.journal_files = files
 
+    def memory_kb(self):
+        """banjod's (VmRSS, RssAnon) in kB: RssAnon leaves out the mapped journal files."""
+        values = {}
+        try:
+            with open(f"/proc/{self.args.banjod_pid}/status") as f:
+                for line in f:
+                    key, _, rest = line.partition(":")
+                    if key in ("VmRSS", "RssAnon"):
+                        values[key] = int(rest.split()[0])
+        except (OSError, ValueError):
+            pass
+        return values.get("VmRSS", -1), values.get("RssAnon", -1)
+
+    def watch_rss(self, force=False):
+        if not self.flood_on or (not force and time.monotonic() < self.next_rss):
+            return
+        self.next_rss = time.monotonic() + self.args.rss_interval
+        self.rss.append((time.monotonic() - self.flood_start, *self.memory_kb()))
+
     def wait_for(self, cond, seconds):
         end = time.monotonic() + seconds
         while not cond():
@@ -383,6 +406,7 @@ class Bench:
             if left <= 0:
                 return False
             self.watch_rotation()
+            self.watch_rss()
             self.flood_tick()
             self.flush()
             self.poll(min(left, 0.002 if self.flood_on else 0.05))
@@ -429,8 +453,10 @@ class Bench:
         remote_cpu0 = self.cpu_seconds(self.remote.pid)
         self.flood_on = True
         self.flood_start = time.monotonic()
+        self.watch_rss(force=True)
         self.wait_for(lambda: False, a.warmup)
-        flood = self.run_phase("flood", flood_addresses, time.monotonic() + a.phase_limit)
+        flood = self.run_phase("flood", flood_addresses, time.monotonic() + a.flood_phase_limit)
+        self.watch_rss(force=True)
         self.flood_on = False
         self.wait_for(lambda: not self.out, 5)
         flood_seconds = time.monotonic() - self.flood_start
@@ -453,6 +479,7 @@ class Bench:
             self.wait_for(lambda: False, 0.05)
         res["catchup_seconds"] = time.monotonic() - t_stop
         res["flood_lags"] = self.lags
+        res["rss"] = self.rss
         res["rotations"] = self.rotations
         res["processed_flood"] = processed - before if isinstance(processed, int) else processed
         res["processed_total"] = processed
@@ -513,6 +540,13 @@ def summarize(res, args):
         worst = f", the slowest {near[-1][0]:.1f} ms ({near[-1][1]})" if near else ""
         p(f"journal-remote rotated its file (new file seen at {r / 1e6:.1f}, 0.1 s resolution): "
           f"{len(near)} samples timed within 0.5 s of it{worst}")
+    if res["rss"]:
+        first, last = res["rss"][0], res["rss"][-1]
+        anon = [x[2] for x in res["rss"]]
+        p(f"banjod memory in the flood: VmRSS {first[1]} kB at {first[0]:.0f} s, {last[1]} kB at "
+          f"{last[0]:.0f} s; RssAnon {first[2]} kB at the start, {last[2]} kB at the end, "
+          f"min {min(anon)} max {max(anon)} kB ({len(anon)} readings)")
+        p("  (s, VmRSS kB, RssAnon kB): " + " ".join(f"{t:.0f}:{r}:{an}" for t, r, an in res["rss"]))
     if res["flood_lags"]:
         p(f"entries written but not yet processed by banjod, read {len(res['flood_lags'])} times "
           f"during the flood: {' '.join(str(x) for x in res['flood_lags'])}")
@@ -544,6 +578,10 @@ def main():
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--sample-timeout", type=float, default=5.0)
     ap.add_argument("--phase-limit", type=float, default=60.0)
+    ap.add_argument("--flood-phase-limit", type=float, default=60.0,
+                    help="the flood's sample phase ends after this many seconds (with --gap-min/"
+                         "--gap-max: how long the flood lasts)")
+    ap.add_argument("--rss-interval", type=float, default=10.0)
     ap.add_argument("--catchup-limit", type=float, default=30.0)
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--json")

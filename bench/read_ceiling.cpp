@@ -7,11 +7,14 @@
 // banjod reads per entry (MESSAGE, the filter's id-field, and the fields its router checks).
 // The fields are taken in one walk over the entry's data (sd_journal_enumerate_data), the
 // cheapest way to read several: each sd_journal_get_data walks from the first field, and an
-// absent field costs a walk over all of them. The values are copied out, as any reader that
-// keeps more than one field must (the library's view of a value ends at its next read).
+// absent field costs a walk over all of them. Each item's name is compared as banjod's
+// EntryFields does (by length first), so that the ceiling's own loop is no slower than banjod's.
+// The values are copied out, as any reader that keeps more than one field must (the library's
+// view of a value ends at its next read).
 // Deliberately plain sd_journal, without banjo's wrappers, so it measures the library alone.
 #include <systemd/sd-journal.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -63,8 +66,8 @@ int main(int argc, char** argv) {
             return fail("sd_journal_add_match", r);
     }
 
-    std::vector<std::string> prefixes;
-    for (const auto& f : fields) prefixes.push_back(f + "=");
+    std::size_t longest = 0;
+    for (const auto& f : fields) longest = std::max(longest, f.size());
     std::vector<std::string> values(fields.size());
     std::vector<char> found(fields.size());
     std::uint64_t entries = 0, bytes = 0, last_usec = 0;
@@ -80,9 +83,14 @@ int main(int argc, char** argv) {
         std::size_t size = 0;
         while (missing > 0 && sd_journal_enumerate_data(j, &data, &size) > 0) {
             std::string_view item(static_cast<const char*>(data), size);
+            // The name ends at the first '=': compare names only where the lengths agree.
+            const void* eq = std::memchr(item.data(), '=', std::min(item.size(), longest + 1));
+            if (!eq) continue;
+            const std::size_t name_size = static_cast<std::size_t>(static_cast<const char*>(eq) - item.data());
             for (std::size_t f = 0; f < fields.size(); ++f) {
-                if (found[f] || !item.starts_with(prefixes[f])) continue;
-                values[f].assign(item.substr(prefixes[f].size()));
+                if (found[f] || fields[f].size() != name_size || std::memcmp(fields[f].data(), item.data(), name_size) != 0)
+                    continue;
+                values[f].assign(item.substr(name_size + 1));
                 found[f] = 1;
                 --missing;
                 ++counts[f];

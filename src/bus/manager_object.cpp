@@ -96,6 +96,20 @@ void ManagerObject::ListBanLines(
     });
 }
 
+void ManagerObject::WhyLines(
+    sdbus::Result<std::vector<sdbus::Struct<std::string, std::string, std::string, std::vector<std::string>>>>&& result,
+    std::string address) {
+    Manager& m = manager_;
+    run_authorized(authorizer_, getObject(), action_read_lines, std::move(result), [&m, address] {
+        const Manager::WhyLines found = m.why_lines(address);
+        std::vector<sdbus::Struct<std::string, std::string, std::string, std::vector<std::string>>> out;
+        for (const auto& f : found.failures) out.emplace_back(f.jail, "failures", f.counted.to_string(), f.lines);
+        for (const banjo::Ban& b : found.bans)
+            out.emplace_back(b.jail, "ban", b.address.to_string(), b.lines ? *b.lines : std::vector<std::string>{});
+        return out;
+    });
+}
+
 // Open to every caller, as ListBans and ListBanHistory are: it shows no log line.
 std::tuple<std::vector<sdbus::Struct<std::string, bool, std::string, uint32_t, uint32_t, std::vector<uint64_t>>>,
            std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>,

@@ -48,6 +48,9 @@ private:
                std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>,
                std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>>>
     Why(const std::string& address) override;
+    void WhyLines(
+        sdbus::Result<std::vector<sdbus::Struct<std::string, std::string, std::string, std::vector<std::string>>>>&& result,
+        std::string address) override;
     std::vector<sdbus::Struct<std::string, std::string, std::string>> IgnoreHits(const std::string& address) override;
     std::vector<sdbus::Struct<std::string, std::string, uint64_t, uint64_t, uint32_t, std::string>> ListBanHistory(
         const uint64_t& since_usec) override;

@@ -113,11 +113,16 @@ ActionSpec read_action(const TomlSource& src, const std::string& name, const tom
         read_exec(src, t, a);
     } else if (*type == "mail") {
         a.kind = ActionKind::mail;
-        src.require_known_keys(t, {"type", "on", "timeout", "to", "from", "sendmail"}, what);
+        src.require_known_keys(t, {"type", "on", "timeout", "to", "from", "sendmail", "whois"}, what);
         if (!t.get("to") || !t.get("from")) src.fail(t, "action '" + name + "': type \"mail\" needs 'to' and 'from'");
         a.to = read_mail_address(src, t, "to");
         a.from = read_mail_address(src, t, "from");
         if (t.get("sendmail")) a.sendmail = read_absolute_path(src, t, "sendmail");
+        if (const toml::node* w = t.get("whois")) {
+            if (w->is_boolean()) a.whois = *w->value<bool>() ? "whois" : "";
+            else if (w->is_string()) a.whois = read_absolute_path(src, t, "whois");
+            else src.fail(*w, "'whois' must be true, false or the absolute path of a whois program");
+        }
     } else if (*type == "webhook") {
         a.kind = ActionKind::webhook;
         src.require_known_keys(t, {"type", "on", "timeout", "url", "body", "secret-file", "retries"}, what);

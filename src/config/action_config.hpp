@@ -39,8 +39,9 @@ struct ActionSpec {
     std::string user;
     std::optional<uid_t> uid;
     std::optional<gid_t> gid;
-    // mail
-    std::string to, from, sendmail = default_sendmail;
+    // mail. whois: empty (none), "whois" (found on banjod's PATH when the mail is sent) or an
+    // absolute path: a summary of its answer about the address goes into a ban's mail.
+    std::string to, from, sendmail = default_sendmail, whois;
     // webhook and abuseipdb: url; body a JSON template (empty: the documented default);
     // secret_file (webhook) or key_file (abuseipdb): absolute, or a name under
     // $CREDENTIALS_DIRECTORY (systemd's LoadCredential=). Retries after a failed attempt.

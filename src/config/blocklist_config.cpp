@@ -18,9 +18,16 @@ void check_name(const TomlSource& src, const toml::key& key) {
                               "' must be 1-20 letters, digits, '-' or '_', starting with a letter or digit");
 }
 
+// Only the web's two schemes: curl would take file://, ftp:// and more, which a list of
+// addresses has no business reading.
+bool valid_url(const std::string& url) {
+    static const std::regex form("https?://[^/?#@\\s]+([/?#][^\\s]*)?", std::regex::icase);
+    return url.size() <= 2048 && std::regex_match(url, form);
+}
+
 BlocklistConfig read_one(const TomlSource& src, const std::string& name, const toml::table& t,
                          const ServiceCatalog& services) {
-    src.require_known_keys(t, {"enabled", "path", "url", "format", "interval", "ports"}, "[blocklist." + name + "]");
+    src.require_known_keys(t, {"enabled", "path", "url", "format", "interval", "ports", "timeout", "max-size"}, "[blocklist." + name + "]");
     BlocklistConfig b;
     b.name = name;
     b.where = src.where(t);
@@ -29,12 +36,26 @@ BlocklistConfig read_one(const TomlSource& src, const std::string& name, const t
         if (v->empty() || v->front() != '/') src.fail(*t.get("path"), "'path' must be an absolute file name");
         b.path = *v;
     }
-    if (t.get("url"))
-        // Refused by name rather than accepted and never fetched.
-        src.fail(*t.get("url"), "'url' blocklists are not implemented in this build: fetch the list into a file "
-                                "(curl -z FILE -o FILE URL from a timer) and name it with 'path'");
-    if (b.path.empty())
-        throw ConfigError(b.where, "blocklist '" + name + "' needs 'path'");
+    if (auto v = src.get_string(t, "url")) {
+        if (!b.path.empty()) src.fail(*t.get("url"), "'url' and 'path' exclude each other: a blocklist has one source");
+        if (!valid_url(*v))
+            src.fail(*t.get("url"), "'url' must be an http:// or https:// URL with a host, not \"" + input_excerpt(*v) + "\"");
+        b.url = *v;
+    }
+    if (b.path.empty() && b.url.empty())
+        throw ConfigError(b.where, "blocklist '" + name + "' needs 'path' or 'url'");
+    for (const char* key : {"timeout", "max-size"})
+        if (b.url.empty() && t.get(key)) src.fail(*t.get(key), "'" + std::string(key) + "' applies to 'url' blocklists only");
+    if (auto v = src.get_timespan(t, "timeout")) {
+        if (*v < std::chrono::seconds(1) || *v > std::chrono::hours(1))
+            src.fail(*t.get("timeout"), "'timeout' must be between 1s and 1h");
+        b.timeout = *v;
+    }
+    if (t.get("max-size")) {
+        b.max_bytes = read_byte_size(src, t, "max-size");
+        if (b.max_bytes < 1024 || b.max_bytes > largest_blocklist_max_bytes)
+            src.fail(*t.get("max-size"), "'max-size' must be between 1K and 256M");
+    }
     if (auto v = src.get_string(t, "format")) {
         auto f = parse_blocklist_format(*v);
         if (!f)

@@ -18,49 +18,6 @@
 
 namespace banjo {
 
-namespace {
-
-namespace fs = std::filesystem;
-
-// One [jail.NAME] table as written in one file. A jail's settings are the defaults overlaid
-// with its layers in file order, key by key.
-struct Layer {
-    const TomlSource* source;
-    const toml::table* table;
-};
-
-struct Defaults {
-    Usec bantime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
-    Usec findtime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
-    unsigned maxretry = 5;
-    CidrSet ignore;
-    std::vector<std::string> ignore_hosts;
-    std::string ignore_file;
-    std::vector<std::string> ignore_command;
-    Usec ignore_command_cache = std::chrono::duration_cast<Usec>(std::chrono::minutes(5));
-    bool ignore_self = true;
-    IncrementPolicy increment;
-    Usec history_age = default_history_age;
-    BlockAction block = BlockAction::drop;
-    bool cut_connections = true;
-    std::uint8_t ipv4_prefix = 32;
-    std::uint8_t ipv6_prefix = 128;
-    std::size_t max_lines = default_max_lines;
-    std::size_t lines_memory = default_lines_memory_bytes;
-    std::size_t history_max_entries = default_history_max_entries;
-    std::size_t history_memory = default_history_memory_bytes;
-    std::vector<std::string> actions;
-    std::size_t action_concurrency = default_action_concurrency;
-    std::size_t action_queue = default_action_queue;
-};
-
-std::size_t read_max_lines(const TomlSource& src, const toml::table& t) {
-    auto v = src.get_integer(t, "max-lines");
-    if (*v < 0 || *v > 100) src.fail(*t.get("max-lines"), "'max-lines' must be between 0 and 100");
-    return static_cast<std::size_t>(*v);
-}
-
-// A size in bytes: an integer, or a string with a K, M or G suffix (powers of 1024).
 std::size_t read_byte_size(const TomlSource& src, const toml::table& t, std::string_view key) {
     const toml::node& n = *t.get(key);
     const std::string usage = "'" + std::string(key) + "' must be a size in bytes like 4194304 or \"4M\" (at most 1G)";
@@ -85,6 +42,50 @@ std::size_t read_byte_size(const TomlSource& src, const toml::table& t, std::str
     return static_cast<std::size_t>(bytes);
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// One [jail.NAME] table as written in one file. A jail's settings are the defaults overlaid
+// with its layers in file order, key by key.
+struct Layer {
+    const TomlSource* source;
+    const toml::table* table;
+};
+
+struct Defaults {
+    Usec bantime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
+    Usec findtime = std::chrono::duration_cast<Usec>(std::chrono::minutes(10));
+    unsigned maxretry = 5;
+    CidrSet ignore;
+    std::vector<std::string> ignore_hosts;
+    std::string ignore_file;
+    std::vector<std::string> ignore_command;
+    Usec ignore_command_cache = std::chrono::duration_cast<Usec>(std::chrono::minutes(5));
+    Usec ignore_command_timeout = std::chrono::duration_cast<Usec>(std::chrono::seconds(10));
+    bool ignore_self = true;
+    IncrementPolicy increment;
+    Usec history_age = default_history_age;
+    BlockAction block = BlockAction::drop;
+    bool cut_connections = true;
+    std::uint8_t ipv4_prefix = 32;
+    std::uint8_t ipv6_prefix = 128;
+    std::size_t max_lines = default_max_lines;
+    std::size_t lines_memory = default_lines_memory_bytes;
+    std::size_t history_max_entries = default_history_max_entries;
+    std::size_t history_memory = default_history_memory_bytes;
+    std::vector<std::string> actions;
+    std::size_t action_concurrency = default_action_concurrency;
+    std::size_t action_queue = default_action_queue;
+};
+
+std::size_t read_max_lines(const TomlSource& src, const toml::table& t) {
+    auto v = src.get_integer(t, "max-lines");
+    if (*v < 0 || *v > 100) src.fail(*t.get("max-lines"), "'max-lines' must be between 0 and 100");
+    return static_cast<std::size_t>(*v);
+}
+
+// A size in bytes: an integer, or a string with a K, M or G suffix (powers of 1024).
 const toml::node& node_of(const Layer& l, std::string_view key) { return *l.table->get(key); }
 
 unsigned read_maxretry(const TomlSource& src, const toml::table& t) {
@@ -141,6 +142,14 @@ Usec read_ignore_command_cache(const TomlSource& src, const toml::table& t) {
     Usec v = *src.get_timespan(t, "ignore-command-cache");
     if (v < Usec(0) || v == infinite_usec)
         src.fail(*t.get("ignore-command-cache"), "'ignore-command-cache' must be a finite time span (0: no cache)");
+    return v;
+}
+
+// Beyond a few minutes a hung command would hold its decision (and the ban) that long.
+Usec read_ignore_command_timeout(const TomlSource& src, const toml::table& t) {
+    Usec v = *src.get_timespan(t, "ignore-command-timeout");
+    if (v <= Usec(0) || v > std::chrono::duration_cast<Usec>(std::chrono::minutes(10)))
+        src.fail(*t.get("ignore-command-timeout"), "'ignore-command-timeout' must be longer than 0 and at most 10min");
     return v;
 }
 
@@ -251,8 +260,9 @@ Defaults read_defaults(const TomlSource& src, std::string& backend, const std::v
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
-                                "cut-connections", "history-age", "history-max-entries", "history-memory", "ignore-file", "ignore-command", "ignore-command-cache",
-                                "ipv4-prefix", "ipv6-prefix", "max-lines", "lines-memory", "actions", "action-concurrency",
+                                "cut-connections", "history-age", "history-max-entries", "history-memory", "ignore-file",
+                                "ignore-command", "ignore-command-cache", "ignore-command-timeout", "ipv4-prefix", "ipv6-prefix",
+                                "max-lines", "lines-memory", "actions", "action-concurrency",
                                 "action-queue"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
@@ -262,6 +272,7 @@ Defaults read_defaults(const TomlSource& src, std::string& backend, const std::v
     if (t->get("ignore-file")) d.ignore_file = read_ignore_file(src, *t);
     if (t->get("ignore-command")) d.ignore_command = read_ignore_command(src, *t);
     if (t->get("ignore-command-cache")) d.ignore_command_cache = read_ignore_command_cache(src, *t);
+    if (t->get("ignore-command-timeout")) d.ignore_command_timeout = read_ignore_command_timeout(src, *t);
     if (auto v = src.get_bool(*t, "ignore-self")) d.ignore_self = *v;
     if (t->get("block")) d.block = read_block(src, *t);
     if (auto v = src.get_bool(*t, "cut-connections")) d.cut_connections = *v;
@@ -437,6 +448,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore_file = d.ignore_file;
     s.ignore_command = d.ignore_command;
     s.ignore_command_cache = d.ignore_command_cache;
+    s.ignore_command_timeout = d.ignore_command_timeout;
     s.ignore_self = d.ignore_self;
     s.history_max_entries = d.history_max_entries;
     s.history_memory = d.history_memory;
@@ -457,7 +469,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         src.require_known_keys(t, {"enabled", "filter", "mode", "journal-match", "maxretry", "findtime", "bantime",
                                    "ignore", "ignore-self", "ports", "increment", "rule-zones", "block", "cut-connections",
                                    "logpath", "datepattern", "observe", "ignore-file", "ignore-command",
-                                   "ignore-command-cache", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions", "fleet"},
+                                   "ignore-command-cache", "ignore-command-timeout", "ipv4-prefix", "ipv6-prefix", "max-lines", "actions", "fleet"},
                                "[jail." + name + "]");
         if (auto v = src.get_bool(t, "enabled")) s.enabled = *v;
         if (auto v = src.get_string(t, "filter")) {
@@ -479,6 +491,7 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
         if (t.get("ignore-file")) s.ignore_file = read_ignore_file(src, t);
         if (t.get("ignore-command")) s.ignore_command = read_ignore_command(src, t);
         if (t.get("ignore-command-cache")) s.ignore_command_cache = read_ignore_command_cache(src, t);
+        if (t.get("ignore-command-timeout")) s.ignore_command_timeout = read_ignore_command_timeout(src, t);
         if (auto v = src.get_bool(t, "ignore-self")) s.ignore_self = *v;
         if (auto v = src.get_bool(t, "observe")) s.observe = *v;
         if (t.get("max-lines")) s.max_lines = read_max_lines(src, t);
@@ -577,6 +590,7 @@ std::string jail_fingerprint(const JailConfig& jail) {
     add(s.ignore_file);
     add_list(s.ignore_command);
     add(std::to_string(s.ignore_command_cache.count()));
+    add(std::to_string(s.ignore_command_timeout.count()));
     add(s.ignore_self ? "self" : "noself");
     add(std::to_string(s.ipv4_prefix) + "/" + std::to_string(s.ipv6_prefix));
     add(s.observe ? "observe" : "act");
@@ -651,7 +665,13 @@ Config load_config(const std::string& path, const ServiceCatalog& services, std:
     cfg.firewalld = read_firewalld(main);
     cfg.blocklists = read_blocklists(main, services);
     cfg.default_ignore = defaults.ignore;
+    cfg.default_ignore_hosts = defaults.ignore_hosts;
+    cfg.default_ignore_file = defaults.ignore_file;
     cfg.default_ignore_self = defaults.ignore_self;
+    if (!defaults.ignore_command.empty() && !cfg.blocklists.empty())
+        cfg.warnings.push_back({cfg.blocklists.front().where,
+                                "[defaults] ignore-command is not asked for blocklist entries (one program per entry of a "
+                                "list); put addresses no list may ban in [defaults] ignore or ignore-file"});
     cfg.fleet = read_fleet(main);
 
     std::map<std::string, std::vector<Layer>> layers;

@@ -75,8 +75,11 @@ struct Config {
     std::size_t action_queue = default_action_queue;
     std::vector<JailConfig> jails;          // in name order
     std::vector<BlocklistConfig> blocklists;   // in name order
-    // [defaults] ignore and ignore-self: what blocklists leave out (jails have their own copy).
+    // [defaults] ignore (addresses and networks; host names), ignore-file and ignore-self: what
+    // blocklists leave out (jails have their own copy).
     CidrSet default_ignore;
+    std::vector<std::string> default_ignore_hosts;
+    std::string default_ignore_file;
     bool default_ignore_self = true;
     std::vector<std::string> filter_dirs;   // where filters were looked up, in order
     // Journal matches that others than the daemon can satisfy (any jail), and groups that can

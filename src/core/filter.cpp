@@ -6,6 +6,8 @@
 #include "lib/pcre/regex.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <set>
 
 namespace banjo {
@@ -97,6 +99,36 @@ struct Filter::Impl {
     std::optional<CompiledPattern> pref;
     std::vector<CompiledPattern> fail, ignore;
     std::vector<std::string> fail_texts;
+    // The failregex worth trying on a content that starts with byte b, in list order:
+    // candidates[start[b]] up to candidates[start[b + 1]]. Most patterns begin with a literal
+    // word ("Failed", "Accepted"), so a content is tried against two or three of them instead of
+    // the whole list; an empty content tries every pattern.
+    std::vector<std::uint32_t> candidates;
+    std::array<std::uint32_t, 257> start{};
+
+    void index_first_bytes() {
+        candidates.clear();
+        for (unsigned b = 0; b < 256; ++b) {
+            start[b] = static_cast<std::uint32_t>(candidates.size());
+            for (std::size_t i = 0; i < fail.size(); ++i)
+                if (fail[i].re.may_start_with(static_cast<unsigned char>(b)))
+                    candidates.push_back(static_cast<std::uint32_t>(i));
+        }
+        start[256] = static_cast<std::uint32_t>(candidates.size());
+    }
+
+    // The first failregex that matches `content`, in list order.
+    std::optional<std::size_t> first_match(std::string_view content) const noexcept {
+        if (content.empty()) {
+            for (std::size_t i = 0; i < fail.size(); ++i)
+                if (fail[i].re.match(content)) return i;
+            return std::nullopt;
+        }
+        const auto b = static_cast<unsigned char>(content.front());
+        for (std::uint32_t k = start[b]; k < start[b + 1]; ++k)
+            if (fail[candidates[k]].re.match(content)) return candidates[k];
+        return std::nullopt;
+    }
 };
 
 Filter::Filter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -135,6 +167,7 @@ Filter Filter::compile(const FilterSpec& spec, const std::string& mode_name) {
         d->fail_texts.push_back(p->text);
     }
     for (const Pattern* p : ignore) d->ignore.push_back(compile_pattern(*p, "ignoreregex"));
+    d->index_first_bytes();
     return Filter(std::move(d));
 }
 
@@ -150,35 +183,33 @@ std::optional<FilterMatch> Filter::match(std::string_view message) const noexcep
         if (!d.pref->re.match(message)) return std::nullopt;
         content = d.pref->first(d.pref->content, message).value_or(std::string_view());
     }
-    for (std::size_t i = 0; i < d.fail.size(); ++i) {
-        const CompiledPattern& p = d.fail[i];
-        if (!p.re.match(content)) continue;
-        // Each pattern owns its match data, so the ignoreregex runs leave p's groups intact.
-        for (const auto& ig : d.ignore)
-            if (ig.re.match(content)) return std::nullopt;
+    const std::optional<std::size_t> hit = d.first_match(content);
+    if (!hit) return std::nullopt;
+    const CompiledPattern& p = d.fail[*hit];
+    // Each pattern owns its match data, so the ignoreregex runs leave p's groups intact.
+    for (const auto& ig : d.ignore)
+        if (ig.re.match(content)) return std::nullopt;
 
-        FilterMatch m;
-        m.pattern_index = i;
-        // A field the failregex lacks may come from the prefregex (a host or id in a prefix).
-        auto field = [&](const GroupList CompiledPattern::*list) {
-            if (auto v = p.first(p.*list, content)) return *v;
-            if (d.pref)
-                if (auto v = d.pref->first(d.pref.value().*list, message)) return *v;
-            return std::string_view();
-        };
-        m.host = field(&CompiledPattern::host);
-        m.user = field(&CompiledPattern::user);
-        if (m.user.empty()) m.user = field(&CompiledPattern::alt_user);
-        m.id = field(&CompiledPattern::id);
-        if (!m.host.empty()) m.address = Address::parse(m.host);
+    FilterMatch m;
+    m.pattern_index = *hit;
+    // A field the failregex lacks may come from the prefregex (a host or id in a prefix).
+    auto field = [&](const GroupList CompiledPattern::*list) {
+        if (auto v = p.first(p.*list, content)) return *v;
+        if (d.pref)
+            if (auto v = d.pref->first(d.pref.value().*list, message)) return *v;
+        return std::string_view();
+    };
+    m.host = field(&CompiledPattern::host);
+    m.user = field(&CompiledPattern::user);
+    if (m.user.empty()) m.user = field(&CompiledPattern::alt_user);
+    m.id = field(&CompiledPattern::id);
+    if (!m.host.empty()) m.address = Address::parse(m.host);
 
-        m.gained = p.any_set(p.gained);
-        m.ends_session = p.any_set(p.forget);
-        bool nofail = m.gained || p.any_set(p.nofail);
-        m.kind = !nofail ? MatchKind::failure : m.ends_session ? MatchKind::forget : MatchKind::info;
-        return m;
-    }
-    return std::nullopt;
+    m.gained = p.any_set(p.gained);
+    m.ends_session = p.any_set(p.forget);
+    bool nofail = m.gained || p.any_set(p.nofail);
+    m.kind = !nofail ? MatchKind::failure : m.ends_session ? MatchKind::forget : MatchKind::info;
+    return m;
 }
 
 const std::string& Filter::name() const noexcept { return impl_->name; }

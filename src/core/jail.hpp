@@ -44,6 +44,7 @@ struct JailSettings {
     std::string ignore_file;
     std::vector<std::string> ignore_command;
     Usec ignore_command_cache = std::chrono::duration_cast<Usec>(std::chrono::minutes(5));
+    Usec ignore_command_timeout = std::chrono::duration_cast<Usec>(std::chrono::seconds(10));   // then killed: "failed"
     std::vector<std::string> ports;   // empty: every port
     // Observe only: the jail decides, logs and signals its bans, and bans nothing, so a new
     // jail can run beside the old tool before it is trusted.

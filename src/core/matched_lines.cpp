@@ -69,6 +69,12 @@ BanLines MatchedLines::take(std::string_view jail, const Cidr& counted) {
     return lines;
 }
 
+std::vector<std::string> MatchedLines::peek(std::string_view jail, const Cidr& counted) const {
+    auto found = index_.find(Key{std::string(jail), counted});
+    if (found == index_.end()) return {};
+    return {found->second->lines.begin(), found->second->lines.end()};
+}
+
 void MatchedLines::forget_jail(std::string_view jail) {
     for (auto it = recent_.begin(); it != recent_.end();) {
         auto next = std::next(it);

@@ -44,6 +44,8 @@ public:
     void add(std::string_view jail, const Cidr& counted, std::string_view line, std::size_t keep);
     // The lines of (jail, counted), oldest first, taken out of the store (a ban carries them on).
     BanLines take(std::string_view jail, const Cidr& counted);
+    // The lines of (jail, counted), oldest first, left in the store (banjoctl why).
+    std::vector<std::string> peek(std::string_view jail, const Cidr& counted) const;
     // Forgets every line of `jail` (the jail was removed or disabled).
     void forget_jail(std::string_view jail);
 

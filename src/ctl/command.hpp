@@ -48,6 +48,7 @@ std::vector<CommandSpec> test_filter_commands();   // test-filter
 std::vector<CommandSpec> why_commands();           // why
 std::vector<CommandSpec> set_commands();           // set
 std::vector<CommandSpec> fleet_commands();         // fleet
+std::vector<CommandSpec> blocklist_commands();     // blocklists
 
 // Throws a usage error unless the positional arguments number between min and max.
 void require_arguments(const Invocation& inv, std::size_t min, std::size_t max);

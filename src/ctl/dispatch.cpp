@@ -46,7 +46,8 @@ const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> table = [] {
         std::vector<CommandSpec> all;
         for (auto group : {status_commands, ban_commands, jail_commands, reload_commands, monitor_commands,
-                           test_filter_commands, why_commands, set_commands, fleet_commands})
+                           test_filter_commands, why_commands, set_commands, fleet_commands,
+                           blocklist_commands})
             for (auto& c : group()) all.push_back(std::move(c));
         all.push_back(import_spec());
         return all;

@@ -61,7 +61,8 @@ std::string lines_text(const ActionEvent& event) {
     return out;
 }
 
-std::string mail_message(const ActionSpec& spec, const ActionEvent& event, const std::string& host_name) {
+std::string mail_message(const ActionSpec& spec, const ActionEvent& event, const std::string& host_name,
+                         const std::vector<std::string>& whois) {
     const bool ban = event.trigger == ActionTrigger::ban;
     const std::string address = event.address.to_string();
     const std::string host = printable(host_name, 64);
@@ -85,8 +86,33 @@ std::string mail_message(const ActionSpec& spec, const ActionEvent& event, const
         // Made printable again: a mail body is read by people and their mail programs.
         for (const auto& line : *event.lines) m += "    " + printable(line) + "\n";
     }
+    if (!whois.empty()) {
+        m += "\nwhois " + address + " (as its registry answered, unverified):\n\n";
+        for (const auto& line : whois) m += "    " + printable(line) + "\n";
+    }
     m += "\n-- \nbanjod(8), banjo.toml(5)\n";
     return m;
+}
+
+std::vector<std::string> whois_summary(std::string_view output) {
+    static const std::regex key(
+        "(inetnum|inet6num|netrange|cidr|netname|descr|country|org-name|orgname|organization|owner|route|route6|origin|"
+        "abuse-mailbox|orgabuseemail|orgabusephone|abuse-c|e-mail):.*",
+        std::regex::icase | std::regex::optimize);
+    std::vector<std::string> keyed, plain;
+    std::size_t start = 0;
+    while (start < output.size() && keyed.size() < max_whois_lines) {
+        std::size_t end = output.find('\n', start);
+        if (end == std::string_view::npos) end = output.size();
+        std::string_view raw = output.substr(start, end - start);
+        start = end + 1;
+        while (!raw.empty() && (raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+        if (raw.empty() || raw.front() == '%' || raw.front() == '#') continue;
+        std::string line = printable(raw.substr(0, 4 * max_whois_line_chars), max_whois_line_chars);
+        if (std::regex_match(line, key)) keyed.push_back(std::move(line));
+        else if (plain.size() < max_whois_lines / 2) plain.push_back(std::move(line));
+    }
+    return keyed.empty() ? plain : keyed;
 }
 
 std::string webhook_body(const ActionSpec& spec, const ActionEvent& event) {

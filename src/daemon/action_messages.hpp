@@ -21,8 +21,19 @@ std::vector<std::string> exec_environment(const ActionSpec& spec, const ActionEv
 // The lines, one per line, each ending in "\n" (stdin of exec actions).
 std::string lines_text(const ActionEvent& event);
 
-// A complete message for `sendmail -t -i`: headers (From, To, Subject, MIME), a blank line, the body.
-std::string mail_message(const ActionSpec& spec, const ActionEvent& event, const std::string& host_name);
+// A complete message for `sendmail -t -i`: headers (From, To, Subject, MIME), a blank line, the
+// body. `whois`: the summary lines of whois_summary (or why there is none), for the body.
+std::string mail_message(const ActionSpec& spec, const ActionEvent& event, const std::string& host_name,
+                         const std::vector<std::string>& whois = {});
+
+// What a mail shows of a whois answer (the text of a registry, or of whoever answers: data,
+// never instructions): the lines naming the network, its owner, country and abuse contact
+// (inetnum, netname, descr, country, org-name, OrgName, CIDR, route, origin, abuse-mailbox,
+// OrgAbuseEmail ...), else the first lines that are not comments; each made printable and cut
+// to max_whois_line_chars, at most max_whois_lines of them.
+inline constexpr std::size_t max_whois_lines = 20;
+inline constexpr std::size_t max_whois_line_chars = 160;
+std::vector<std::string> whois_summary(std::string_view output);
 
 // The webhook's body: the spec's template with JSON-escaped values, or the default document
 // {"event","jail","address","failures","bantime","expires","time","origin","reason","lines":[...]}.

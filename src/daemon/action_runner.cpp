@@ -54,6 +54,25 @@ std::optional<std::string> read_secret(const std::string& path, std::string& pro
     return line.substr(first, last - first + 1);
 }
 
+// `name` if it holds a '/', else the first executable file of that name in banjod's PATH
+// (as execvp looks, done here so the child is started by absolute path); "" if none.
+std::string find_program(const std::string& name) {
+    if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : std::string();
+    const char* path = std::getenv("PATH");
+    std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        std::size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        const std::string dir = dirs.substr(start, end - start);
+        start = end + 1;
+        if (dir.empty() || dir[0] != '/') continue;   // a relative PATH entry would depend on the cwd
+        const std::string candidate = dir + "/" + name;
+        if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return {};
+}
+
 bool worth_retrying(const curl::HttpResult& r) {
     return r.status == 0 || r.status >= 500 || r.status == 408 || r.status == 429;
 }
@@ -73,6 +92,10 @@ struct ActionRunner::Run {
     // exec, mail
     std::optional<posix::ChildProcess> child;
     sd::EventSource exit_watch;
+    // mail with whois
+    std::optional<posix::ChildProcess> whois;
+    std::string whois_output;
+    sd::EventSource whois_io, whois_timer;
     // webhook, abuseipdb
     curl::HttpRequest request;
     unsigned attempts = 0;
@@ -97,17 +120,65 @@ void ActionRunner::run(const ActionSpec& spec, const ActionEvent& event, Done do
                         spec.gid});
         break;
     case ActionKind::mail:
-        // sendmail's own options only: recipients come from the To header (-t), a line with a
-        // single dot does not end the message (-i), the envelope sender is `from` (-f).
-        start_child(r, {{spec.sendmail, "-t", "-i", "-f", spec.from},
-                        {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"},
-                        mail_message(spec, event, host_name_), "", std::nullopt, std::nullopt});
+        if (!spec.whois.empty() && event.trigger == ActionTrigger::ban) start_whois(r);
+        else start_mail(r, {});
         break;
     case ActionKind::webhook:
     case ActionKind::abuseipdb:
         start_http(r);
         break;
     }
+}
+
+void ActionRunner::start_mail(Run& r, const std::vector<std::string>& whois) {
+    // sendmail's own options only: recipients come from the To header (-t), a line with a
+    // single dot does not end the message (-i), the envelope sender is `from` (-f).
+    start_child(r, {{r.spec.sendmail, "-t", "-i", "-f", r.spec.from},
+                    {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"},
+                    mail_message(r.spec, r.event, host_name_, whois), "", std::nullopt, std::nullopt});
+}
+
+void ActionRunner::start_whois(Run& r) {
+    const std::string program = find_program(r.spec.whois);
+    if (program.empty()) {
+        start_mail(r, {"(no whois: " + r.spec.whois + " is not an executable program" +
+                       (r.spec.whois.find('/') == std::string::npos ? " on banjod's PATH)" : ")")});
+        return;
+    }
+    posix::ChildSpec spec{{program, r.event.address.to_string()},
+                          {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"}, "", "", std::nullopt, std::nullopt, true};
+    const std::uint64_t id = r.id;
+    try {
+        r.whois.emplace(posix::ChildProcess::spawn(spec));
+    } catch (const std::exception& e) {
+        start_mail(r, {std::string("(no whois: cannot start it: ") + e.what() + ")"});
+        return;
+    }
+    r.whois_output.clear();
+    r.whois_io = loop_.add_io(r.whois->output_fd(), EPOLLIN, [this, id](std::uint32_t) {
+        auto it = runs_.find(id);
+        if (it == runs_.end() || !it->second->whois) return;
+        Run& run = *it->second;
+        if (run.whois->read_output(run.whois_output, max_whois_bytes)) return;
+        whois_done(id, run.whois_output.size() >= max_whois_bytes ? "cut at " + std::to_string(max_whois_bytes) + " bytes" : "");
+    });
+    r.whois_timer = loop_.add_timer([this, id] { whois_done(id, "timed out"); });
+    r.whois_timer.arm_in(std::min<std::chrono::microseconds>(whois_timeout, r.spec.timeout / 2));
+}
+
+// The answer is complete (end of output), too long, or too late: what came goes into the mail.
+void ActionRunner::whois_done(std::uint64_t id, const std::string& why_cut) {
+    auto it = runs_.find(id);
+    if (it == runs_.end() || !it->second->whois) return;
+    Run& r = *it->second;
+    r.whois_io = {};         // before its fd closes with the child
+    r.whois_timer.disarm();
+    r.whois->kill_group();   // a whois that lingers or writes on is not waited for
+    r.whois.reset();         // reaped
+    std::vector<std::string> summary = whois_summary(r.whois_output);
+    if (summary.empty()) summary.push_back("(whois gave no answer" + (why_cut.empty() ? std::string() : ": " + why_cut) + ")");
+    else if (!why_cut.empty()) summary.push_back("(whois " + why_cut + ")");
+    start_mail(r, summary);
 }
 
 void ActionRunner::start_child(Run& r, posix::ChildSpec child) {

@@ -3,7 +3,10 @@
 // child process (lib/posix/child_process.hpp: fork and execve, no shell), watched through its
 // pidfd and killed at its timeout; webhook and abuseipdb as HTTP POSTs through libcurl's multi
 // interface, retried with a doubling backoff (1 s, 2 s, 4 s ...) after a transport error, a 5xx,
-// 408 or 429. `done` runs once per run, always from the loop, never from inside run().
+// 408 or 429. A mail with `whois` first runs the whois program (argv, no shell, its output
+// read through a pipe on the loop, at most max_whois_bytes, at most whois_timeout), and sends
+// the mail with a summary of that answer, or with why there is none.
+// `done` runs once per run, always from the loop, never from inside run().
 // One thread.
 #pragma once
 
@@ -32,6 +35,9 @@ class ActionRunner {
 public:
     using Done = std::function<void(const ActionOutcome&)>;
 
+    static constexpr std::size_t max_whois_bytes = 65536;
+    static constexpr std::chrono::seconds whois_timeout{10};   // at most half the action's timeout
+
     explicit ActionRunner(sd::Event& loop);
     ~ActionRunner();
 
@@ -44,6 +50,9 @@ public:
 private:
     struct Run;
     void start_child(Run& run, posix::ChildSpec child);
+    void start_mail(Run& run, const std::vector<std::string>& whois);
+    void start_whois(Run& run);
+    void whois_done(std::uint64_t id, const std::string& why_not);
     void start_http(Run& run);
     void attempt_http(std::uint64_t id);
     void finish(std::uint64_t id, ActionOutcome outcome);

@@ -57,12 +57,12 @@ void Blocklists::set_ignore(CidrSet ignore) {
     }
 }
 
-void Blocklists::read(const std::string& name, std::string_view text, bool drop_unterminated) {
+bool Blocklists::read(const std::string& name, std::string_view text, bool drop_unterminated, const std::string& origin) {
     auto it = lists_.find(name);
-    if (it == lists_.end()) return;
+    if (it == lists_.end()) return false;
     List& list = it->second;
     ++list.status.readings;
-    const std::string& source = list.status.source;
+    const std::string& source = origin.empty() ? list.status.source : origin;
     const ParsedBlocklist parsed = parse_blocklist(list.config.format, text, drop_unterminated);
     list.status.malformed_lines += parsed.malformed;
     for (const auto& e : parsed.errors)
@@ -84,14 +84,14 @@ void Blocklists::read(const std::string& name, std::string_view text, bool drop_
         list.status.result = "refused: " + plan.reason;
         log_(LOG_ERR, "blocklist " + name + ": " + source + " refused, the " + std::to_string(list.in_force.size()) +
                           " entries in force stay: " + plan.reason, name);
-        return;
+        return false;
     case BlocklistPlan::Verdict::held:
         ++list.status.held;
         list.held = plan.wanted.networks;
         list.status.result = "held back: " + plan.reason;
         log_(LOG_WARNING, "blocklist " + name + ": " + source + " held back, the " +
                               std::to_string(list.in_force.size()) + " entries in force stay: " + plan.reason, name);
-        return;
+        return false;
     case BlocklistPlan::Verdict::apply:
         break;
     }
@@ -105,6 +105,19 @@ void Blocklists::read(const std::string& name, std::string_view text, bool drop_
     if (parsed.malformed) what += ", " + std::to_string(parsed.malformed) + " malformed";
     if (!plan.wanted.ignored.empty()) what += ", " + std::to_string(plan.wanted.ignored.size()) + " ignored";
     apply(list, plan, source + ": " + what);
+    return true;
+}
+
+void Blocklists::not_modified(const std::string& name) {
+    auto it = lists_.find(name);
+    if (it == lists_.end()) return;
+    it->second.held.clear();   // the source is back at what is in force
+    BlocklistStatus& s = it->second.status;
+    ++s.readings;
+    s.updated = clock_.now();
+    s.result = "not modified";
+    log_(LOG_INFO, "blocklist " + name + ": " + s.source + " not modified: the " + std::to_string(s.entries) +
+                       " entries in force stay", name);
 }
 
 void Blocklists::apply(List& list, const BlocklistPlan& plan, const std::string& what) {

@@ -5,7 +5,7 @@
 // applied) and only the difference goes to the Backend, entry by entry: an entry in force in
 // two readings is never taken out or written again. What a list holds stays in force while
 // its source cannot be read. Each reading is reported (journal, metrics, ListBlocklists).
-// No I/O of its own: the readings come from BlocklistWatch (files).
+// No I/O of its own: the readings come from BlocklistWatch (files) and BlocklistDownloads (URLs).
 // One thread.
 #pragma once
 
@@ -51,8 +51,13 @@ public:
     void set_ignore(CidrSet ignore);
 
     // A reading of list `name`. drop_unterminated: a file (its last line may be cut while it is
-    // being written), not a completed download.
-    void read(const std::string& name, std::string_view text, bool drop_unterminated);
+    // being written), not a completed download. `origin`: where the text came from when not
+    // from the list's source (a cached copy), for the messages. True when the reading was
+    // applied (not refused, not held back).
+    bool read(const std::string& name, std::string_view text, bool drop_unterminated, const std::string& origin = {});
+    // The source says it has not changed since the last reading (HTTP 304): what is in force is
+    // confirmed as it stands.
+    void not_modified(const std::string& name);
     // The source could not be read: what is in force stays.
     void unreadable(const std::string& name, const std::string& why);
 

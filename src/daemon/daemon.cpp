@@ -3,6 +3,7 @@
 
 #include "bus/bus_service.hpp"
 #include "daemon/action_dispatcher.hpp"
+#include "daemon/blocklist_downloads.hpp"
 #include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
@@ -25,6 +26,7 @@
 #include "lib/sd/notify.hpp"
 #include "metrics/daemon_metrics.hpp"
 #include "metrics/metrics_server.hpp"
+#include "state/state_lock.hpp"
 #include "state/state_opening.hpp"
 #include "state/state_writer.hpp"
 
@@ -58,11 +60,13 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<sdbus::IConnection> bus;
     std::optional<sd::BusAttachment> bus_attachment;
     std::unique_ptr<Backend> backend;
+    std::optional<StateDirLock> state_lock;   // held while banjod runs (state_lock.hpp)
     std::optional<StateWriter> state;
     std::optional<Manager> manager;
     std::unique_ptr<JournalFollower> follower;
     std::unique_ptr<FileFollower> file_follower;
     std::unique_ptr<BlocklistWatch> blocklist_watch;
+    std::unique_ptr<BlocklistDownloads> blocklist_downloads;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
     LatencyHistogram apply_latency;
@@ -147,6 +151,21 @@ struct Daemon::Impl final : Manager::Listener {
         fleet->publish(d);
     }
 
+    // A reload that changed [fleet] (or added or removed it) makes a new link; one that did
+    // not keeps the running link, its backlog and its positions.
+    void follow_fleet_settings() {
+        const FleetSettings& wanted = manager->config().fleet;
+        if (fleet ? same_fleet_link(fleet->settings(), wanted) : !wanted.enabled) return;
+        if (fleet) {
+            sd::log(LOG_INFO, wanted.enabled ? "Fleet: [fleet] changed; connecting anew" : "Fleet: [fleet] removed; this host runs alone",
+                    {{"MESSAGE_ID", sd::message_id::fleet_link}});
+            manager->jail_set().set_failure_sink(nullptr);
+            manager->set_fleet_status(nullptr);
+            fleet.reset();   // its unanswered decisions go out again from the state (start_fleet)
+        }
+        if (wanted.enabled) start_fleet();
+    }
+
     void start_fleet() {
         const FleetSettings& settings = manager->config().fleet;
         std::string password;
@@ -222,8 +241,11 @@ struct Daemon::Impl final : Manager::Listener {
         status_changed();
     }
     void jails_changed() override {
+        follow_fleet_settings();
         if (ignore_watch) ignore_watch->sync();
-        blocklist_watch->configure();   // (a reload may have changed the blocklists too)
+        // (a reload may have changed the blocklists too; at start they are set up after the ignore lists)
+        if (blocklist_watch) blocklist_watch->configure();
+        if (blocklist_downloads) blocklist_downloads->configure();
         follower->set_jails(manager->jail_set());
         file_follower->set_jails(manager->jail_set());
         actions->configure(manager->config());
@@ -298,6 +320,20 @@ struct Daemon::Impl final : Manager::Listener {
         });
     }
 
+    // An import (banjoctl import-fail2ban --bans) checks this lock and waits for banjod to stop;
+    // banjod itself never waits: it runs on whatever the store holds.
+    void lock_state_dir() {
+        try {
+            state_lock = StateDirLock::try_take(options.state_dir);
+            if (!state_lock)
+                sd::log(LOG_WARNING, "Another process holds the state directory " + options.state_dir +
+                                         " (a second banjod, or banjoctl import-fail2ban --bans): its changes to the "
+                                         "store and this banjod's may overwrite each other");
+        } catch (const std::exception&) {
+            // No directory: the store runs from memory, and report_state_opening said so.
+        }
+    }
+
     void start() {
         Config config = load_config(options.config_path);
         watch_host_addresses();
@@ -306,6 +342,7 @@ struct Daemon::Impl final : Manager::Listener {
         // directory that cannot take a store leaves banjod running from memory.
         StateOpening opened = open_state(options.state_dir, clock.now());
         report_state_opening(opened);
+        lock_state_dir();
         state.emplace(std::move(opened), [dir = options.state_dir](Usec now) { return open_state(dir, now); },
                       clock.now());
 
@@ -325,10 +362,6 @@ struct Daemon::Impl final : Manager::Listener {
         const auto restored = manager->restore();
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
-        // Read before the loop runs: the backend's first flush holds the lists' entries too,
-        // and a backend that kept them from the last run sees nothing to change.
-        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
-        blocklist_watch->configure();
         follow_host_addresses();
 
         expiry_timer = loop.add_timer([this] {
@@ -360,6 +393,15 @@ struct Daemon::Impl final : Manager::Listener {
         ignore_watch = std::make_unique<IgnoreWatch>(loop, *manager);
         ignore_watch->sync();
         ignore_watch->wait_for_names(std::chrono::seconds(5));
+        // Read before the loop runs: the backend's first flush holds the lists' entries too,
+        // and a backend that kept them from the last run sees nothing to change. After the
+        // ignore-files and host names: an entry they hold is never put in force, even briefly.
+        blocklist_watch = std::make_unique<BlocklistWatch>(loop, manager->blocklists());
+        blocklist_watch->configure();
+        // Downloads start from the copy kept in the state directory; the fetches run in the loop.
+        blocklist_downloads =
+            std::make_unique<BlocklistDownloads>(loop, manager->blocklists(), options.state_dir + "/blocklists");
+        blocklist_downloads->configure();
         ignore_commands = std::make_unique<SpawningIgnoreCommandRunner>(loop);
         manager->set_ignore_command_runner(ignore_commands.get());
 
@@ -387,7 +429,7 @@ struct Daemon::Impl final : Manager::Listener {
         RefusalReport::discard(manager->jail_set());   // the last run wrote those
         manager->seed_jails();
         // After the warm-up, whose failures were counted (and shared) by the earlier run.
-        if (manager->config().fleet.enabled) start_fleet();
+        follow_fleet_settings();
         follower->start(manager->jail_set(), clock.now() - manager->longest_findtime());
         arm_expiry();
         arm_state_retry();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Resolves host names of ignore lists off the event loop: getaddrinfo(3) in one worker thread
 // (it blocks for as long as the resolver takes; the loop never waits for it), answers handed
-// back through an eventfd the loop watches. getaddrinfo gives no TTL, so the owner asks again
-// on a fixed interval (ignore_host_refresh). The worker blocks every signal, so SIGTERM and
+// back through an eventfd the loop watches. getaddrinfo gives no TTL (nor does systemd-resolved's
+// ResolveHostname; only ResolveRecord's raw records carry one), so the owner asks again on a
+// fixed interval (ignore_host_refresh). The worker blocks every signal, so SIGTERM and
 // SIGHUP still reach the loop's signalfd. The worker is detached: a destroyed resolver never
 // waits for a lookup in flight, whose answer is then dropped.
 #pragma once

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/ignore_command_runner.hpp"
 
+#include "core/duration.hpp"
 #include "lib/posix/unique_fd.hpp"
 #include "lib/sd/event.hpp"
 
@@ -26,9 +27,11 @@ struct SpawningIgnoreCommandRunner::Impl {
         Done done;
         sd::EventSource exit_source, timeout;
         bool timed_out = false;
+        std::chrono::microseconds timeout_after{};
     };
     struct Waiting {
         std::vector<std::string> argv;
+        std::chrono::microseconds timeout{};
         Done done;
     };
 
@@ -108,12 +111,13 @@ struct SpawningIgnoreCommandRunner::Impl {
         it->pid = pid;
         it->pidfd = std::move(pidfd);
         it->done = std::move(w.done);
+        it->timeout_after = w.timeout;
         it->exit_source = loop.add_io(it->pidfd.get(), EPOLLIN, [this, it](std::uint32_t) { reap(it); });
         it->timeout = loop.add_timer([it] {
             it->timed_out = true;
             kill(it->pid, SIGKILL);   // not reaped yet: the pid is still this child's
         });
-        it->timeout.arm_in(std::chrono::duration_cast<std::chrono::microseconds>(ignore_command_timeout));
+        it->timeout.arm_in(w.timeout);
     }
 
     void reap(std::list<Child>::iterator it) {
@@ -121,9 +125,10 @@ struct SpawningIgnoreCommandRunner::Impl {
         if (waitpid(it->pid, &status, WNOHANG) == 0) return;
         Done done = std::move(it->done);
         const bool timed_out = it->timed_out;
+        const auto after = it->timeout_after;
         running.erase(it);
         if (timed_out)
-            done(IgnoreCommandVerdict::failed, "timed out after " + std::to_string(ignore_command_timeout.count()) + " s");
+            done(IgnoreCommandVerdict::failed, "timed out after " + format_timespan(after));
         else if (WIFEXITED(status))
             done(WEXITSTATUS(status) == 0 ? IgnoreCommandVerdict::ignore : IgnoreCommandVerdict::ban,
                  "exit status " + std::to_string(WEXITSTATUS(status)));
@@ -144,8 +149,8 @@ struct SpawningIgnoreCommandRunner::Impl {
 SpawningIgnoreCommandRunner::SpawningIgnoreCommandRunner(sd::Event& loop) : impl_(std::make_unique<Impl>(loop)) {}
 SpawningIgnoreCommandRunner::~SpawningIgnoreCommandRunner() = default;
 
-void SpawningIgnoreCommandRunner::start(std::vector<std::string> argv, Done done) {
-    impl_->waiting.push_back({std::move(argv), std::move(done)});
+void SpawningIgnoreCommandRunner::start(std::vector<std::string> argv, std::chrono::microseconds timeout, Done done) {
+    impl_->waiting.push_back({std::move(argv), timeout, std::move(done)});
     if (!impl_->start_next.armed()) impl_->start_next.arm_in(std::chrono::microseconds(0));
 }
 

@@ -56,6 +56,7 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
 
 CidrSet Manager::blocklist_ignore() const {
     CidrSet ignore = config_.default_ignore;
+    for (const IgnoreHit& h : ignore_sources_.entries_for(blocklist_ignore_owner)) ignore.insert(h.entry);
     if (config_.default_ignore_self)
         for (const Cidr& c : self_.entries()) ignore.insert(c);
     for (const Cidr& c : trusted_.entries()) ignore.insert(c);
@@ -260,12 +261,16 @@ void Manager::seed_jails() {
 void Manager::configure_ignore_sources() {
     std::vector<IgnoreSources::JailSpec> specs;
     for (const auto& j : config_.jails) specs.push_back({j.settings.name, j.settings.ignore_hosts, j.settings.ignore_file});
+    if (!config_.blocklists.empty())
+        specs.push_back({blocklist_ignore_owner, config_.default_ignore_hosts, config_.default_ignore_file});
     ignore_sources_.configure(std::move(specs));
 }
 
 void Manager::apply_ignore_sources(const std::vector<std::string>& jails) {
-    for (const auto& name : jails)
-        if (JailPipeline* p = jails_->find(name)) p->jail().set_dynamic_ignore(ignore_sources_.entries_for(name));
+    for (const auto& name : jails) {
+        if (name == blocklist_ignore_owner) blocklists_.set_ignore(blocklist_ignore());
+        else if (JailPipeline* p = jails_->find(name)) p->jail().set_dynamic_ignore(ignore_sources_.entries_for(name));
+    }
 }
 
 void Manager::set_ignore_file(const std::string& path, IgnoreFileContents contents) {
@@ -351,7 +356,7 @@ bool Manager::ask_ignore_command(const Jail& jail, const BanDecision& d) {
         return true;
     }
     held_.emplace(key, d);
-    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, d.address),
+    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, d.address), jail.settings().ignore_command_timeout,
                           [this, key](IgnoreCommandVerdict v, const std::string& detail) {
                               ignore_command_answered(key.first, key.second, v, detail);
                           });

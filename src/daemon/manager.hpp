@@ -231,6 +231,18 @@ public:
         std::vector<StoredBan> past;         // from the ban log (history-age), oldest first
     };
     Explanation why(const std::string& address) const;
+    // The log lines behind Why (they carry user names and mistyped passwords: read-lines): per
+    // jail the last matched lines of ADDRESS kept now (max-lines), and the lines of its bans in force.
+    struct WhyLines {
+        struct Failures {
+            std::string jail;
+            Cidr counted;   // the address, or its network when the jail counts per prefix
+            std::vector<std::string> lines;
+        };
+        std::vector<Failures> failures;
+        std::vector<Ban> bans;
+    };
+    WhyLines why_lines(const std::string& address) const;
     std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail
     // Loads the configuration again. Jails that are gone or disabled lose their bans
     // ("flushed"), unchanged ones keep their failure counts, and bans move to changed ports.
@@ -245,6 +257,9 @@ public:
     // daemon read or resolved goes to every jail that uses it. An unreadable file comes as
     // empty contents; a name that failed to resolve is not passed on (its last answer stays).
     const IgnoreSources& ignore_sources() const noexcept { return ignore_sources_; }
+    // The name under which IgnoreSources holds [defaults]' host names and ignore-file for the
+    // blocklists (no jail can be called so).
+    static constexpr const char* blocklist_ignore_owner = "[blocklists]";
     void set_ignore_file(const std::string& path, IgnoreFileContents contents);
     void set_ignore_host(const std::string& name, std::vector<Address> addresses);
     // The bans that counted as offences since `since`, oldest first, at most the latest

@@ -210,6 +210,20 @@ Manager::Explanation Manager::why(const std::string& address_text) const {
     return out;
 }
 
+Manager::WhyLines Manager::why_lines(const std::string& address_text) const {
+    const Address address = require_address(address_text);
+    WhyLines out;
+    for (const auto& jc : config_.jails)
+        if (const Jail* j = running_jail(*jails_, jc.settings.name)) {
+            const Cidr counted = j->counted_as(address);
+            auto lines = lines_.peek(jc.settings.name, counted);
+            if (!lines.empty()) out.failures.push_back({jc.settings.name, counted, std::move(lines)});
+        }
+    for (const Ban& b : bans_.table().list())
+        if (b.address.contains(address)) out.bans.push_back(b);
+    return out;
+}
+
 std::vector<Ban> Manager::bans(const std::string& jail_name) const {
     if (!jail_name.empty()) require_jail(config_.jails, jail_name);
     return bans_.table().list(jail_name);

@@ -2,6 +2,7 @@
 #include "fail2ban/import_command.hpp"
 
 #include "config/config.hpp"
+#include "fail2ban/ban_import_command.hpp"
 #include "fail2ban/fail2ban_import.hpp"
 
 #include <iostream>
@@ -13,6 +14,7 @@ namespace {
 
 constexpr std::string_view usage_text =
     "Usage: banjoctl import-fail2ban [DIR] [--output DIR] [--json] [--all]\n"
+    "       banjoctl import-fail2ban --bans FILE [--config FILE] [--state-dir DIR] ...\n"
     "\n"
     "Converts a fail2ban configuration into banjo's and reports, per jail and filter, what was\n"
     "converted, what was changed on the way, and what was skipped and why.\n"
@@ -25,6 +27,15 @@ constexpr std::string_view usage_text =
     "  --all          also convert the jails fail2ban does not enable (written with\n"
     "                 enabled = false) and every filter in filter.d\n"
     "  --help         show this text\n"
+    "\n"
+    "  --bans FILE    instead: import fail2ban's bans from its database FILE into banjo's state\n"
+    "  --config FILE  with --bans: banjo's configuration, whose jails receive the bans\n"
+    "  --state-dir DIR  with --bans: banjo's state directory (default /var/lib/banjo)\n"
+    "  --jail F2B=BANJO  with --bans: import fail2ban's jail F2B into banjo's jail BANJO\n"
+    "  --dry-run      with --bans: report what would be imported, write nothing\n"
+    "\n"
+    "With --bans, fail2ban's bans in force and ban history go from its database FILE into\n"
+    "banjo's state instead (banjoctl import-fail2ban --bans FILE --help says more).\n"
     "\n"
     "Every converted filter is compiled by banjo's own engine and every jail loaded by banjo's\n"
     "config loader before it is written; what fails is reported, not written. Nothing is\n"
@@ -41,6 +52,8 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int import_fail2ban_command(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == "--bans") return import_fail2ban_bans_command(argc, argv);
     ImportOptions options;
     options.shipped_filter_dirs = {shipped_filter_dir};
     bool json = false, have_source = false;

@@ -19,6 +19,12 @@ std::optional<FleetMode> parse_fleet_mode(std::string_view text) noexcept {
     return std::nullopt;
 }
 
+bool same_fleet_link(const FleetSettings& a, const FleetSettings& b) {
+    return a.enabled == b.enabled && a.redis_host == b.redis_host && a.redis_port == b.redis_port && a.user == b.user &&
+           a.password_file == b.password_file && a.host_name == b.host_name && a.peers == b.peers &&
+           a.peer_bans_per_minute == b.peer_bans_per_minute && a.stream_length == b.stream_length;
+}
+
 bool is_fleet_host_name(std::string_view name) noexcept {
     if (name.empty() || name.size() > 63) return false;
     auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };

@@ -50,4 +50,7 @@ struct FleetSettings {
 // letter or digit (it is part of Redis keys and of ban origins "fleet:<host>").
 bool is_fleet_host_name(std::string_view name) noexcept;
 
+// Whether a link made for `a` serves `b` as it is (where they were read from aside).
+bool same_fleet_link(const FleetSettings& a, const FleetSettings& b);
+
 }  // namespace banjo

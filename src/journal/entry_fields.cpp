@@ -2,30 +2,38 @@
 #include "journal/entry_fields.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace banjo {
 
 std::size_t EntryFields::add(std::string_view name) {
-    std::string prefix = std::string(name) + "=";
-    auto it = std::find(prefixes_.begin(), prefixes_.end(), prefix);
-    if (it != prefixes_.end()) return static_cast<std::size_t>(it - prefixes_.begin());
-    prefixes_.push_back(std::move(prefix));
+    auto it = std::find(names_.begin(), names_.end(), name);
+    if (it != names_.end()) return static_cast<std::size_t>(it - names_.begin());
+    names_.emplace_back(name);
     values_.emplace_back();
     found_.push_back(0);
-    return prefixes_.size() - 1;
+    longest_name_ = std::max(longest_name_, name.size());
+    return names_.size() - 1;
 }
 
 void EntryFields::clear() noexcept {
     std::fill(found_.begin(), found_.end(), 0);
-    missing_ = prefixes_.size();
+    missing_ = names_.size();
 }
 
 bool EntryFields::offer(std::string_view data, std::size_t max_value_bytes) {
-    for (std::size_t i = 0; i < prefixes_.size(); ++i) {
+    // An entry has a dozen or more fields and few are asked for: find the '=' once (a name
+    // longer than every asked one cannot be one of them) and compare whole names only where
+    // the lengths agree, instead of a prefix comparison per asked field and item.
+    const void* eq = std::memchr(data.data(), '=', std::min(data.size(), longest_name_ + 1));
+    if (!eq) return missing_ > 0;
+    const std::size_t name_size = static_cast<std::size_t>(static_cast<const char*>(eq) - data.data());
+    for (std::size_t i = 0; i < names_.size(); ++i) {
         // A field occurs once per entry as journald writes it; should one repeat, the first counts,
         // as sd_journal_get_data would answer.
-        if (found_[i] || !data.starts_with(prefixes_[i])) continue;
-        std::string_view value = data.substr(prefixes_[i].size());
+        if (found_[i] || names_[i].size() != name_size || std::memcmp(names_[i].data(), data.data(), name_size) != 0)
+            continue;
+        std::string_view value = data.substr(name_size + 1);
         values_[i].assign(value.substr(0, std::min(value.size(), max_value_bytes)));
         found_[i] = 1;
         --missing_;

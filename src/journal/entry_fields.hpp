@@ -19,7 +19,7 @@ class EntryFields {
 public:
     // Adds FIELD (once: a name already added keeps its index) and returns its index.
     std::size_t add(std::string_view name);
-    std::size_t size() const noexcept { return prefixes_.size(); }
+    std::size_t size() const noexcept { return names_.size(); }
 
     // The value of field `index` in the entry last read (without "FIELD="), nullopt if absent.
     // Valid until the next read.
@@ -34,7 +34,8 @@ public:
     bool offer(std::string_view data, std::size_t max_value_bytes);
 
 private:
-    std::vector<std::string> prefixes_;   // "FIELD="
+    std::vector<std::string> names_;      // "FIELD"
+    std::size_t longest_name_ = 0;
     std::vector<std::string> values_;
     std::vector<char> found_;
     std::size_t missing_ = 0;

@@ -126,19 +126,16 @@ void EntryRouter::route(const JournalReader& reader, std::vector<std::size_t>& j
                  jail_indices_out);
 }
 
-void EntryRouter::route_fields(const FieldLookup& lookup,
-                               std::vector<std::size_t>& jail_indices_out) {
-    jail_indices_out.clear();
-    // Each field is read once and tested against every condition on it right away, because the
-    // reader's view of a value ends at its next read.
-    for (std::size_t f = 0; f < fields_.size(); ++f) {
-        auto value = lookup(fields_[f]);
-        for (auto c : conditions_of_field_[f]) {
-            const auto& values = conditions_[c].values;
-            satisfied_[c] = value ? std::find(values.begin(), values.end(), *value) != values.end()
-                                  : absent_satisfies_[f] != 0;
-        }
+void EntryRouter::check_field(std::size_t f, std::optional<std::string_view> value) noexcept {
+    for (auto c : conditions_of_field_[f]) {
+        const auto& values = conditions_[c].values;
+        satisfied_[c] = value ? std::find(values.begin(), values.end(), *value) != values.end()
+                              : absent_satisfies_[f] != 0;
     }
+}
+
+void EntryRouter::collect_jails(std::vector<std::size_t>& jail_indices_out) const {
+    jail_indices_out.clear();
     for (std::size_t j = 0; j < jails_.size(); ++j) {
         const auto& jail = jails_[j];
         bool match = jail.always;

@@ -40,10 +40,19 @@ public:
     // ascending. Assumes the reader's matches are union_groups().
     void route(const JournalReader& reader, std::vector<std::size_t>& jail_indices_out);
 
-    // The same decision with the entry's fields coming from `lookup`, which is asked for each
-    // name in fields() exactly once, in order; its answer need only live until the next call.
+    // The same decision with the entry's fields coming from `lookup` (a callable taking the
+    // field's name, const std::string&, and returning std::optional<std::string_view>), which is
+    // asked for each name in fields() exactly once, in order; its answer need only live until the
+    // next call. A template, so that the per-entry call is inlined rather than made through a
+    // std::function.
     using FieldLookup = std::function<std::optional<std::string_view>(const std::string& field)>;
-    void route_fields(const FieldLookup& lookup, std::vector<std::size_t>& jail_indices_out);
+    template <typename Lookup>
+    void route_fields(Lookup&& lookup, std::vector<std::size_t>& jail_indices_out) {
+        // Each field is read once and tested against every condition on it right away, because
+        // the reader's view of a value ends at its next read.
+        for (std::size_t f = 0; f < fields_.size(); ++f) check_field(f, lookup(fields_[f]));
+        collect_jails(jail_indices_out);
+    }
 
 private:
     struct Condition {                  // one field, any of these values
@@ -54,6 +63,9 @@ private:
         bool always = false;            // its matches are the reader's: no need to look
         std::vector<std::vector<std::size_t>> groups;   // AND of condition indices, OR-ed
     };
+
+    void check_field(std::size_t field, std::optional<std::string_view> value) noexcept;
+    void collect_jails(std::vector<std::size_t>& jail_indices_out) const;
 
     Groups union_;
     std::vector<std::string> fields_;

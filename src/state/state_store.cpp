@@ -279,6 +279,10 @@ struct StateStore::Impl {
     sqlite::Statement log_ban = db.prepare(
         "INSERT INTO ban_log (jail, address, banned_usec, expires_usec, failures, origin) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    sqlite::Statement log_ban_once = db.prepare(
+        "INSERT INTO ban_log (jail, address, banned_usec, expires_usec, failures, origin) "
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS "
+        "(SELECT 1 FROM ban_log WHERE jail = ?1 AND address = ?2 AND banned_usec = ?3)");
     sqlite::Statement select_ban_log = db.prepare(
         "SELECT jail, address, banned_usec, expires_usec, failures, origin FROM ban_log "
         "WHERE banned_usec >= ?1 ORDER BY banned_usec DESC, rowid DESC LIMIT ?2");
@@ -507,6 +511,19 @@ void StateStore::Batch::log_ban(const StoredBan& ban) {
     use->bind(5, static_cast<std::int64_t>(ban.failures));
     use->bind(6, origin_text(ban.origin, ban.origin_host));
     use->step();
+}
+
+bool StateStore::Batch::log_ban_once(const StoredBan& ban) {
+    check_live();
+    Using use(impl_->log_ban_once);
+    use->bind(1, ban.jail);
+    use->bind(2, ban.address.to_string());
+    use->bind(3, ban.banned_at.count());
+    use->bind(4, ban.expires_at.count());
+    use->bind(5, static_cast<std::int64_t>(ban.failures));
+    use->bind(6, origin_text(ban.origin, ban.origin_host));
+    use->step();
+    return impl_->db.changes() > 0;
 }
 
 std::size_t StateStore::Batch::forget_ban_log_before(Usec cutoff) {

@@ -84,6 +84,9 @@ public:
                             unsigned added, Usec last_banned_at);
         // One row of the ban log (ListBanHistory), beside the ban itself.
         void log_ban(const StoredBan& ban);
+        // The same, unless the log has a row of that jail, address and ban time already (an
+        // import run twice); false then.
+        bool log_ban_once(const StoredBan& ban);
         void set_cursor(std::string_view cursor);
         void set_file_position(const FilePosition& position);   // replaces that path's
         void set_fleet_position(std::string_view host, std::string_view stream_id);   // replaces that host's

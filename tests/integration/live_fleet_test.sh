@@ -138,5 +138,17 @@ wait_until 30 fleet_caught_up b host-a || fail "B did not read A's stream to its
 fleet_log_has b "from stream banjo:decisions:host-a: rate exceeded" || fail "the refusal does not name the stream"
 fleet_banned b 203.0.113.150 && fail "B applied a ban beyond A's rate"
 
+echo "8. a reload that changes [fleet] connects B anew; it goes on from where it was"
+connected_before=$(grep -c "Fleet: connected to Redis" "$(fleet_host_dir b)/banjod.log")
+sed -i 's/^peer-bans-per-minute = 40$/peer-bans-per-minute = 400/' "$(fleet_host_dir b)/etc/banjo.toml"
+on_host b busctl --system call org.banjo1 /org/banjo1 org.banjo1.Manager Reload >/dev/null || fail "Reload of B"
+wait_until 20 fleet_log_has b "Fleet: [fleet] changed; connecting anew" || fail "B kept its link after [fleet] changed"
+wait_until 20 eval '[[ $(grep -c "Fleet: connected to Redis" "$(fleet_host_dir b)/banjod.log") -gt $connected_before ]]' ||
+    fail "B did not connect again after the reload"
+fleet_ban a 203.0.113.160 || fail "Ban .160 on A"
+wait_until 30 fleet_banned b 203.0.113.160 || fail "B did not apply .160 after its reload"
+# Read from B's saved place in A's stream: the excess of step 7 is not read again.
+fleet_banned b 203.0.113.150 && fail "B's new link read A's stream again from the start"
+
 for h in a b c; do fleet_banjod_stop "$h" TERM; done
 echo "PASS"

@@ -118,6 +118,19 @@ echo "$out" | json '[len(j["failures_usec"]) for j in d["jails"] if j["jail"] ==
 out=$("$BANJOCTL" why 198.51.100.30 --json) || fail "banjoctl why of a banned address"
 echo "$out" | json '[b["jail"] for b in d["active"]] == ["sshd"] and any(b["address"] == "198.51.100.30" for b in d["past"])' \
     || fail "why of a banned address: $out"
+echo "$out" | json 'd["lines_withheld"] is None and any("from 198.51.100.30 port" in l for b in d["active"] for l in b["lines"])' \
+    || fail "why does not show root the lines of the ban in force: $out"
+out=$("$BANJOCTL" why 198.51.100.40 --json)
+echo "$out" | json 'any("from 198.51.100.40 port" in l for j in d["jails"] if j["jail"] == "sshd" for l in j["lines"])' \
+    || fail "why does not show root the lines of the failures: $out"
+"$BANJOCTL" why 198.51.100.40 | grep -q "line: .*Failed password for invalid user admin from 198.51.100.40" \
+    || fail "banjoctl why text shows no failure line: $("$BANJOCTL" why 198.51.100.40)"
+out=$(nobody "$BANJOCTL" why 198.51.100.30 --json) || fail "why by nobody of a banned address"
+echo "$out" | json '"org.banjo1.read-lines" in d["lines_withheld"] and all(j["lines"] is None for j in d["jails"]) and all("lines" not in b for b in d["active"]) and len(d["active"]) == 1' \
+    || fail "why gave nobody the lines: $out"
+nobody "$BANJOCTL" why 198.51.100.40 | grep -q "Log lines withheld: reading them needs the polkit action org.banjo1.read-lines" \
+    || fail "banjoctl why text does not say the lines were withheld: $(nobody "$BANJOCTL" why 198.51.100.40)"
+nobody "$BANJOCTL" why 198.51.100.40 | grep -q "198.51.100.40 port" && fail "why showed nobody a line"
 manager Unban ss sshd 198.51.100.30 >/dev/null
 out=$("$BANJOCTL" why 198.51.100.30 --json)
 echo "$out" | json 'd["active"] == [] and len(d["past"]) == 1 and [j["previous_bans"] for j in d["jails"] if j["jail"] == "sshd"] == [1]' \

@@ -102,3 +102,22 @@ TEST_CASE("an abuseipdb action defaults to AbuseIPDB's report URL and takes a cr
     CHECK(c.actions[0].secret_file == "abuseipdb-key");
     CHECK(c.actions[0].categories == std::vector<unsigned>{18, 22});
 }
+
+TEST_CASE("a mail action's whois is off, on (found on PATH) or an absolute path") {
+    ActionDir d;
+    const std::string mail = "[action.m]\ntype = \"mail\"\nto = \"root@example.org\"\nfrom = \"banjo@example.org\"\n";
+    d.write("banjo.toml", mail);
+    CHECK(d.load().actions[0].whois.empty());
+    d.write("banjo.toml", mail + "whois = true\n");
+    CHECK(d.load().actions[0].whois == "whois");
+    d.write("banjo.toml", mail + "whois = false\n");
+    CHECK(d.load().actions[0].whois.empty());
+    d.write("banjo.toml", mail + "whois = \"/usr/local/bin/whois\"\n");
+    CHECK(d.load().actions[0].whois == "/usr/local/bin/whois");
+    d.write("banjo.toml", mail + "whois = \"whois -h evil\"\n");
+    CHECK(d.error().find(":5: 'whois': \"whois -h evil\" is not an absolute path") != std::string::npos);
+    d.write("banjo.toml", mail + "whois = 1\n");
+    CHECK(d.error().find(":5: 'whois' must be true, false or the absolute path") != std::string::npos);
+    d.write("banjo.toml", "[action.x]\ntype = \"exec\"\nargv = [\"/bin/true\"]\nwhois = true\n");
+    CHECK(d.error().find("whois") != std::string::npos);
+}

@@ -98,3 +98,47 @@ TEST_CASE("an AbuseIPDB report is a form with the address, the categories and th
     CHECK(form.starts_with("ip=203.0.113.9&categories=18%2C22&comment=banjo%3A%203%20failures"));
     CHECK(form.find("x%26y%3Dz") != std::string::npos);
 }
+
+TEST_CASE("a whois summary keeps the lines about the network and its owner, as inert printable text") {
+    const std::string answer = "% This is the RIPE Database query service.\n"
+                               "% comment $(id)\n"
+                               "\n"
+                               "inetnum:        203.0.113.0 - 203.0.113.255\r\n"
+                               "netname:        $(touch /tmp/pwned)\n"
+                               "descr:          `reboot`; rm -rf /\n"
+                               "country:        ZZ\x1b[31m\n"
+                               "remarks:        not kept\n"
+                               "org-name:       " + std::string(500, 'A') + "\n"
+                               "abuse-mailbox:  abuse@example.org\n";
+    const auto s = whois_summary(answer);
+    REQUIRE(s.size() == 6);
+    CHECK(s[0] == "inetnum:        203.0.113.0 - 203.0.113.255");
+    CHECK(s[1] == "netname:        $(touch /tmp/pwned)");
+    CHECK(s[2] == "descr:          `reboot`; rm -rf /");
+    CHECK(s[3] == "country:        ZZ\\x1b[31m");
+    CHECK(s[4].size() == max_whois_line_chars + 3);   // cut, with "..."
+    CHECK(s[4].ends_with("AAA..."));
+    CHECK(s[5] == "abuse-mailbox:  abuse@example.org");
+}
+
+TEST_CASE("a whois answer without known keys gives its first lines, and never more than the limit") {
+    CHECK(whois_summary("% only comments\n# here\n").empty());
+    const auto free_form = whois_summary("Some registry\nNetwork 203.0.113.0/24\n% note\nOwner-less text\n");
+    CHECK(free_form == std::vector<std::string>{"Some registry", "Network 203.0.113.0/24", "Owner-less text"});
+    std::string many;
+    for (int i = 0; i < 1000; ++i) many += "descr: line " + std::to_string(i) + "\n";
+    CHECK(whois_summary(many).size() == max_whois_lines);
+}
+
+TEST_CASE("a mail with a whois summary carries it in the body, after the lines") {
+    ActionSpec s;
+    s.name = "mail";
+    s.kind = ActionKind::mail;
+    s.to = "root@example.org";
+    s.from = "banjo@example.org";
+    const std::string m = mail_message(s, sample({"line one"}), "host1", {"netname: EXAMPLE\nSubject: forged"});
+    CHECK(m.find("\n\nwhois 203.0.113.9 (as its registry answered, unverified):\n\n    netname: EXAMPLE\\x0aSubject: forged\n") !=
+          std::string::npos);
+    CHECK(m.find("line one") < m.find("whois 203.0.113.9"));
+    CHECK(m.find("\nSubject: forged") == std::string::npos);
+}

@@ -155,3 +155,35 @@ TEST_CASE("a list removed from the config has its entries lifted") {
     CHECK(f.backend.forgotten.count("bad") == 1);
     CHECK(f.lists.status().empty());
 }
+
+TEST_CASE("a reading says whether it was applied, so only an applied download is kept") {
+    Fixture f;
+    f.configure();
+    CHECK(f.lists.read("bad", numbered(1, 100), false));
+    CHECK_FALSE(f.lists.read("bad", numbered(1, 10), false));   // held back
+    CHECK_FALSE(f.lists.read("bad", "<html>\n</html>\n", false));   // refused
+    CHECK(f.lists.read("bad", numbered(2, 100), false));
+}
+
+TEST_CASE("a 'not modified' answer confirms the entries in force as they stand") {
+    Fixture f;
+    f.configure();
+    f.lists.read("bad", numbered(1, 3), false);
+    f.clock.advance(std::chrono::minutes(10));
+    f.backend.adds = 0;
+    f.lists.not_modified("bad");
+    CHECK(f.backend.adds == 0);
+    CHECK(f.backend.removes == 0);
+    CHECK(f.lists.status()[0].result == "not modified");
+    CHECK(f.lists.status()[0].updated == f.clock.now());
+    CHECK(f.lists.status()[0].entries == 3);
+    CHECK(f.said("blocklist bad: /etc/banjo/bad.txt not modified: the 3 entries in force stay"));
+}
+
+TEST_CASE("a reading from a cached copy is reported with where it came from") {
+    Fixture f;
+    f.configure();
+    f.lists.read("bad", "198.51.100.7\nbogus\n" + numbered(1, 20), false, "/var/lib/banjo/blocklists/bad.cache (the last copy)");
+    CHECK(f.said("/var/lib/banjo/blocklists/bad.cache (the last copy):2: 'bogus' is not an address or CIDR (skipped)"));
+    CHECK(f.said("(/var/lib/banjo/blocklists/bad.cache (the last copy): 22 entry lines"));
+}

@@ -158,6 +158,21 @@ TEST_CASE("ignore-file, ignore-command and ignore-command-cache are read in [def
     CHECK(other.ignore_command.empty());
 }
 
+TEST_CASE("ignore-command-timeout is read in [defaults] and per jail, between 0 and 10min") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nignore-command-timeout = \"30s\"\n[jail.demo]\n[jail.other]\nfilter = \"demo\"\n"
+                          "ignore-command-timeout = \"2s\"\n");
+    const Config c = d.load();
+    CHECK(c.jails[0].settings.ignore_command_timeout == 30s);
+    CHECK(c.jails[1].settings.ignore_command_timeout == 2s);
+    d.write("banjo.toml", "[jail.demo]\n");
+    CHECK(d.load().jails[0].settings.ignore_command_timeout == 10s);
+    d.write("banjo.toml", "[jail.demo]\nignore-command-timeout = \"0\"\n");
+    CHECK(error_of(d).find("'ignore-command-timeout' must be longer than 0 and at most 10min") != std::string::npos);
+    d.write("banjo.toml", "[jail.demo]\nignore-command-timeout = \"1h\"\n");
+    CHECK(error_of(d).find("at most 10min") != std::string::npos);
+}
+
 TEST_CASE("an ignore-command must be a list naming its program by absolute path") {
     ConfigDir d;
     d.write("banjo.toml", "[jail.demo]\nignore-command = \"/bin/check {address}\"\n");
@@ -391,7 +406,7 @@ TEST_CASE("an error echoes at most 64 characters of what the file says") {
         d.write("banjo.toml", text);
         const std::string err = error_of(d);
         CHECK_MESSAGE(!err.empty(), text.substr(0, 40));
-        CHECK_MESSAGE(err.size() < 600, err.substr(0, 120));   // [defaults] lists ~360 characters of known keys
+        CHECK_MESSAGE(err.size() < 600, err.substr(0, 120));   // the unknown-key message lists the known keys too
         CHECK(err.find(std::string(65, 'z')) == std::string::npos);
     }
 }
@@ -543,6 +558,61 @@ TEST_CASE("a blocklist is read with its format, interval and ports") {
     CHECK(c.default_ignore.contains(*Address::parse("198.51.100.7")));
 }
 
+TEST_CASE("a blocklist from a URL is read with its timeout and size limit") {
+    ConfigDir d;
+    d.write("banjo.toml", "[blocklist.feed]\nurl = \"https://lists.example/x.txt?key=1\"\ninterval = \"15min\"\n"
+                          "timeout = \"20s\"\nmax-size = \"8M\"\n"
+                          "[blocklist.local]\nurl = \"http://127.0.0.1:8080/list\"\n");
+    Config c = d.load();
+    REQUIRE(c.blocklists.size() == 2);
+    CHECK(c.blocklists[0].url == "https://lists.example/x.txt?key=1");
+    CHECK(c.blocklists[0].path.empty());
+    CHECK(c.blocklists[0].timeout == std::chrono::seconds(20));
+    CHECK(c.blocklists[0].max_bytes == 8u << 20);
+    CHECK(c.blocklists[1].timeout == default_blocklist_timeout);
+    CHECK(c.blocklists[1].max_bytes == default_blocklist_max_bytes);
+}
+
+TEST_CASE("[defaults] ignore-command beside blocklists is a warning: it is not asked for their entries") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nignore-command = [\"/bin/true\", \"{address}\"]\n"
+                          "[blocklist.feed]\nurl = \"https://lists.example/x.txt\"\n");
+    auto w = warnings_of(d.load());
+    CHECK(std::count_if(w.begin(), w.end(), [](const std::string& t) {
+              return t.find("warning: [defaults] ignore-command is not asked for blocklist entries") != std::string::npos;
+          }) == 1);
+    d.write("banjo.toml", "[blocklist.feed]\nurl = \"https://lists.example/x.txt\"\n");
+    auto none = warnings_of(d.load());
+    CHECK(std::none_of(none.begin(), none.end(), [](const std::string& t) { return t.find("ignore-command") != std::string::npos; }));
+}
+
+TEST_CASE("[defaults] host names and ignore-file reach the blocklists") {
+    ConfigDir d;
+    d.write("banjo.toml", "[defaults]\nignore = [\"198.51.100.7\", \"admin.example\"]\nignore-file = \"/etc/banjo/ignore.txt\"\n"
+                          "[blocklist.feed]\nurl = \"https://lists.example/x.txt\"\n");
+    Config c = d.load();
+    CHECK(c.default_ignore_hosts == std::vector<std::string>{"admin.example"});
+    CHECK(c.default_ignore_file == "/etc/banjo/ignore.txt");
+}
+
+TEST_CASE("a blocklist URL that is not http or https, or beside a path, is an error at its line") {
+    ConfigDir d;
+    d.write("banjo.toml", "[blocklist.x]\nurl = \"file:///etc/passwd\"\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'url' must be an http:// or https:// URL") == 0);
+    d.write("banjo.toml", "[blocklist.x]\nurl = \"ftp://lists.example/x\"\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'url' must be an http://") == 0);
+    d.write("banjo.toml", "[blocklist.x]\nurl = \"https://\"\n");
+    CHECK(error_of(d).find(d.main() + ":2: 'url' must be an http://") == 0);
+    d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\nurl = \"https://lists.example/x\"\n");
+    CHECK(error_of(d).find(d.main() + ":3: 'url' and 'path' exclude each other") == 0);
+    d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\ntimeout = \"10s\"\n");
+    CHECK(error_of(d).find(d.main() + ":3: 'timeout' applies to 'url' blocklists only") == 0);
+    d.write("banjo.toml", "[blocklist.x]\nurl = \"https://lists.example/x\"\nmax-size = \"1G\"\n");
+    CHECK(error_of(d).find(d.main() + ":3: 'max-size' must be between 1K and 256M") == 0);
+    d.write("banjo.toml", "[blocklist.x]\nurl = \"https://lists.example/x\"\ntimeout = \"0\"\n");
+    CHECK(error_of(d).find(d.main() + ":3: 'timeout' must be between 1s and 1h") == 0);
+}
+
 TEST_CASE("a blocklist's mistakes are errors at their line") {
     ConfigDir d;
     d.write("banjo.toml", "[blocklist.x]\npath = \"relative.txt\"\n");
@@ -552,9 +622,7 @@ TEST_CASE("a blocklist's mistakes are errors at their line") {
     d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\ninterval = \"1s\"\n");
     CHECK(error_of(d).find(d.main() + ":3: 'interval' must be at least 10s") == 0);
     d.write("banjo.toml", "[blocklist.x]\nformat = \"plain\"\n");
-    CHECK(error_of(d).find("needs 'path'") != std::string::npos);
-    d.write("banjo.toml", "[blocklist.x]\nurl = \"https://lists.example/x.txt\"\n");
-    CHECK(error_of(d).find(d.main() + ":2: 'url' blocklists are not implemented") == 0);
+    CHECK(error_of(d).find("needs 'path' or 'url'") != std::string::npos);
     d.write("banjo.toml", "[blocklist.\"a.b\"]\npath = \"/a\"\n");
     CHECK(error_of(d).find("blocklist name 'a.b' must be") != std::string::npos);
     d.write("banjo.toml", "[blocklist.x]\npath = \"/a\"\nwhat = 1\n");

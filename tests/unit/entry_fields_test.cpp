@@ -74,3 +74,16 @@ TEST_CASE("EntryFields: the first of a repeated field counts, values are cut at 
     CHECK(f.value(message) == "abcd");
     CHECK(f.value(uid) == "0");
 }
+
+TEST_CASE("EntryFields: a name ends at the first '=', a value may hold more, an item without '=' is no field") {
+    EntryFields f;
+    auto message = f.add("MESSAGE");
+    auto pid = f.add("_PID");
+    walk(f, {"MESSAGE", "_PID", "_SYSTEMD_UNIT=ssh.service", "MESSAGE=a=b", "_PID=7"});
+    CHECK(f.value(message) == "a=b");
+    CHECK(f.value(pid) == "7");
+    // "_PID" asked, "MESSAGE=..." only looks like it past its first byte: lengths differ.
+    walk(f, {"_P=1", "_PIDS=2", "MESSAGE=x"});
+    CHECK_FALSE(f.value(pid).has_value());
+    CHECK(f.value(message) == "x");
+}

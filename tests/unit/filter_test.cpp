@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 
 using namespace banjo;
@@ -162,6 +163,36 @@ failregex = ['Failed for <HOST>', '<F-NOFAIL>Failed for <HOST>', 'Invalid <HOST>
     CHECK(f.match("Invalid 198.51.100.4")->pattern_index == 2);
     REQUIRE(f.failregex_texts().size() == 3);
     CHECK(f.failregex_texts()[2] == "Invalid <HOST>");
+}
+
+TEST_CASE("patterns are tried by the content's first byte, in list order, whatever case or class they start with") {
+    // Filter::match only tries the patterns that can start with the content's first byte: a
+    // pattern starting with a class, a caseless letter or no fixed byte at all must still be
+    // tried, and before the later patterns that share its first byte.
+    Filter f = filter_of(R"(
+failregex = ['[aA]uth failure from <HOST>', '(?i)login refused from <HOST>', 'Failed for <HOST>',
+             '<F-NOFAIL>Failed for <HOST>', '\w+ rejected <HOST>', '(?:x|y)? *empty', 'Failed twice <HOST>']
+id-field = "_PID"
+)");
+    auto index = [&](const char* message) -> std::optional<std::size_t> {
+        if (auto m = f.match(message)) return m->pattern_index;
+        return std::nullopt;
+    };
+    CHECK(index("auth failure from 198.51.100.4") == 0);
+    CHECK(index("Auth failure from 198.51.100.4") == 0);
+    CHECK(index("LOGIN REFUSED from 198.51.100.4") == 1);
+    CHECK(index("Login refused from 198.51.100.4") == 1);
+    CHECK(index("Failed for 198.51.100.4") == 2);
+    CHECK(index("Failed twice 198.51.100.4") == 6);
+    CHECK(index("Failed rejected 198.51.100.4") == 4);
+    CHECK(index("sshd rejected 198.51.100.4") == 4);
+    CHECK(index(" empty") == 5);
+    CHECK(index("y empty") == 5);
+    CHECK_FALSE(index("Nothing from 198.51.100.4").has_value());
+    CHECK_FALSE(index("").has_value());
+    Filter empty = filter_of("failregex = ['(?:<HOST>)?']\nid-field = \"_PID\"\n");
+    REQUIRE(empty.match("").has_value());
+    CHECK(empty.match("")->host.empty());
 }
 
 TEST_CASE("a mode adds its patterns after the common ones, then those of the modes it includes") {

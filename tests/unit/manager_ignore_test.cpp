@@ -12,10 +12,13 @@ namespace {
 struct FakeRunner final : IgnoreCommandRunner {
     struct Call {
         std::vector<std::string> argv;
+        Usec timeout;
         Done done;
     };
     std::vector<Call> calls;
-    void start(std::vector<std::string> argv, Done done) override { calls.push_back({std::move(argv), std::move(done)}); }
+    void start(std::vector<std::string> argv, Usec timeout, Done done) override {
+        calls.push_back({std::move(argv), timeout, std::move(done)});
+    }
 };
 
 const char* with_command =
@@ -37,6 +40,7 @@ TEST_CASE("a decision waits for the ignore-command; exit status 0 withdraws it")
     h.attack("sshd", "203.0.113.5");
     REQUIRE(runner.calls.size() == 1);
     CHECK(runner.calls[0].argv == std::vector<std::string>{"/usr/local/bin/known", "--ip=203.0.113.5"});
+    CHECK(runner.calls[0].timeout == std::chrono::seconds(10));   // the default ignore-command-timeout
     CHECK_FALSE(h.banned("sshd", "203.0.113.5"));
     CHECK(h.manager->held_decisions() == 1);
     // Failures while it waits are the held ban's: no second command.
@@ -130,4 +134,13 @@ TEST_CASE("the cache answers until its expiry and forgets a jail's answers") {
     CHECK_FALSE(c.ignores("sshd", address("203.0.113.1"), t0 + 1min));
     c.forget_jail("sshd");
     CHECK(c.size() == 0);
+}
+
+TEST_CASE("the ignore-command runs with the jail's ignore-command-timeout") {
+    ManagerHarness h(std::string(with_command) + "ignore-command-timeout = \"2s 500ms\"\n");
+    FakeRunner runner;
+    h.manager->set_ignore_command_runner(&runner);
+    h.attack("sshd", "203.0.113.6");
+    REQUIRE(runner.calls.size() == 1);
+    CHECK(runner.calls[0].timeout == std::chrono::milliseconds(2500));
 }

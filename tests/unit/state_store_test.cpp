@@ -576,6 +576,18 @@ TEST_CASE("every ban that counts as an offence goes into the ban log, read back 
     CHECK(store.active_bans().empty());   // the log is no ban
 }
 
+TEST_CASE("log_ban_once adds a ban log row only once (an import run twice)") {
+    TempDir dir;
+    auto store = StateStore::open(dir.path());
+    for (int run = 0; run < 2; ++run) {
+        auto batch = store.begin();
+        CHECK(batch.log_ban_once(ban("sshd", "198.51.100.1", 10, 610)) == (run == 0));
+        CHECK(batch.log_ban_once(ban("sshd", "198.51.100.1", 30, 630)) == (run == 0));
+        batch.commit();
+    }
+    CHECK(store.ban_log(at(0), 100).size() == 2);
+}
+
 TEST_CASE("the ban log is forgotten with the history's cutoff") {
     TempDir dir;
     auto store = StateStore::open(dir.path());

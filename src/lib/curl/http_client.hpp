@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// HTTP(S) POSTs through libcurl's multi interface on banjod's sd-event loop: curl's sockets
-// become io sources and its timeout one timer, so a slow or dead server never blocks the loop.
+// HTTP(S) POSTs (actions) and conditional GETs (blocklist downloads) through libcurl's multi
+// interface on banjod's sd-event loop: curl's sockets become io sources and its timeout one
+// timer, so a slow or dead server never blocks the loop.
 // The only place libcurl's C API appears. One thread: the loop's.
 #pragma once
 
@@ -26,10 +27,23 @@ struct HttpRequest {
     std::chrono::milliseconds timeout{30000};   // the whole transfer
 };
 
+// A GET of a whole document: at most max_bytes of body (past it the transfer is cut off and
+// fails), redirects followed (http and https only), the conditional headers sent when set.
+struct HttpGet {
+    std::string url;
+    std::string if_none_match;       // an ETag seen before; empty: not sent
+    std::string if_modified_since;   // a Last-Modified seen before, as the server wrote it
+    std::chrono::milliseconds timeout{60000};
+    std::size_t max_bytes = 64u << 20;
+};
+
 struct HttpResult {
-    long status = 0;       // the HTTP status; 0 when no response came
-    std::string error;     // curl's message when no response came
+    long status = 0;       // the HTTP status; 0 when no complete response came
+    std::string error;     // curl's message when no complete response came
     std::string excerpt;   // the start of the response body (for the journal)
+    std::string body;      // GET: the whole body
+    std::string etag, last_modified;   // GET: the final response's validators, if any
+    bool too_large = false;            // GET: the body passed max_bytes (status 0 then)
     bool ok() const noexcept { return status >= 200 && status < 300; }
 };
 
@@ -44,6 +58,9 @@ public:
 
     // Starts a POST; `done` runs from the loop when it ends, never from inside post().
     void post(const HttpRequest& request, Done done);
+    // Starts a GET; a transfer cut short (the connection closed before the announced length,
+    // a broken chunked body) or too large fails (status 0), never gives part of a body.
+    void get(const HttpGet& request, Done done);
     std::size_t running() const noexcept { return transfers_.size(); }
 
 private:
@@ -52,6 +69,9 @@ private:
     static int on_timer(CURLM* multi, long timeout_ms, void* self);
     void act(int fd, int events);
     void collect();
+    // The options every transfer has; launch() hands it to the multi handle.
+    static void prepare(Transfer& t, const std::string& url, std::chrono::milliseconds timeout);
+    void launch(std::unique_ptr<Transfer> t);
 
     sd::Event& loop_;
     CURLM* multi_ = nullptr;

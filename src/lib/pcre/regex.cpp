@@ -143,6 +143,10 @@ bool Regex::match(std::string_view subject) const noexcept {
     return m.matched;
 }
 
+bool Regex::may_start_with(unsigned char byte) const noexcept {
+    return !impl_->anchored || !impl_->first_byte_known || impl_->first_byte[byte];
+}
+
 bool Regex::group_set(std::uint32_t number) const noexcept {
     if (!impl_->matched || number >= pcre2_get_ovector_count(impl_->data.get())) return false;
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(impl_->data.get());

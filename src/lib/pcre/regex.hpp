@@ -52,6 +52,11 @@ public:
     // successful match stay readable through group() until the next call.
     bool match(std::string_view subject) const noexcept;
 
+    // False when no subject starting with `byte` can match (an anchored pattern whose first byte
+    // PCRE2 knows); true otherwise. For callers that try many patterns on one subject and want
+    // to skip those that cannot match without calling them.
+    bool may_start_with(unsigned char byte) const noexcept;
+
     // Group `number` of the last successful match of `subject`; nullopt when it did not take part.
     std::optional<std::string_view> group(std::uint32_t number, std::string_view subject) const noexcept;
     bool group_set(std::uint32_t number) const noexcept;

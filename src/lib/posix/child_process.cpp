@@ -25,7 +25,7 @@ namespace {
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
 // In the child, between fork and exec: nothing that could throw, no return.
-[[noreturn]] void become(const ChildSpec& spec, int input_fd, char* const argv[], char* const envp[]) {
+[[noreturn]] void become(const ChildSpec& spec, int input_fd, int output_fd, char* const argv[], char* const envp[]) {
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_UNBLOCK, &all, nullptr);   // banjod blocks the signals its loop reads
@@ -33,8 +33,8 @@ int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pi
     setsid();
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (dup2(input_fd, STDIN_FILENO) < 0) _exit(126);
-    const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null < 0 || dup2(null, STDOUT_FILENO) < 0) _exit(126);
+    const int out = output_fd >= 0 ? output_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (out < 0 || dup2(out, STDOUT_FILENO) < 0) _exit(126);
     ::close_range(3, ~0U, 0);
     umask(077);
     if (chdir("/") != 0) _exit(126);
@@ -76,10 +76,19 @@ ChildProcess ChildProcess::spawn(const ChildSpec& spec) {
         }
     }
     write_end.reset();
+    UniqueFd output_read, output_write;
+    if (spec.capture_output) {
+        int out[2];
+        if (pipe2(out, O_CLOEXEC) != 0) fail("pipe2");
+        output_read.reset(out[0]);
+        output_write.reset(out[1]);
+        if (fcntl(output_read.get(), F_SETFL, O_NONBLOCK) < 0) fail("fcntl(O_NONBLOCK)");
+    }
 
     const pid_t pid = fork();
     if (pid < 0) fail("fork");
-    if (pid == 0) become(spec, read_end.get(), argv.data(), envp.data());
+    if (pid == 0) become(spec, read_end.get(), spec.capture_output ? output_write.get() : -1, argv.data(), envp.data());
+    output_write.reset();   // the child's alone: end of file once it (and what it started) closes it
     UniqueFd pidfd(pidfd_open(pid));
     if (!pidfd) {
         const int saved = errno;
@@ -89,7 +98,20 @@ ChildProcess ChildProcess::spawn(const ChildSpec& spec) {
         errno = saved;
         fail("pidfd_open");
     }
-    return ChildProcess(pid, std::move(pidfd));
+    return ChildProcess(pid, std::move(pidfd), std::move(output_read));
+}
+
+bool ChildProcess::read_output(std::string& out, std::size_t limit) {
+    if (!output_) return false;
+    char buffer[16384];
+    for (;;) {
+        const ssize_t n = ::read(output_.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno == EAGAIN;
+        if (n == 0) return false;
+        out.append(buffer, std::min(static_cast<std::size_t>(n), limit - std::min(limit, out.size())));
+        if (out.size() >= limit) return false;
+    }
 }
 
 std::optional<int> ChildProcess::try_wait() {

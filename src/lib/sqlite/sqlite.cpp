@@ -90,6 +90,10 @@ std::int64_t Statement::column_int64(int index) const {
     return sqlite3_column_int64(stmt_.get(), index);
 }
 
+bool Statement::column_is_null(int index) const {
+    return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
+}
+
 std::string_view Statement::column_text(int index) const {
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), index));
     if (!p)
@@ -125,6 +129,19 @@ Database Database::open(const std::string& path) {
         throw Error(SQLITE_READONLY, path + ": sqlite3_open_v2: file is read-only");
     // Extended codes say which I/O failed (SQLITE_IOERR_FSYNC, ...); SQLITE_OPEN_EXRESCODE
     // would do the same but needs 3.37, newer than RHEL 9's SQLite.
+    sqlite3_extended_result_codes(db, 1);
+    return owner;
+}
+
+Database Database::open_read_only(const std::string& path) {
+    sqlite3* db = nullptr;
+    int r = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    Database owner(db);
+    if (r != SQLITE_OK) {
+        if (db)
+            r = sqlite3_extended_errcode(db);
+        throw Error(r, path + ": sqlite3_open_v2: " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(r)));
+    }
     sqlite3_extended_result_codes(db, 1);
     return owner;
 }

@@ -45,6 +45,7 @@ public:
     void reset() noexcept;
 
     std::int64_t column_int64(int index) const;
+    bool column_is_null(int index) const;
     // Valid until the next step() or reset(); may contain NUL bytes.
     std::string_view column_text(int index) const;
 
@@ -63,6 +64,9 @@ public:
     // link in it (SQLITE_OPEN_NOFOLLOW), so a planted link cannot redirect banjo's writes:
     // resolve the directory first if it may legitimately be reached through one.
     static Database open(const std::string& path);
+    // Opens an existing database file read-only (another program's, such as fail2ban's), never
+    // creating it; symbolic links are followed, since nothing is written through them.
+    static Database open_read_only(const std::string& path);
 
     // Runs one or more statements without results (PRAGMA settings, DDL, BEGIN/COMMIT).
     void exec(const char* sql);
