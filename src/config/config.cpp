@@ -72,6 +72,8 @@ struct Defaults {
     std::uint8_t ipv6_prefix = 128;
     std::size_t max_lines = default_max_lines;
     std::size_t lines_memory = default_lines_memory_bytes;
+    std::size_t history_max_entries = default_history_max_entries;
+    std::size_t history_memory = default_history_memory_bytes;
     std::vector<std::string> actions;
     std::size_t action_concurrency = default_action_concurrency;
     std::size_t action_queue = default_action_queue;
@@ -258,8 +260,9 @@ Defaults read_defaults(const TomlSource& src, std::string& backend, const std::v
     const toml::table* t = src.get_table(src.root(), "defaults");
     if (!t) return d;
     src.require_known_keys(*t, {"bantime", "findtime", "maxretry", "ignore", "ignore-self", "backend", "increment", "block",
-                                "cut-connections", "history-age", "ignore-file", "ignore-command", "ignore-command-cache",
-                                "ignore-command-timeout", "ipv4-prefix", "ipv6-prefix", "max-lines", "lines-memory", "actions", "action-concurrency",
+                                "cut-connections", "history-age", "history-max-entries", "history-memory", "ignore-file",
+                                "ignore-command", "ignore-command-cache", "ignore-command-timeout", "ipv4-prefix", "ipv6-prefix",
+                                "max-lines", "lines-memory", "actions", "action-concurrency",
                                 "action-queue"},
                            "[defaults]");
     if (t->get("bantime")) d.bantime = read_positive_span(src, *t, "bantime");
@@ -282,6 +285,14 @@ Defaults read_defaults(const TomlSource& src, std::string& backend, const std::v
     }
     read_increment(src, *t, d.increment);
     if (t->get("history-age")) d.history_age = read_positive_span(src, *t, "history-age");
+    if (auto v = src.get_integer(*t, "history-max-entries")) {
+        if (*v < 1 || *v > 10'000'000) src.fail(*t->get("history-max-entries"), "'history-max-entries' must be between 1 and 10000000");
+        d.history_max_entries = static_cast<std::size_t>(*v);
+    }
+    if (t->get("history-memory")) {
+        d.history_memory = read_byte_size(src, *t, "history-memory");
+        if (d.history_memory < 4096) src.fail(*t->get("history-memory"), "'history-memory' must be at least 4096 bytes");
+    }
     if (t->get("max-lines")) d.max_lines = read_max_lines(src, *t);
     if (t->get("lines-memory")) d.lines_memory = read_byte_size(src, *t, "lines-memory");
     if (t->get("actions")) d.actions = read_action_names(src, *t, actions);
@@ -439,6 +450,8 @@ JailConfig build_jail(const std::string& name, const std::vector<Layer>& layers,
     s.ignore_command_cache = d.ignore_command_cache;
     s.ignore_command_timeout = d.ignore_command_timeout;
     s.ignore_self = d.ignore_self;
+    s.history_max_entries = d.history_max_entries;
+    s.history_memory = d.history_memory;
     s.block = d.block;
     s.cut_connections = d.cut_connections;
     s.ipv4_prefix = d.ipv4_prefix;

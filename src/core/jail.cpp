@@ -9,9 +9,17 @@ namespace banjo {
 
 Jail::Jail(JailSettings settings)
     : settings_(std::move(settings)),
-      windows_(0, CidrHash{settings_.hash_seed}),
-      records_(0, CidrHash{settings_.hash_seed}),
-      random_state_(settings_.random_seed) {}
+      windows_(CidrHash{settings_.hash_seed}),
+      history_(settings_.hash_seed, settings_.history_max_entries, settings_.history_memory),
+      random_state_(settings_.random_seed) {
+    settings_.max_tracked = std::min(settings_.max_tracked, windows_.max_entries);
+}
+
+void Jail::set_history_limits(std::size_t max_entries, std::size_t max_bytes) {
+    settings_.history_max_entries = max_entries;
+    settings_.history_memory = max_bytes;
+    history_.set_limits(max_entries, max_bytes);
+}
 
 bool Jail::ignores(const Address& address) const noexcept {
     return settings_.ignore.contains(address) || (!dynamic_ignore_.empty() && dynamic_ignore_.contains(address));
@@ -35,10 +43,10 @@ void Jail::set_dynamic_ignore(const std::vector<IgnoreHit>& entries) {
 }
 
 void Jail::withdraw_ban(const Cidr& banned) {
-    auto it = records_.find(banned);
-    if (it == records_.end()) return;
-    it->second.banned_until = Usec(0);
-    if (it->second.bans > 0) --it->second.bans;
+    HistoryRecord* r = history_.find(banned);
+    if (!r) return;
+    r->set_banned_until(Usec(0));
+    if (r->bans > 0) --r->bans;
     if (total_bans_ > 0) --total_bans_;
 }
 
@@ -61,8 +69,8 @@ Cidr Jail::ban_scope(const Address& address, std::optional<BanDecision::Narrowin
 }
 
 bool Jail::banned_at(const Cidr& network, Usec time) const {
-    auto record = records_.find(network);
-    return record != records_.end() && record->second.banned_until > time;
+    const HistoryRecord* r = history_.find(network);
+    return r && r->banned_until() > time;
 }
 
 std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, FailureOutcome* outcome) {
@@ -83,48 +91,47 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
         out = FailureOutcome::already_banned;
         return std::nullopt;
     }
-    auto window = windows_.find(key);
-    if (window == windows_.end()) {
+    std::size_t window = windows_.find(key);
+    if (window == windows_.npos) {
         if (windows_.size() >= settings_.max_tracked) make_room(time);
-        window = windows_.emplace(key, FailureWindow{}).first;
+        window = windows_.try_emplace(key).first;
     }
-    const unsigned failures = window->second.add(time, settings_.findtime, settings_.maxretry);
+    const unsigned failures = windows_.at(window).value.add(time, settings_.findtime, settings_.maxretry);
     if (failures < settings_.maxretry) {
         out = FailureOutcome::counted;
         return std::nullopt;
     }
-    windows_.erase(window);
+    windows_.erase_at(window);
     std::optional<BanDecision::Narrowing> narrowed;
     const Cidr scope = ban_scope(address, &narrowed);
     const unsigned before = offences_before(scope);
     const Usec bantime = next_bantime(scope);
-    Record& r = records_[scope];
+    HistoryRecord& r = history_.at(scope);
     BanDecision decision{scope, time, failures, bantime, before, narrowed};
     r.bans = r.bans == UINT32_MAX ? r.bans : r.bans + 1;
-    r.banned_until = saturating_add(time, decision.bantime);
+    r.set_banned_until(saturating_add(time, decision.bantime));
     ++total_bans_;
     out = FailureOutcome::banned;
     return decision;
 }
 
 void Jail::note_ban(const Cidr& network, Usec until, bool counts_as_offence) {
-    Record& r = records_[network];
-    r.banned_until = std::max(r.banned_until, until);
+    HistoryRecord& r = history_.at(network);
+    r.set_banned_until(std::max(r.banned_until(), until));
     if (counts_as_offence && r.bans != UINT32_MAX) ++r.bans;
     windows_.erase(network);
 }
 
 void Jail::forget_ban(const Cidr& network) {
-    auto it = records_.find(network);
-    if (it != records_.end()) it->second.banned_until = Usec(0);
+    if (HistoryRecord* r = history_.find(network)) r->set_banned_until(Usec(0));
 }
 
 unsigned Jail::previous_bans(const Cidr& network) const {
-    auto it = records_.find(network);
-    return it == records_.end() ? 0 : it->second.bans;
+    const HistoryRecord* r = history_.find(network);
+    return r ? r->bans : 0;
 }
 
-void Jail::set_previous_bans(const Cidr& network, unsigned n) { records_[network].bans = n; }
+void Jail::set_previous_bans(const Cidr& network, unsigned n) { history_.at(network).bans = n; }
 
 unsigned Jail::offences_before(const Cidr& network) const {
     if (overall_ && settings_.ban.increment.overall_jails) return overall_->previous_bans(network);
@@ -141,18 +148,19 @@ Usec Jail::next_bantime(const Cidr& network) {
 
 std::vector<Usec> Jail::failure_times(const Address& address, Usec now) const {
     std::vector<Usec> out;
-    auto it = windows_.find(counted_as(address));
-    if (it == windows_.end()) return out;
-    for (std::int64_t s : it->second.seconds_within(now, settings_.findtime)) out.push_back(std::chrono::seconds(s));
+    const FailureWindow* w = windows_.get(counted_as(address));
+    if (!w) return out;
+    for (std::int64_t s : w->seconds_within(now, settings_.findtime)) out.push_back(std::chrono::seconds(s));
     return out;
 }
 
 void Jail::prune(Usec now) {
-    std::erase_if(windows_, [&](const auto& kv) { return kv.second.stale(now, settings_.findtime); });
+    if (windows_.erase_if([&](const auto& e) { return e.value.stale(now, settings_.findtime); }) > 0)
+        windows_.shrink_to_fit();
 }
 
 void Jail::forget_history_before(Usec cutoff) {
-    std::erase_if(records_, [&](const auto& kv) { return kv.second.banned_until < cutoff; });
+    history_.forget_before(cutoff);
 }
 
 void Jail::make_room(Usec now) {
@@ -162,19 +170,16 @@ void Jail::make_room(Usec now) {
     // least recently; they are the least likely to reach maxretry soon.
     std::vector<std::int64_t> lasts;
     lasts.reserve(windows_.size());
-    for (const auto& kv : windows_) lasts.push_back(kv.second.last_second());
+    for (const auto& e : windows_) lasts.push_back(e.value.last_second());
     auto cut = lasts.begin() + static_cast<std::ptrdiff_t>(lasts.size() / 10);
     std::nth_element(lasts.begin(), cut, lasts.end());
     const std::int64_t threshold = *cut;
     std::size_t to_drop = lasts.size() / 10 + 1;
-    for (auto it = windows_.begin(); it != windows_.end() && to_drop > 0;) {
-        if (it->second.last_second() <= threshold) {
-            it = windows_.erase(it);
-            --to_drop;
-        } else {
-            ++it;
-        }
-    }
+    windows_.erase_if([&](const auto& e) {
+        if (to_drop == 0 || e.value.last_second() > threshold) return false;
+        --to_drop;
+        return true;
+    });
 }
 
 }  // namespace banjo

@@ -6,11 +6,13 @@
 #pragma once
 
 #include "core/address.hpp"
+#include "core/ban_history.hpp"
 #include "core/ban_policy.hpp"
 #include "core/block_action.hpp"
 #include "core/cidr_set.hpp"
 #include "core/duration.hpp"
 #include "core/failure_window.hpp"
+#include "core/flat_map.hpp"
 #include "core/ignore_entry.hpp"
 #include "core/matched_lines.hpp"
 #include "core/overall_bans.hpp"
@@ -19,7 +21,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace banjo {
@@ -58,6 +59,9 @@ struct JailSettings {
     std::uint8_t ipv4_prefix = 32;
     std::uint8_t ipv6_prefix = 128;
     std::size_t max_tracked = default_max_tracked_addresses;
+    // Bounds of the ban history ([defaults] history-max-entries, history-memory; per jail).
+    std::size_t history_max_entries = default_history_max_entries;
+    std::size_t history_memory = default_history_memory_bytes;
     // The matched lines kept per tracked address and handed on with its ban (max-lines).
     std::size_t max_lines = default_max_lines;
     // The [action.NAME]s run after each ban (and unban) of the jail, in order.
@@ -147,7 +151,12 @@ public:
     std::vector<Usec> failure_times(const Address& address, Usec now) const;
 
     std::size_t tracked_addresses() const noexcept { return windows_.size(); }
-    std::size_t addresses_with_history() const noexcept { return records_.size(); }
+    std::size_t addresses_with_history() const noexcept { return history_.size(); }
+    const BanHistory& history() const noexcept { return history_; }
+    // New bounds for the ban history (a reload); the oldest records go if it holds more.
+    void set_history_limits(std::size_t max_entries, std::size_t max_bytes);
+    // The memory of the per-address state: failure windows and ban history.
+    std::size_t state_bytes() const noexcept { return windows_.bytes() + history_.bytes(); }
     std::uint64_t total_failures() const noexcept { return total_failures_; }
     std::uint64_t total_bans() const noexcept { return total_bans_; }
 
@@ -164,12 +173,8 @@ private:
     JailSettings settings_;
     bool banned_at(const Cidr& network, Usec time) const;
 
-    std::unordered_map<Cidr, FailureWindow, CidrHash> windows_;   // by counted_as()
-    struct Record {
-        Usec banned_until{0};
-        unsigned bans = 0;
-    };
-    std::unordered_map<Cidr, Record, CidrHash> records_;   // by what was banned
+    FlatMap<Cidr, FailureWindow, CidrHash> windows_;   // by counted_as()
+    BanHistory history_;                                 // by what was banned
     std::uint64_t total_failures_ = 0;
     std::uint64_t total_bans_ = 0;
     const OverallBans* overall_ = nullptr;

@@ -44,6 +44,7 @@ JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trust
         if (old) {
             // Unchanged: keep its counts; ignore entries added at runtime last until a reload.
             old->jail().set_ignore(std::move(s.ignore));
+            old->jail().set_history_limits(s.history_max_entries, s.history_memory);
             pipelines_.push_back(std::move(old));
         } else {
             s.hash_seed = random_seed();

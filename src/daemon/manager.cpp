@@ -243,7 +243,16 @@ void Manager::retry_state() { bans_.retry_state(); }
 void Manager::seed_jails() {
     for (std::size_t i = 0; i < jails_->size(); ++i) {
         Jail& jail = (*jails_)[i].jail();
-        for (const auto& h : state_.history(jail.name())) jail.set_previous_bans(h.address, h.bans);
+        // The newest the jail's history holds (history-max-entries, history-memory), so that
+        // a store larger than that keeps the addresses banned last.
+        auto history = state_.history(jail.name());
+        const std::size_t keep = jail.history().capacity();
+        if (history.size() > keep) {
+            std::nth_element(history.begin(), history.end() - static_cast<std::ptrdiff_t>(keep), history.end(),
+                             [](const History& a, const History& b) { return a.last_banned_at < b.last_banned_at; });
+            history.erase(history.begin(), history.end() - static_cast<std::ptrdiff_t>(keep));
+        }
+        for (const auto& h : history) jail.set_previous_bans(h.address, h.bans);
         for (const Ban& b : bans_.table().list(jail.name())) jail.note_ban(b.address, b.expires, false);
     }
 }

@@ -52,3 +52,24 @@ TEST_CASE("a window is stale once its newest failure is findtime old") {
     CHECK_FALSE(w.stale(at(699), 600s));
     CHECK(w.stale(at(700), 600s));
 }
+
+TEST_CASE("a window of a maxretry above its inline room counts like a small one") {
+    FailureWindow w;
+    for (int i = 0; i < 19; ++i) CHECK(w.add(at(1000 + i), 600s, 20) == static_cast<unsigned>(i + 1));
+    CHECK(w.add(at(1019), 600s, 20) == 20);
+    CHECK(w.size() == 20);
+    FailureWindow copy = w;
+    CHECK(copy.seconds_within(at(1019), 600s).size() == 20);
+    FailureWindow moved = std::move(copy);
+    CHECK(moved.last_second() == 1019);
+    // Failures findtime older than the newest go, in the heap block as inline.
+    CHECK(moved.add(at(1615), 600s, 20) == 5);
+}
+
+TEST_CASE("a window keeps 32-bit seconds without losing today's timestamps") {
+    FailureWindow w;
+    const Usec now = std::chrono::seconds(1'765'000'000);   // December 2025
+    w.add(now, 600s, 5);
+    CHECK(w.last_second() == 1'765'000'000);
+    CHECK(w.seconds_within(now, 600s) == std::vector<std::int64_t>{1'765'000'000});
+}

@@ -230,3 +230,17 @@ TEST_CASE("rnd draws come from the jail's seed: the same seed bans for the same 
     REQUIRE(again);
     CHECK(again->bantime == Usec(20min) + Usec(22'915'875));
 }
+
+TEST_CASE("a jail whose ban history is full forgets the offender banned longest ago") {
+    JailSettings s = sshd(1);
+    s.history_max_entries = 16;
+    Jail jail(s);
+    const Address first = addr("198.51.100.1");
+    REQUIRE(jail.add_failure(first, at(0)));
+    CHECK(jail.previous_bans(first) == 1);
+    // 40 other offenders, each banned later than the first.
+    for (std::uint32_t i = 0; i < 40; ++i) REQUIRE(jail.add_failure(Address::ipv4(0xcb007100u + i), at(10 + static_cast<int>(i))));
+    CHECK(jail.addresses_with_history() <= 16);
+    CHECK(jail.previous_bans(first) == 0);                         // dropped: a first offender again
+    CHECK(jail.previous_bans(Address::ipv4(0xcb007100u + 39)) == 1);   // the newest is kept
+}

@@ -5,7 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
+#include <vector>
 
 using namespace banjo;
 using namespace std::chrono_literals;
@@ -155,4 +158,55 @@ TEST_CASE("expired sessions leave the table even if never looked up again") {
     for (int i = 0; i < 500; ++i) t.feed(info(host_a), std::to_string(i), t0);
     t.feed(info(host_b), "new", t0 + 2min);
     CHECK(t.size() == 1);
+}
+
+TEST_CASE("sessions closed in any order keep the eviction order of the rest") {
+    // A model: the ids in order of last use (with whether a host was named), at most 50.
+    // Closing sessions in the middle and evicting the oldest move entries inside the table;
+    // every session must keep its own host.
+    SessionTable t(50, 10min);
+    std::vector<std::pair<int, bool>> model;   // least recently used first
+    auto host_of = [](int id) {
+        std::array<std::uint8_t, 16> b{0x20, 0x01, 0x0d, 0xb8};
+        b[14] = static_cast<std::uint8_t>(id >> 8);
+        b[15] = static_cast<std::uint8_t>(id);
+        return Address::ipv6(b);
+    };
+    std::uint32_t seed = 7;
+    auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 8) % 120; };
+    auto touch = [&](int id, bool named) {
+        auto it = std::find_if(model.begin(), model.end(), [&](const auto& e) { return e.first == id; });
+        if (it != model.end()) {
+            named = named || it->second;
+            model.erase(it);
+        } else if (model.size() == 50) {
+            model.erase(model.begin());
+        }
+        model.emplace_back(id, named);
+    };
+    for (int step = 0; step < 20000; ++step) {
+        const int id = static_cast<int>(next());
+        const std::string key = "session-" + std::to_string(id) + (id % 2 ? "-with-a-long-name" : "");
+        const Usec now = t0 + std::chrono::milliseconds(step);
+        auto it = std::find_if(model.begin(), model.end(), [&](const auto& e) { return e.first == id; });
+        const bool named = it != model.end() && it->second;
+        switch (next() % 3) {
+        case 0: {   // a failure without host: counts against the session's own host, if named
+            auto got = t.feed(failure(), key, now);
+            if (named) REQUIRE(got == host_of(id));
+            else REQUIRE_FALSE(got);
+            touch(id, false);
+            break;
+        }
+        case 1:   // a line naming the host
+            t.feed(info(host_of(id)), key, now);
+            touch(id, true);
+            break;
+        default:   // the session ends
+            t.feed(forget(), key, now);
+            if (it != model.end()) model.erase(it);
+            break;
+        }
+        REQUIRE(t.size() == model.size());
+    }
 }
