@@ -65,7 +65,7 @@ Manager::IgnoreGate Manager::fleet_ignore_gate(const Jail& jail, const Cidr& add
     const bool running = fleet_asking_.count(key) != 0;
     fleet_asking_[key] = std::move(apply);   // the latest request is the one that counts
     if (running) return IgnoreGate::asking;
-    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, address),
+    ignore_runner_->start(ignore_command_argv(jail.settings().ignore_command, address), jail.settings().ignore_command_timeout,
                           [this, key](IgnoreCommandVerdict verdict, const std::string& detail) {
                               auto it = fleet_asking_.find(key);
                               if (it == fleet_asking_.end()) return;

@@ -130,7 +130,7 @@ namespace {
 // Records what would run; the test answers when it wants.
 struct AskedCommands final : IgnoreCommandRunner {
     std::vector<std::pair<std::vector<std::string>, Done>> calls;
-    void start(std::vector<std::string> argv, Done done) override { calls.emplace_back(std::move(argv), std::move(done)); }
+    void start(std::vector<std::string> argv, Usec, Done done) override { calls.emplace_back(std::move(argv), std::move(done)); }
 };
 
 const std::string fleet_with_command =
