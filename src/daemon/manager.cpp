@@ -371,22 +371,32 @@ void Manager::ignore_command_answered(const std::string& jail_name, const Cidr& 
     held_.erase(it);
     JailPipeline* p = jails_->find(jail_name);
     if (!p) return;   // the jail went away or was disabled meanwhile
-    const JailSettings& s = p->jail().settings();
-    if (verdict != IgnoreCommandVerdict::failed && s.ignore_command_cache > Usec(0))
-        ignore_answers_.remember(jail_name, address, verdict == IgnoreCommandVerdict::ignore,
-                                 saturating_add(clock_.now(), s.ignore_command_cache));
-    const sd::Fields fields{{"BANJO_JAIL", jail_name}, {"BANJO_ADDRESS", address.to_string()}};
-    if (verdict == IgnoreCommandVerdict::ignore) {
+    if (!take_ignore_answer(p->jail(), address, verdict, detail, "not banned", "banning it")) {
         p->jail().withdraw_ban(address);
-        sd::log(LOG_NOTICE, "Jail " + jail_name + ": ignore-command says to ignore " + address.to_string() + ", not banned",
-                fields);
         return;
     }
-    if (verdict == IgnoreCommandVerdict::failed)
-        sd::log(LOG_WARNING, "Jail " + jail_name + ": ignore-command for " + address.to_string() + " failed (" + detail +
-                                 "); banning it", fields);
     carry_out(p->jail(), d);
     bans_.flush();
+}
+
+bool Manager::take_ignore_answer(const Jail& jail, const Cidr& address, IgnoreCommandVerdict verdict, const std::string& detail,
+                                 std::string_view if_ignored, std::string_view if_failed) {
+    const JailSettings& s = jail.settings();
+    if (verdict != IgnoreCommandVerdict::failed && s.ignore_command_cache > Usec(0))
+        ignore_answers_.remember(jail.name(), address, verdict == IgnoreCommandVerdict::ignore,
+                                 saturating_add(clock_.now(), s.ignore_command_cache));
+    const sd::Fields fields{{"BANJO_JAIL", jail.name()}, {"BANJO_ADDRESS", address.to_string()}};
+    if (verdict == IgnoreCommandVerdict::ignore) {
+        sd::log(LOG_NOTICE,
+                "Jail " + jail.name() + ": ignore-command says to ignore " + address.to_string() + ", " + std::string(if_ignored),
+                fields);
+        return false;
+    }
+    if (verdict == IgnoreCommandVerdict::failed)
+        sd::log(LOG_WARNING, "Jail " + jail.name() + ": ignore-command for " + address.to_string() + " failed (" + detail +
+                                 "); " + std::string(if_failed),
+                fields);
+    return true;
 }
 
 void Manager::carry_out(const Jail& jail, const BanDecision& d) {

@@ -322,6 +322,10 @@ private:
     std::vector<BanRecovery::Jail> recovery_jails() const;
     std::vector<Ban> restorable(std::vector<Ban> bans) const;
 
+    // An ignore-command's answer cached (unless it failed) and, if it ignores or failed, said
+    // in the journal with what follows; true: the ban goes ahead.
+    bool take_ignore_answer(const Jail& jail, const Cidr& address, IgnoreCommandVerdict verdict, const std::string& detail,
+                            std::string_view if_ignored, std::string_view if_failed);
     enum class IgnoreGate { pass, ignored, asking };
     // The jail's ignore-command for a ban the fleet brought: pass (no command, no runner, or a
     // cached "ban"), ignored (a cached "ignore"), or asking: `apply` runs when it answers "ban".

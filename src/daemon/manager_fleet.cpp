@@ -4,10 +4,8 @@
 
 #include "core/special_address.hpp"
 #include "daemon/ignore_command_runner.hpp"
-#include "lib/sd/log.hpp"
 
 #include <algorithm>
-#include <syslog.h>
 
 namespace banjo {
 
@@ -73,21 +71,9 @@ Manager::IgnoreGate Manager::fleet_ignore_gate(const Jail& jail, const Cidr& add
                               fleet_asking_.erase(it);
                               JailPipeline* p = jails_->find(key.first);
                               if (!p) return;   // the jail went away or was disabled meanwhile
-                              const JailSettings& s = p->jail().settings();
-                              if (verdict != IgnoreCommandVerdict::failed && s.ignore_command_cache > Usec(0))
-                                  ignore_answers_.remember(key.first, key.second, verdict == IgnoreCommandVerdict::ignore,
-                                                           saturating_add(clock_.now(), s.ignore_command_cache));
-                              const sd::Fields fields{{"BANJO_JAIL", key.first}, {"BANJO_ADDRESS", key.second.to_string()}};
-                              if (verdict == IgnoreCommandVerdict::ignore) {
-                                  sd::log(LOG_NOTICE,
-                                          "Jail " + key.first + ": ignore-command says to ignore " + key.second.to_string() +
-                                              ", the fleet's ban not applied",
-                                          fields);
+                              if (!take_ignore_answer(p->jail(), key.second, verdict, detail, "the fleet's ban not applied",
+                                                      "applying the fleet's ban"))
                                   return;
-                              }
-                              if (verdict == IgnoreCommandVerdict::failed)
-                                  sd::log(LOG_WARNING, "Jail " + key.first + ": ignore-command for " + key.second.to_string() +
-                                                           " failed (" + detail + "); applying the fleet's ban", fields);
                               apply();
                               bans_.flush();
                           });

@@ -501,27 +501,31 @@ std::size_t StateStore::Batch::forget_history_before(Usec cutoff) {
     return static_cast<std::size_t>(impl_->db.changes());
 }
 
+namespace {
+
+// A ban-log row's values, as both ban-log inserts take them.
+void bind_logged_ban(sqlite::Statement& s, const StoredBan& ban) {
+    s.bind(1, ban.jail);
+    s.bind(2, ban.address.to_string());
+    s.bind(3, ban.banned_at.count());
+    s.bind(4, ban.expires_at.count());
+    s.bind(5, static_cast<std::int64_t>(ban.failures));
+    s.bind(6, origin_text(ban.origin, ban.origin_host));
+}
+
+}  // namespace
+
 void StateStore::Batch::log_ban(const StoredBan& ban) {
     check_live();
     Using use(impl_->log_ban);
-    use->bind(1, ban.jail);
-    use->bind(2, ban.address.to_string());
-    use->bind(3, ban.banned_at.count());
-    use->bind(4, ban.expires_at.count());
-    use->bind(5, static_cast<std::int64_t>(ban.failures));
-    use->bind(6, origin_text(ban.origin, ban.origin_host));
+    bind_logged_ban(*use, ban);
     use->step();
 }
 
 bool StateStore::Batch::log_ban_once(const StoredBan& ban) {
     check_live();
     Using use(impl_->log_ban_once);
-    use->bind(1, ban.jail);
-    use->bind(2, ban.address.to_string());
-    use->bind(3, ban.banned_at.count());
-    use->bind(4, ban.expires_at.count());
-    use->bind(5, static_cast<std::int64_t>(ban.failures));
-    use->bind(6, origin_text(ban.origin, ban.origin_host));
+    bind_logged_ban(*use, ban);
     use->step();
     return impl_->db.changes() > 0;
 }
