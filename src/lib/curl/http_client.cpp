@@ -18,8 +18,9 @@ namespace {
 constexpr std::size_t excerpt_bytes = 512;
 
 // libcurl is loaded when the first HttpClient is made, not linked: it brings some 25 libraries
-// (TLS, HTTP/2, LDAP, Kerberos, ...) whose loading and relocation every banjod start would pay,
-// a --replay included (about 15 ms of CPU, bench/RESULTS.md), while only webhook actions use it.
+// (TLS, HTTP/2, LDAP, Kerberos, ...) whose loading and relocation (about 15 ms of CPU,
+// bench/RESULTS.md) every banjod run would pay, a --replay, --check-config or --help included,
+// while only the daemon's HTTP clients (webhook actions, URL blocklists) use it.
 // The soname is that of the libcurl4 package (libcurl's ABI 4, stable since 2006).
 constexpr const char* library = "libcurl.so.4";
 
