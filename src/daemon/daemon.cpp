@@ -15,6 +15,7 @@
 #include "daemon/state_report.hpp"
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
+#include "firewall/forward_guard_backend.hpp"
 #include "firewall/nftables_backend.hpp"
 #include "fleet/fleet_config.hpp"
 #include "fleet/fleet_link.hpp"
@@ -100,7 +101,12 @@ struct Daemon::Impl final : Manager::Listener {
         fo.allow_reload = config.firewalld.allow_reload;
         fo.rule_zones = config.firewalld.rule_zones;
         fo.trusted_zones = config.firewalld.trusted_zones;
-        return std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        auto firewalld = std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        if (!config.firewalld.forward_guard) return firewalld;
+        NftablesOptions guard;
+        guard.clock = [this] { return clock.now(); };
+        guard.hooks = NftablesHooks::forward_only;
+        return std::make_unique<ForwardGuardBackend>(std::move(firewalld), std::make_unique<NftablesBackend>(loop, guard));
     }
 
     void arm_expiry() {
