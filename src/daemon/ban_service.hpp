@@ -49,7 +49,7 @@ public:
     std::vector<Ban> rebuild(const std::vector<Ban>& bans, bool newer_wins = false);
 
     // Adds or replaces the ban; it adds to the address's ban history (the increment policy's n).
-    const Ban& ban(const Ban& ban);
+    Ban ban(const Ban& ban);
     // Removes the ban if there is one.
     std::optional<Ban> unban(std::string_view jail, const Cidr& address, UnbanReason reason);
     // Every ban whose time is up at `now` (an expiry equal to `now` included).

@@ -45,6 +45,8 @@ struct NftablesOptions {
     // dump message (~370 bans), so a dump of n costs O(n^2) (100k: seconds; 1M: ten minutes),
     // lookups O(n log n). What the lookups cannot see: elements someone else added to the set.
     std::size_t full_read_limit = 20000;
+    // forward_only: the forward guard beside the firewalld backend (forward_guard_backend.hpp).
+    NftablesHooks hooks = NftablesHooks::input_and_forward;
 };
 
 class NftablesBackend final : public Backend {
