@@ -77,6 +77,11 @@ public:
     // (second: true). Throws std::length_error past max_entries.
     std::pair<std::size_t, bool> try_emplace(const Key& key) {
         if (const std::size_t p = find(key); p != npos) return {p, false};
+        return {emplace_absent(key), true};
+    }
+    // As try_emplace for a key that find() has just not found (nothing inserted since): the
+    // position of its new entry, without searching again.
+    std::size_t emplace_absent(const Key& key) {
         if (entries_.size() >= max_entries) throw std::length_error("FlatMap: too many entries");
         if ((entries_.size() + 1) * 16 > slots_.size() * 13) grow();
         if (entries_.size() == entries_.capacity())
@@ -84,7 +89,7 @@ public:
                                       std::max<std::size_t>(16, entries_.capacity() * 2)));
         entries_.push_back(Entry{key, Value{}});
         place(hash_(key), static_cast<std::uint32_t>(entries_.size()));
-        return {entries_.size() - 1, true};
+        return entries_.size() - 1;
     }
     Value& operator[](const Key& key) { return entries_[try_emplace(key).first].value; }
 

@@ -94,7 +94,7 @@ std::optional<BanDecision> Jail::add_failure(const Address& address, Usec time, 
     std::size_t window = windows_.find(key);
     if (window == windows_.npos) {
         if (windows_.size() >= settings_.max_tracked) make_room(time);
-        window = windows_.try_emplace(key).first;
+        window = windows_.emplace_absent(key);
     }
     const unsigned failures = windows_.at(window).value.add(time, settings_.findtime, settings_.maxretry);
     if (failures < settings_.maxretry) {

@@ -7,6 +7,7 @@ namespace banjo {
 
 SessionId::SessionId(std::string_view text) {
     if (text.size() <= inline_capacity) {
+        std::memset(bytes_, 0, sizeof bytes_);
         std::memcpy(bytes_, text.data(), text.size());
         bytes_[length_byte] = static_cast<char>(text.size());
         return;
@@ -29,7 +30,7 @@ SessionId& SessionId::operator=(SessionId&& other) noexcept {
     if (this != &other) {
         release();
         std::memcpy(bytes_, other.bytes_, sizeof bytes_);
-        other.bytes_[length_byte] = 0;
+        std::memset(other.bytes_, 0, sizeof other.bytes_);
     }
     return *this;
 }
@@ -39,11 +40,10 @@ void SessionId::release() noexcept {
     char* copy;
     std::memcpy(&copy, bytes_, sizeof copy);
     delete[] copy;
-    bytes_[length_byte] = 0;
+    std::memset(bytes_, 0, sizeof bytes_);
 }
 
-std::string_view SessionId::view() const noexcept {
-    if (!heap()) return {bytes_, static_cast<std::size_t>(bytes_[length_byte])};
+std::string_view SessionId::heap_view() const noexcept {
     const char* copy;
     std::memcpy(&copy, bytes_, sizeof copy);
     std::uint64_t n = 0;
@@ -52,9 +52,12 @@ std::string_view SessionId::view() const noexcept {
 }
 
 std::size_t SessionIdHash::operator()(const SessionId& id) const noexcept {
-    const std::uint64_t h = std::hash<std::string_view>{}(id.view()) ^ seed;
+    // An id in place: its two padded words (the length byte included), folded by one multiply;
+    // a longer one: the library's string hash.
+    std::uint64_t x = id.heap() ? std::hash<std::string_view>{}(id.view())
+                                : id.word(0) ^ ((id.word(1) + 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL);
+    x ^= seed;
     // A final mix, so that the low bits (the index) and the top byte (the tag) both vary.
-    std::uint64_t x = h;
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     x ^= x >> 33;

@@ -108,7 +108,7 @@ std::optional<Address> SessionTable::feed(const FilterMatch& match, std::string_
     }
     if (pos == none) {
         if (index_.size() >= max_sessions_) erase(oldest_);
-        pos = static_cast<std::uint32_t>(index_.try_emplace(key).first);
+        pos = static_cast<std::uint32_t>(index_.emplace_absent(key));
         at(pos).set_last(time);
     } else {
         unlink(pos);

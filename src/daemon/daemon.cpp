@@ -16,6 +16,7 @@
 #include "daemon/state_report.hpp"
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
+#include "firewall/forward_guard_backend.hpp"
 #include "firewall/nftables_backend.hpp"
 #include "fleet/fleet_config.hpp"
 #include "fleet/fleet_link.hpp"
@@ -73,7 +74,8 @@ struct Daemon::Impl final : Manager::Listener {
     sd::EventSource memory_timer;
     MemoryReturn memory_return;
     LatencyHistogram apply_latency;
-    ConnectionCutter cutter;
+    // Its when_applied() callbacks wait in the backend: it goes before the backend does.
+    ConnectionCutter cutter{loop, [this](std::function<void()> done) { backend->when_applied(std::move(done)); }};
     std::unique_ptr<mnl::NetlinkSocket> address_watch;
     sd::EventSource address_source, address_timer;
     std::unique_ptr<MetricsServer> metrics;
@@ -102,7 +104,12 @@ struct Daemon::Impl final : Manager::Listener {
         fo.allow_reload = config.firewalld.allow_reload;
         fo.rule_zones = config.firewalld.rule_zones;
         fo.trusted_zones = config.firewalld.trusted_zones;
-        return std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        auto firewalld = std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        if (!config.firewalld.forward_guard) return firewalld;
+        NftablesOptions guard;
+        guard.clock = [this] { return clock.now(); };
+        guard.hooks = NftablesHooks::forward_only;
+        return std::make_unique<ForwardGuardBackend>(std::move(firewalld), std::make_unique<NftablesBackend>(loop, guard));
     }
 
     void arm_expiry() {
@@ -228,14 +235,13 @@ struct Daemon::Impl final : Manager::Listener {
         });
     }
 
-    // Once the ban holds in the firewall: a flow cut before would come straight back.
+    // Once the ban holds in the firewall (the cutter waits for it): a flow cut before would come
+    // straight back.
     void cut_connections(const Ban& ban) {
         const auto& jails = manager->config().jails;
         auto jail = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == ban.jail; });
         if (jail == jails.end() || !jail->settings.cut_connections) return;
-        backend->when_applied([this, name = ban.jail, address = ban.address, ports = jail->settings.ports] {
-            cutter.cut(name, address, ports);
-        });
+        cutter.cut(ban.jail, ban.address, jail->settings.ports);
     }
 
     void unbanned(const Ban& ban, UnbanReason reason) override {

@@ -499,6 +499,7 @@ void Manager::reload() {
     needs_restart(fresh.firewalld.allow_reload != config_.firewalld.allow_reload, "[firewalld] allow-reload");
     needs_restart(fresh.firewalld.rule_zones != config_.firewalld.rule_zones, "[firewalld] rule-zones");
     needs_restart(fresh.firewalld.trusted_zones != config_.firewalld.trusted_zones, "[firewalld] trusted-zones");
+    needs_restart(fresh.firewalld.forward_guard != config_.firewalld.forward_guard, "[firewalld] forward-guard");
     if (!restart.empty()) {
         const std::string message = fresh.path + ": " + restart +
                                     " changed: they take effect when banjod restarts (systemctl restart banjo); "

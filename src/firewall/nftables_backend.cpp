@@ -186,7 +186,7 @@ void NftablesBackend::write_schema() {
     std::vector<std::string> stale;
     for (const auto& name : existing_names)
         if (!sets_.count(name)) stale.push_back(name);
-    ruleset_->run(nftables_schema(specs, stale));
+    ruleset_->run(nftables_schema(specs, stale, options_.hooks));
     ++counters_.schema_writes;
     // libnftables binds its socket on first use: learn its port id before its events are read.
     own_port_ids_ = nft::own_port_ids();

@@ -40,6 +40,8 @@ struct NftablesOptions {
     // From this many element changes on, notifications are off during the transaction (see
     // nft::Monitor::pause) and the table's sets are checked by handle afterwards.
     std::size_t quiet_transaction_elements = 1000;
+    // forward_only: the forward guard beside the firewalld backend (forward_guard_backend.hpp).
+    NftablesHooks hooks = NftablesHooks::input_and_forward;
 };
 
 class NftablesBackend final : public Backend {
