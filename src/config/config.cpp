@@ -327,12 +327,13 @@ FirewalldSettings read_firewalld(const TomlSource& src) {
     FirewalldSettings f;
     const toml::table* t = src.get_table(src.root(), "firewalld");
     if (!t) return f;
-    src.require_known_keys(*t, {"zone", "allow-reload", "rule-zones", "trusted-zones"}, "[firewalld]");
+    src.require_known_keys(*t, {"zone", "allow-reload", "rule-zones", "trusted-zones", "forward-guard"}, "[firewalld]");
     if (auto v = src.get_string(*t, "zone")) {
         if (!is_zone_name(*v)) src.fail(*t->get("zone"), "'zone': \"" + input_excerpt(*v) + "\" is not a firewalld zone name");
         f.zone = *v;
     }
     if (auto v = src.get_bool(*t, "allow-reload")) f.allow_reload = *v;
+    if (auto v = src.get_bool(*t, "forward-guard")) f.forward_guard = *v;
     if (t->get("rule-zones")) {
         f.rule_zones = read_zones(src, *t, "rule-zones");
         if (f.rule_zones.empty()) src.fail(*t->get("rule-zones"), "'rule-zones' must name at least one zone (leave it out for every active zone)");

@@ -33,6 +33,9 @@ struct FirewalldSettings {
     std::vector<std::string> rule_zones;
     // Zones whose sources banjo never bans (firewalld's own allow-list).
     std::vector<std::string> trusted_zones = {"trusted"};
+    // Bans also in a forward-only inet banjo table, for DNAT'd (published) ports firewalld
+    // accepts before its zones (forward_guard_backend.hpp).
+    bool forward_guard = false;
 };
 
 struct JailConfig {

@@ -5,9 +5,17 @@
 
 #include <syslog.h>
 
+#include <random>
+
 namespace banjo {
 
 namespace {
+
+// The table's keys are attacker-chosen addresses: its hash is seeded once per start.
+std::uint64_t random_seed() {
+    std::random_device device;
+    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
 
 StoredBan stored(const Ban& b) {
     return StoredBan{b.jail, b.address, b.banned, b.expires, b.failures, b.origin, b.origin_host, b.lines};
@@ -16,7 +24,7 @@ StoredBan stored(const Ban& b) {
 }  // namespace
 
 BanService::BanService(StateWriter& state, Backend& backend, const Clock& clock)
-    : state_(state), backend_(backend), clock_(clock) {}
+    : state_(state), backend_(backend), clock_(clock), table_(random_seed()) {}
 
 void BanService::set_jail_ports(const std::string& jail, std::vector<std::string> ports, BlockAction block) {
     Blocking blocking{std::move(ports), block};
@@ -87,7 +95,7 @@ std::vector<Ban> BanService::restore(Usec now, const LiftCheck& lift) {
 std::vector<Ban> BanService::rebuild(const std::vector<Ban>& bans, bool newer_wins) {
     std::vector<Ban> added;
     for (const Ban& b : bans) {
-        const Ban* in_table = table_.find(b.jail, b.address);
+        const auto in_table = table_.find(b.jail, b.address);
         if (in_table && !(newer_wins && in_table->banned < b.banned)) continue;
         table_.insert(b);
         backend_.add(target(b));
@@ -97,13 +105,12 @@ std::vector<Ban> BanService::rebuild(const std::vector<Ban>& bans, bool newer_wi
     return added;
 }
 
-const Ban& BanService::ban(const Ban& b) {
+Ban BanService::ban(const Ban& b) {
     table_.insert(b);
     backend_.add(target(b));
     state_.put_ban(stored(b), true);
     ++total_bans_;
     ++counts_[b.jail].bans;
-    const Ban& in_table = *table_.find(b.jail, b.address);
     const std::string address = b.address.to_string();
     const std::string why = b.origin == BanOrigin::manual  ? std::string(" by request")
                             : b.origin == BanOrigin::fleet ? " as fleet host " + b.origin_host + " decided after " +
@@ -116,13 +123,20 @@ const Ban& BanService::ban(const Ban& b) {
              {"BANJO_FAILURES", std::to_string(b.failures)},
              {"BANJO_EXPIRES_USEC", std::to_string(to_wire_usec(b.expires))},
              {"BANJO_ORIGIN", origin_text(b.origin, b.origin_host)}});
-    if (listener_.banned) listener_.banned(in_table);
-    return in_table;
+    if (listener_.banned) listener_.banned(b);
+    return b;
 }
 
 // A ban taken out of the table: out of the firewall, out of the store, announced.
 void BanService::lifted(const Ban& b, UnbanReason reason) {
     backend_.remove(target(b));
+    // The lines go with the store's row: read them first when the unban's actions show them.
+    Ban with_lines;
+    const bool read_lines = listener_.unbanned && listener_.unban_needs_lines && listener_.unban_needs_lines(b.jail);
+    if (read_lines) {
+        with_lines = b;
+        with_lines.lines = state_.ban_lines(b.jail, b.address);
+    }
     state_.remove_ban(b.jail, b.address);
     ++counts_[b.jail].unbans[reason];
     const std::string address = b.address.to_string();
@@ -132,7 +146,7 @@ void BanService::lifted(const Ban& b, UnbanReason reason) {
              {"BANJO_JAIL", b.jail},
              {"BANJO_ADDRESS", address},
              {"BANJO_REASON", why}});
-    if (listener_.unbanned) listener_.unbanned(b, reason);
+    if (listener_.unbanned) listener_.unbanned(read_lines ? with_lines : b, reason);
 }
 
 std::optional<Ban> BanService::unban(std::string_view jail, const Cidr& address, UnbanReason reason) {

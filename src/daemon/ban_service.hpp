@@ -28,6 +28,8 @@ public:
     struct Listener {
         std::function<void(const Ban&)> banned;
         std::function<void(const Ban&, UnbanReason)> unbanned;
+        // Whether unbanned() wants the ban's lines (read from the store) for the jail.
+        std::function<bool(std::string_view jail)> unban_needs_lines;
     };
 
     BanService(StateWriter& state, Backend& backend, const Clock& clock);
@@ -49,7 +51,7 @@ public:
     std::vector<Ban> rebuild(const std::vector<Ban>& bans, bool newer_wins = false);
 
     // Adds or replaces the ban; it adds to the address's ban history (the increment policy's n).
-    const Ban& ban(const Ban& ban);
+    Ban ban(const Ban& ban);
     // Removes the ban if there is one.
     std::optional<Ban> unban(std::string_view jail, const Cidr& address, UnbanReason reason);
     // Every ban whose time is up at `now` (an expiry equal to `now` included).
@@ -62,6 +64,9 @@ public:
     void retry_state();
 
     const BanTable& table() const noexcept { return table_; }
+    // The matched lines of a ban in force (ListBanLines, WhyLines): the table does not hold
+    // them, the state does (memory while unwritten, else the store). nullptr: none.
+    BanLines lines(std::string_view jail, const Cidr& address) const { return state_.ban_lines(jail, address); }
     std::uint64_t total_bans() const noexcept { return total_bans_; }
     struct JailCounts {
         std::uint64_t bans = 0;

@@ -4,6 +4,7 @@
 #include "bus/bus_service.hpp"
 #include "daemon/action_dispatcher.hpp"
 #include "daemon/blocklist_downloads.hpp"
+#include "daemon/memory_return.hpp"
 #include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
@@ -15,6 +16,7 @@
 #include "daemon/state_report.hpp"
 #include "firewall/dry_run_backend.hpp"
 #include "firewall/firewalld_backend.hpp"
+#include "firewall/forward_guard_backend.hpp"
 #include "firewall/nftables_backend.hpp"
 #include "fleet/fleet_config.hpp"
 #include "fleet/fleet_link.hpp"
@@ -69,8 +71,11 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<BlocklistDownloads> blocklist_downloads;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
+    sd::EventSource memory_timer;
+    MemoryReturn memory_return;
     LatencyHistogram apply_latency;
-    ConnectionCutter cutter;
+    // Its when_applied() callbacks wait in the backend: it goes before the backend does.
+    ConnectionCutter cutter{loop, [this](std::function<void()> done) { backend->when_applied(std::move(done)); }};
     std::unique_ptr<mnl::NetlinkSocket> address_watch;
     sd::EventSource address_source, address_timer;
     std::unique_ptr<MetricsServer> metrics;
@@ -99,7 +104,12 @@ struct Daemon::Impl final : Manager::Listener {
         fo.allow_reload = config.firewalld.allow_reload;
         fo.rule_zones = config.firewalld.rule_zones;
         fo.trusted_zones = config.firewalld.trusted_zones;
-        return std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        auto firewalld = std::make_unique<FirewalldBackend>(*bus, loop, fo);
+        if (!config.firewalld.forward_guard) return firewalld;
+        NftablesOptions guard;
+        guard.clock = [this] { return clock.now(); };
+        guard.hooks = NftablesHooks::forward_only;
+        return std::make_unique<ForwardGuardBackend>(std::move(firewalld), std::make_unique<NftablesBackend>(loop, guard));
     }
 
     void arm_expiry() {
@@ -122,6 +132,8 @@ struct Daemon::Impl final : Manager::Listener {
     // The status line follows bans within a second, once per burst rather than once per ban.
     void status_changed() {
         if (status_timer && !status_timer.armed()) status_timer.arm_in(1s);
+        // A burst's freed memory goes back to the system a little after it (see MemoryReturn).
+        if (memory_return.changed() && memory_timer && !memory_timer.armed()) memory_timer.arm_in(2s);
     }
 
     // Manager::Listener: each event to the bus face, and to what else follows it.
@@ -223,14 +235,13 @@ struct Daemon::Impl final : Manager::Listener {
         });
     }
 
-    // Once the ban holds in the firewall: a flow cut before would come straight back.
+    // Once the ban holds in the firewall (the cutter waits for it): a flow cut before would come
+    // straight back.
     void cut_connections(const Ban& ban) {
         const auto& jails = manager->config().jails;
         auto jail = std::find_if(jails.begin(), jails.end(), [&](const JailConfig& j) { return j.settings.name == ban.jail; });
         if (jail == jails.end() || !jail->settings.cut_connections) return;
-        backend->when_applied([this, name = ban.jail, address = ban.address, ports = jail->settings.ports] {
-            cutter.cut(name, address, ports);
-        });
+        cutter.cut(ban.jail, ban.address, jail->settings.ports);
     }
 
     void unbanned(const Ban& ban, UnbanReason reason) override {
@@ -360,6 +371,7 @@ struct Daemon::Impl final : Manager::Listener {
             std::move(config), [path = options.config_path] { return load_config(path); }, std::move(self_addresses),
             *state, *backend, clock);
         const auto restored = manager->restore();
+        MemoryReturn::give_back();   // the stored bans as read (with their lines) are copied or dropped
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
         follow_host_addresses();
@@ -374,6 +386,10 @@ struct Daemon::Impl final : Manager::Listener {
             housekeeping_timer.arm_in(housekeeping_interval);
         });
         status_timer = loop.add_timer([this] { update_status(); });
+        memory_timer = loop.add_timer([this] {
+            memory_return.returning();
+            backend->when_applied([] { MemoryReturn::give_back(); });
+        });
         state_timer = loop.add_timer([this] {
             manager->retry_state();
             arm_state_retry();

@@ -49,6 +49,12 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
                         },
                         [this](const Ban& b, UnbanReason reason) {
                             if (listener_) listener_->unbanned(b, reason);
+                        },
+                        [this](std::string_view jail) {
+                            // Only a jail with actions hands an unban's lines on.
+                            for (const auto& jc : config_.jails)
+                                if (jc.settings.name == jail) return !jc.settings.actions.empty();
+                            return false;
                         }});
     configure_jail_ports();
     blocklists_.configure(config_.blocklists, blocklist_ignore());
@@ -206,7 +212,7 @@ std::vector<Ban> Manager::rebuild(std::vector<BanRecord> records) {
         state_.note_offences(h.jail, h.address, h.bans, h.last_banned_at);
     // A store older than the records restored bans that were lifted since.
     for (const BanRecord& r : recovery_->last_unbans()) {
-        const Ban* b = bans_.table().find(r.jail, r.address);
+        const auto b = bans_.table().find(r.jail, r.address);
         if (b && b->banned <= r.time) bans_.unban(r.jail, r.address, UnbanReason::manual);
     }
     bans_.flush();
@@ -315,7 +321,7 @@ bool Manager::already_answered(const Jail& decided_by, const BanDecision& d) {
         Jail& jail = p->jail();
         // d.previous_bans may count other jails' bans too (overall-jails): undo this jail's own.
         if (const unsigned own = jail.previous_bans(d.address); own > 0) jail.set_previous_bans(d.address, own - 1);
-        if (const Ban* b = bans_.table().find(decided_by.name(), d.address))
+        if (const auto b = bans_.table().find(decided_by.name(), d.address))
             jail.note_ban(d.address, b->expires, false);
         else
             jail.forget_ban(d.address);
@@ -493,6 +499,7 @@ void Manager::reload() {
     needs_restart(fresh.firewalld.allow_reload != config_.firewalld.allow_reload, "[firewalld] allow-reload");
     needs_restart(fresh.firewalld.rule_zones != config_.firewalld.rule_zones, "[firewalld] rule-zones");
     needs_restart(fresh.firewalld.trusted_zones != config_.firewalld.trusted_zones, "[firewalld] trusted-zones");
+    needs_restart(fresh.firewalld.forward_guard != config_.firewalld.forward_guard, "[firewalld] forward-guard");
     if (!restart.empty()) {
         const std::string message = fresh.path + ": " + restart +
                                     " changed: they take effect when banjod restarts (systemctl restart banjo); "

@@ -15,7 +15,7 @@ Manager::FleetOutcome Manager::fleet_decision(const FleetDecision& d) {
     JailPipeline* running = jails_->find(d.jail);
     if (jc == jails.end() || jc->fleet == FleetMode::off || !running) return FleetOutcome::not_shared;
     Jail& jail = running->jail();
-    const Ban* current = bans_.table().find(d.jail, d.address);
+    const auto current = bans_.table().find(d.jail, d.address);
     if (d.kind == FleetDecision::Kind::unban) {
         if (!current || current->origin != BanOrigin::fleet || current->origin_host != d.host) return FleetOutcome::not_banned;
         bans_.unban(d.jail, d.address, UnbanReason::manual);
@@ -50,7 +50,7 @@ void Manager::apply_fleet_ban(const FleetDecision& d) {
     if (!running) return;
     const Usec now = clock_.now();
     if (d.expires <= now) return;
-    if (const Ban* current = bans_.table().find(d.jail, d.address); current && current->expires >= d.expires) return;
+    if (const auto current = bans_.table().find(d.jail, d.address); current && current->expires >= d.expires) return;
     bans_.ban(Ban{d.jail, d.address, std::min(d.banned, now), d.expires, d.failures, BanOrigin::fleet, d.host});
     running->jail().note_ban(d.address, d.expires, false);
 }
@@ -87,7 +87,7 @@ void Manager::fleet_count_reached(const std::string& jail_name, const Address& a
     if (jail.ignores(address) || special_address(address) || jail.settings().observe) return;
     // The jail's prefix (ipv4-prefix, ipv6-prefix) as for its own bans, narrowed the same way.
     const Cidr scope = jail.ban_scope(address);
-    if (bans_.table().find(jail_name, scope)) return;
+    if (bans_.table().contains(jail_name, scope)) return;
     if (fleet_ignore_gate(jail, scope, [this, jail_name, scope, failures] { ban_counted(jail_name, scope, failures); }) !=
         IgnoreGate::pass)
         return;
@@ -97,7 +97,7 @@ void Manager::fleet_count_reached(const std::string& jail_name, const Address& a
 
 void Manager::ban_counted(const std::string& jail_name, const Cidr& scope, unsigned failures) {
     JailPipeline* running = jails_->find(jail_name);
-    if (!running || bans_.table().find(jail_name, scope)) return;
+    if (!running || bans_.table().contains(jail_name, scope)) return;
     Jail& jail = running->jail();
     const Usec now = clock_.now();
     const Ban& b = bans_.ban(Ban{jail_name, scope, now, saturating_add(now, jail.next_bantime(scope)), failures, BanOrigin::filter});

@@ -55,6 +55,13 @@ FirewalldBackend::FirewalldBackend(sdbus::IConnection& bus, sd::Event& loop, Fir
                     return;
                 guarded([&] { zones_changed(std::string(member) + " " + source + " (zone " + zone + ")"); });
             });
+    // Entries of an ipset bound to a trusted zone are trusted addresses too.
+    for (const char* member : {"EntryAdded", "EntryRemoved"})
+        firewalld_->uponSignal(member).onInterface(ipset_iface).call(
+            [this, member](const std::string& ipset, const std::string& entry) {
+                if (trusted_ipsets_.count(ipset) != 0)
+                    guarded([&] { zones_changed(std::string(member) + " " + entry + " (ipset " + ipset + ")"); });
+            });
     firewalld_->finishRegistration();
     // A restart shows only as a new owner of the name. Signal matches of proxies carry no
     // arg0 in sdbus-c++ 1.2, hence a raw match.

@@ -145,6 +145,7 @@ private:
     void setup_ipsets();
     void setup_bindings();
     void setup_zones();   // (between two steps, no calls)
+    void read_trusted_ipset(const std::string& name);
     void setup_stale();   // firewalld_cleanup.cpp
     void setup_rules();
     void setup_done();
@@ -187,6 +188,7 @@ private:
     std::map<std::string, JailRules> jails_;    // port-limited jails only
     std::set<std::string> auto_zones_;          // where jails without zones of their own have rules
     std::optional<std::vector<Cidr>> trusted_;  // last reported through on_trusted_changed
+    std::set<std::string> trusted_ipsets_;      // ipsets bound to a trusted zone (their entries are trusted)
 
     Phase phase_ = Phase::absent;
     std::uint64_t epoch_ = 0;     // bumped when firewalld's runtime state is lost: older replies are stale

@@ -38,6 +38,7 @@ void FirewalldBackend::setup() {
         return;
     }
     setup_ = SetupRun{};   // not emplace(): clang judges SetupRun unconstructible inside its own class
+    trusted_ipsets_.clear();   // this run reads which ipsets the trusted zones hold
     retry_setup_ = false;
     setup_problems_.clear();
 
@@ -106,11 +107,31 @@ void FirewalldBackend::setup() {
                         setup_->trusted_known = false;
                     return;
                 }
-                for (const auto& source : sources)
-                    if (auto cidr = Cidr::parse(source))   // (ipset: and MAC sources are not addresses)
+                for (const auto& source : sources) {
+                    if (auto cidr = Cidr::parse(source))
                         setup_->trusted.push_back(*cidr);
+                    else if (source.rfind("ipset:", 0) == 0)
+                        read_trusted_ipset(source.substr(6));
+                    // A MAC source names no address: nothing banjo could keep out of a ban.
+                }
             }));
     end_step();
+}
+
+// An ipset bound to a trusted zone trusts its entries; those that are addresses or networks
+// join the trusted list (hash:ip,port and the like name flows, not addresses: skipped).
+void FirewalldBackend::read_trusted_ipset(const std::string& name) {
+    trusted_ipsets_.insert(name);
+    firewalld_->callMethodAsync("getEntries").onInterface(ipset_iface).withArguments(name).uponReplyInvoke(
+        step_reply<std::vector<std::string>>([this](const sdbus::Error* error, std::vector<std::string> entries) {
+            if (error) {
+                setup_->trusted_known = false;
+                return;
+            }
+            for (const auto& entry : entries)
+                if (auto cidr = Cidr::parse(entry))
+                    setup_->trusted.push_back(*cidr);
+        }));
 }
 
 // The zones that get the rules of jails without zones of their own, and the addresses

@@ -106,7 +106,8 @@ ResolvedPorts resolve_ports(const std::vector<std::string>& ports) {
 
 std::string nftables_set_name(std::string_view jail, Family family) { return firewalld_ipset_name(jail, family); }
 
-std::string nftables_schema(const std::vector<NftablesSet>& sets, const std::vector<std::string>& stale_sets) {
+std::string nftables_schema(const std::vector<NftablesSet>& sets, const std::vector<std::string>& stale_sets,
+                            NftablesHooks hooks) {
     const std::string table = std::string("inet ") + nftables_table;
     const std::string hook_options =
         " { type filter hook %s priority " + std::to_string(nftables_priority) + "; policy accept; }\n";
@@ -121,8 +122,11 @@ std::string nftables_schema(const std::vector<NftablesSet>& sets, const std::vec
         text += "add chain " + table + " " + hook + options;
     }
     for (const char* chain : {"input", "forward", "bans"}) text += "flush chain " + table + " " + chain + "\n";
-    text += "add rule " + table + " input jump bans\n";
     text += "add rule " + table + " forward jump bans\n";
+    if (hooks == NftablesHooks::input_and_forward)
+        text += "add rule " + table + " input jump bans\n";
+    else
+        text += "delete chain " + table + " input\n";   // added and flushed above, so it exists
     const std::string rule = "add rule " + table + " bans ";
     for (const NftablesSet& s : sets) {
         if (s.ports.empty()) {

@@ -55,9 +55,15 @@ struct NftablesSet {
 // The set names: the same as the firewalld backend's ipsets.
 std::string nftables_set_name(std::string_view jail, Family family);
 
+// The hooks banjo's chains take: input and forward (the nftables backend), or forward only
+// (the forward guard beside the firewalld backend, where firewalld covers input itself).
+enum class NftablesHooks { input_and_forward, forward_only };
+
 // One libnftables transaction that makes table inet banjo hold exactly these sets (created
 // when missing, elements kept), the chains, and the rules for them; `stale_sets` are
-// deleted. Idempotent: running it twice changes nothing.
-std::string nftables_schema(const std::vector<NftablesSet>& sets, const std::vector<std::string>& stale_sets);
+// deleted. Idempotent: running it twice changes nothing. forward_only removes an input chain
+// an earlier nftables backend left.
+std::string nftables_schema(const std::vector<NftablesSet>& sets, const std::vector<std::string>& stale_sets,
+                            NftablesHooks hooks = NftablesHooks::input_and_forward);
 
 }  // namespace banjo

@@ -4,7 +4,8 @@
 # sandbox namespace): an attacker holds an established TCP connection and a UDP flow to echo
 # listeners; the firewall lets established flows pass before any ban rule, so only the cut of
 # their conntrack entries stops them. Both must stop once the ban applies (the attacker's own
-# client reports it); the delays are printed.
+# client reports it); the delays are printed. Then three attackers banned in one burst: the flows
+# of every one of them stop (the cuts are batched).
 # Usage: live_cut_test.sh BANJOD SOURCE_ROOT
 set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
@@ -81,6 +82,45 @@ for kind in tcp udp; do
         printf "%s flow stopped %.0f ms after the failures were written (%+.0f ms from the ban seen in the firewall)\n",
             k, (t - w) * 1000, (t - s) * 1000 }'
 done
+
+echo "3. a burst: three more attackers (IPv4 and IPv6) banned together, the flows of each stop"
+# Their bans come in one journal write, so banjod cuts them in one or a few passes over the
+# conntrack table (batched), each pass matching every banned address.
+burst=(203.0.113.67 203.0.113.68 2001:db8:66::67)
+ip -n "$BANJO_ATTACKER_NETNS" addr add 203.0.113.67/24 dev bj-att
+ip -n "$BANJO_ATTACKER_NETNS" addr add 203.0.113.68/24 dev bj-att
+ip -n "$BANJO_ATTACKER_NETNS" addr add 2001:db8:66::67/64 dev bj-att nodad
+for a in "${burst[@]}"; do
+    target=203.0.113.1
+    [[ $a == *:* ]] && target=2001:db8:66::1
+    ip netns exec "$BANJO_ATTACKER_NETNS" /usr/bin/python3 "$BANJO_SOURCE_ROOT/tests/integration/lib/flows.py" \
+        "$target" 7000 7001 "$a" >"$BANJO_SANDBOX_DIR/flows-$a.out" 2>&1 &
+    sandbox_remember $! "flows-$a"
+    disown $!
+done
+burst_says() { grep -q "^$2" "$BANJO_SANDBOX_DIR/flows-$1.out"; }
+for a in "${burst[@]}"; do
+    wait_until 15 burst_says "$a" "tcp open" || fail "no TCP flow from $a: $(cat "$BANJO_SANDBOX_DIR/flows-$a.out")"
+    wait_until 15 burst_says "$a" "udp open" || fail "no UDP flow from $a: $(cat "$BANJO_SANDBOX_DIR/flows-$a.out")"
+done
+written=$(date +%s.%N)
+journal_failures 3 "${burst[@]}"
+for a in "${burst[@]}"; do
+    sandbox_wait_banned 20 "$a" || fail "$a not banned"
+done
+for a in "${burst[@]}"; do
+    wait_until 20 burst_says "$a" "tcp stopped" || fail "the TCP connection of $a still passes: $(cat "$BANJO_SANDBOX_DIR/flows-$a.out")"
+    wait_until 20 burst_says "$a" "udp stopped" || fail "the UDP flow of $a still passes: $(cat "$BANJO_SANDBOX_DIR/flows-$a.out")"
+    if [[ $BANJO_TEST_BACKEND == firewalld ]]; then
+        grep -q "Cut [1-9][0-9]* open connections\? of $a (jail sshd)" "$BANJOD_DIR/banjod.log" || fail "no cut logged for $a"
+    fi
+    for kind in tcp udp; do
+        stopped=$(sed -n "s/^$kind stopped //p" "$BANJO_SANDBOX_DIR/flows-$a.out")
+        awk -v a="$a" -v k="$kind" -v w="$written" -v t="$stopped" 'BEGIN {
+            printf "%s: %s flow stopped %.0f ms after the failures were written\n", a, k, (t - w) * 1000 }'
+    done
+done
+grep -o "One pass over the connection tracking table for [0-9]* banned networks\?: [0-9]* flows\? cut" "$BANJOD_DIR/banjod.log" || true
 
 banjod_stop TERM
 echo "PASS"

@@ -3,7 +3,7 @@
 # Addresses that can never be an attacker's source are never banned: over D-Bus they are
 # refused with org.banjo1.Error.InvalidAddress (an ignored loopback keeps Ignored); from log
 # lines ("Failed password for root from 0.0.0.0") they are counted in the metric
-# banjo_refused_failures_total and logged, rate-limited, and never reach firewalld, whose
+# banjo_refused_failures_total and logged, rate-limited, and never reach the firewall, whose
 # backend stays ready; a real attacker later in the same journal is still banned. Errors quote
 # at most 64 characters of a bad address.
 # Usage: live_special_addresses_test.sh BANJOD SOURCE_ROOT
@@ -12,7 +12,7 @@ BANJOD=$1 BANJO_SOURCE_ROOT=$2
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/sandbox.sh"
 source "$BANJO_SOURCE_ROOT/tests/integration/lib/banjod.sh"
 command -v systemd-socket-activate >/dev/null || { echo "systemd-socket-activate missing (package systemd)"; exit 77; }
-sandbox_with_firewalld
+sandbox_with_backend
 banjod_prepare <<'TOML'
 [defaults]
 bantime = "1h"

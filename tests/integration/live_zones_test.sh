@@ -5,7 +5,8 @@
 # inside that namespace. A port-limited jail's ban blocks the attacker on each side; when bj-b
 # moves to zone dmz at runtime, dmz gets the jail's rules (and internal, now without
 # interfaces, loses them) and the attacker stays blocked; a source of the trusted zone is never
-# banned, and a ban in force of an address that becomes trusted is lifted.
+# banned, nor an entry of an ipset bound to the trusted zone (one added at runtime too), and a
+# ban in force of an address that becomes trusted is lifted.
 # Usage: live_zones_test.sh BANJOD SOURCE_ROOT
 set -u
 BANJOD=$1 BANJO_SOURCE_ROOT=$2
@@ -54,6 +55,13 @@ zone_file() {   # ZONE [INTERFACE]
 zone_file public bj-a
 zone_file internal bj-b
 zone_file dmz
+# A permanent ipset of trusted networks, bound to the trusted zone at runtime in step 4.
+cat >"$BANJO_SANDBOX_DIR/firewalld/ipsets/trustednets.xml" <<'XML'
+<?xml version="1.0" encoding="utf-8"?>
+<ipset type="hash:net">
+  <entry>198.51.100.96/28</entry>
+</ipset>
+XML
 sandbox_firewalld_start || fail "firewalld"
 sandbox_listen "$PORT" || fail "listener"
 
@@ -109,6 +117,23 @@ sandbox_wait_banned 30 198.51.100.88 web || fail "198.51.100.88 (the later ban) 
 wait_journal_read
 banned_addresses | grep -qx 198.51.100.77 && fail "the trusted 198.51.100.77 was banned"
 sandbox_banned 198.51.100.77 web && fail "the trusted 198.51.100.77 is in firewalld's ban set"
+
+echo "4b. entries of an ipset bound to the trusted zone are trusted, also one added at runtime"
+IPSET_CALL() { sandbox_call $ZONE org.fedoraproject.FirewallD1.ipset "$@" >/dev/null; }
+zone_call addSource ss trusted ipset:trustednets || fail "ipset:trustednets to zone trusted"
+wait_until 30 bash -c "grep 'The firewall trusts' '$BANJOD_DIR/banjod.log' | tail -1 | grep -qF 198.51.100.96/28" \
+    || fail "banjod did not take up the trusted ipset's entry 198.51.100.96/28"
+IPSET_CALL addEntry ss trustednets 203.0.113.200 || fail "addEntry 203.0.113.200 to trustednets"
+wait_until 30 bash -c "grep 'The firewall trusts' '$BANJOD_DIR/banjod.log' | tail -1 | grep -qF 203.0.113.200" \
+    || fail "banjod did not follow the entry added to the trusted ipset"
+journal_failures 3 198.51.100.99 203.0.113.200
+journal_failures 3 198.51.100.89
+sandbox_wait_banned 30 198.51.100.89 web || fail "198.51.100.89 (the later ban) not banned"
+wait_journal_read
+for trusted in 198.51.100.99 203.0.113.200; do
+    banned_addresses | grep -qx $trusted && fail "$trusted, trusted through the ipset, was banned"
+    sandbox_banned $trusted web && fail "$trusted, trusted through the ipset, is in firewalld's ban set"
+done
 
 echo "5. a reload that gives the jail its own rule-zones moves its rules; one that changes [firewalld] zone is refused"
 sed -i 's|^ports = \["'$PORT'/tcp"\]$|&\nrule-zones = ["work"]|' "$BANJOD_DIR/etc/banjo.toml"

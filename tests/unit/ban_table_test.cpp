@@ -3,6 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
 using namespace banjo;
 using namespace std::chrono_literals;
 
@@ -61,4 +66,77 @@ TEST_CASE("removing a jail's bans leaves the other jails' bans") {
     CHECK(t.take_jail("sshd").size() == 2);
     CHECK(t.size() == 1);
     CHECK(t.next_expiry() == Usec(300s));
+}
+
+TEST_CASE("many bans with equal and different expiries come out in expiry, jail, address order") {
+    // Enough entries that the flat table grows, moves entries on erase and shrinks.
+    BanTable t(12345);
+    std::vector<Ban> all;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string address = "2001:db8::" + std::to_string(i % 1000) + ":" + std::to_string(i / 1000);
+        Ban b{i % 2 ? "web" : "sshd", *Address::parse(address), Usec(0), Usec(std::chrono::seconds(1 + (i * 7919) % 50)), 5,
+              BanOrigin::filter};
+        if (i % 97 == 0) b.expires = infinite_usec;
+        CHECK(t.insert(b));
+        all.push_back(b);
+    }
+    // Lift a third by hand, extend a few: the heap follows the entries the map moves.
+    for (int i = 0; i < 3000; i += 3) CHECK(t.erase(all[i].jail, all[i].address));
+    for (int i = 1; i < 3000; i += 300) {
+        all[i].expires = Usec(60s);
+        CHECK_FALSE(t.insert(all[i]));
+    }
+    CHECK(t.size() == 2000);
+    CHECK(t.count("sshd") + t.count("web") == 2000);
+    std::vector<Ban> expected;
+    for (int i = 0; i < 3000; ++i)
+        if (i % 3 != 0 && all[i].expires != infinite_usec) expected.push_back(all[i]);
+    std::sort(expected.begin(), expected.end(), [](const Ban& a, const Ban& b) {
+        return std::tie(a.expires, a.jail, a.address) < std::tie(b.expires, b.jail, b.address);
+    });
+    std::vector<Ban> got;
+    for (int s = 0; s <= 60; ++s) {
+        auto part = t.take_expired(Usec(std::chrono::seconds(s)));
+        got.insert(got.end(), part.begin(), part.end());
+        if (auto next = t.next_expiry()) CHECK(*next > Usec(std::chrono::seconds(s)));
+    }
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        CHECK(got[i].address == expected[i].address);
+        CHECK(got[i].jail == expected[i].jail);
+        CHECK(got[i].expires == expected[i].expires);
+    }
+    CHECK_FALSE(t.next_expiry());
+    CHECK(t.size() == 2000 - expected.size());   // the permanent ones
+    for (const Ban& b : t.list()) CHECK(b.expires == infinite_usec);
+}
+
+TEST_CASE("a ban keeps its origin, fleet host, failures and times; list is ordered by jail, then address") {
+    BanTable t;
+    t.insert(Ban{"web", *Address::parse("203.0.113.9"), Usec(5s), Usec(50s), 7, BanOrigin::fleet, "peer-a"});
+    t.insert(Ban{"sshd", *Address::parse("203.0.113.9"), Usec(6s), Usec(60s), 3, BanOrigin::manual});
+    t.insert(Ban{"sshd", *Cidr::parse("2001:db8:1::/64"), Usec(7s), infinite_usec, 0, BanOrigin::restored});
+    t.insert(Ban{"sshd", *Address::parse("198.51.100.1"), Usec(8s), Usec(80s), 5, BanOrigin::fleet, "peer-b"});
+    const auto listed = t.list();
+    REQUIRE(listed.size() == 4);
+    CHECK(listed[0].jail == "sshd");
+    CHECK(listed[0].address.to_string() == "198.51.100.1");
+    CHECK(listed[0].origin_host == "peer-b");
+    CHECK(listed[1].address.to_string() == "203.0.113.9");
+    CHECK(listed[1].origin == BanOrigin::manual);
+    CHECK(listed[1].origin_host.empty());
+    CHECK(listed[2].address.to_string() == "2001:db8:1::/64");
+    CHECK(listed[3].jail == "web");
+    const auto web = t.find("web", *Address::parse("203.0.113.9"));
+    REQUIRE(web);
+    CHECK(web->banned == Usec(5s));
+    CHECK(web->expires == Usec(50s));
+    CHECK(web->failures == 7);
+    CHECK(web->origin == BanOrigin::fleet);
+    CHECK(web->origin_host == "peer-a");
+    CHECK(t.list("web").size() == 1);
+    CHECK(t.list("nope").empty());
+    CHECK(t.count("nope") == 0);
+    CHECK_FALSE(t.find("nope", *Address::parse("203.0.113.9")));
+    CHECK_FALSE(t.erase("nope", *Address::parse("203.0.113.9")));
 }

@@ -491,6 +491,15 @@ TEST_CASE("without rule-zones, zones are found at runtime and trusted is the tru
     CHECK(c.firewalld.rule_zones.empty());
     CHECK(c.firewalld.trusted_zones == std::vector<std::string>{"trusted"});
     CHECK(c.jails[0].settings.rule_zones.empty());
+    CHECK_FALSE(c.firewalld.forward_guard);
+}
+
+TEST_CASE("[firewalld] forward-guard is a boolean") {
+    ConfigDir d;
+    d.write("banjo.toml", "[firewalld]\nforward-guard = true\n");
+    CHECK(d.load().firewalld.forward_guard);
+    d.write("banjo.toml", "[firewalld]\nforward-guard = \"yes\"\n");
+    CHECK(error_of(d).find(d.main() + ":2:") == 0);
 }
 
 TEST_CASE("a rule zone that is no zone name, or an empty list, names its line") {

@@ -119,7 +119,7 @@ public:
     }
 
     bool banned(const std::string& jail, const char* text) const {
-        return manager->ban_service().table().find(jail, address(text)) != nullptr;
+        return manager->ban_service().table().contains(jail, address(text));
     }
     std::string state_dir() const { return (dir.dir / "state").string(); }
     // The store on disk, as another process (a restarted banjod, sqlite3) would open it now.

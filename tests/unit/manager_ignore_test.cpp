@@ -72,7 +72,7 @@ TEST_CASE("any other exit status bans, from the answer on, and is cached") {
     h.clock.advance(3s);
     runner.calls[0].done(IgnoreCommandVerdict::ban, "exit status 1");
     REQUIRE(h.banned("sshd", "203.0.113.6"));
-    const Ban* ban = h.manager->ban_service().table().find("sshd", address("203.0.113.6"));
+    const auto ban = h.manager->ban_service().table().find("sshd", address("203.0.113.6"));
     CHECK(ban->banned == t0 + 3s);
     CHECK(ban->expires == t0 + 3s + 1h);
     CHECK(h.stored_bans().size() == 1);   // committed without waiting for the next chunk

@@ -146,7 +146,7 @@ TEST_CASE("a damaged state file at start: the bans in force come back from banjo
     CHECK(bans.size() == 2);
     CHECK(held_in(bans, "sshd", "198.51.100.1"));
     CHECK(held_in(bans, "sshd", "198.51.100.4"));
-    const Ban* b = h.manager->ban_service().table().find("sshd", address("198.51.100.1"));
+    const auto b = h.manager->ban_service().table().find("sshd", address("198.51.100.1"));
     REQUIRE(b);
     CHECK(b->origin == BanOrigin::restored);
     CHECK(b->expires == now + 5min);
@@ -245,7 +245,7 @@ TEST_CASE("after a rebuild, failures read again that a ban in the journal alread
     h.clock.set(now);
     h.end_chunk();
     CHECK(h.attack("sshd", "198.51.100.5") == 3);
-    const Ban* b = h.manager->ban_service().table().find("sshd", address("198.51.100.5"));
+    const auto b = h.manager->ban_service().table().find("sshd", address("198.51.100.5"));
     REQUIRE(b);
     CHECK(b->expires == now + 20min);
 }

@@ -126,8 +126,8 @@ TEST_CASE("a restart puts bans in force back into the firewall with origin resto
     CHECK(h.manager->journal().cursor == "cursor-1");   // JournalCursor before the journal reads on
     CHECK(h.backend->holds("sshd", address("198.51.100.7")));
     CHECK(h.backend->holds("sshd", address("2001:db8::7")));
-    const Ban* b = h.manager->ban_service().table().find("sshd", address("198.51.100.7"));
-    REQUIRE(b != nullptr);
+    const auto b = h.manager->ban_service().table().find("sshd", address("198.51.100.7"));
+    REQUIRE(b.has_value());
     CHECK(b->origin == BanOrigin::restored);
     CHECK(b->expires == t0 + 10min);   // its end does not move
     CHECK(h.events.banned_bans.empty());

@@ -47,6 +47,17 @@ TEST_CASE("the schema creates table, sets, chains at the documented priority, an
     CHECK(has_line(s, "delete set inet banjo banjo-old4"));
 }
 
+TEST_CASE("the forward guard hooks forward only and removes an input chain left by the nftables backend") {
+    std::vector<NftablesSet> sets{{"banjo4", Family::ipv4, {}, Block::drop}};
+    const std::string s = nftables_schema(sets, {}, NftablesHooks::forward_only);
+    CHECK(has_line(s, "add chain inet banjo forward { type filter hook forward priority -10; policy accept; }"));
+    CHECK(has_line(s, "add rule inet banjo forward jump bans"));
+    CHECK_FALSE(has_line(s, "add rule inet banjo input jump bans"));
+    // The input chain is flushed before it is deleted: a base chain with rules cannot go.
+    CHECK(s.find("flush chain inet banjo input") < s.find("delete chain inet banjo input"));
+    CHECK(has_line(s, "add rule inet banjo bans ip saddr @banjo4 drop"));
+}
+
 TEST_CASE("reject answers TCP with a reset and everything else with port-unreachable") {
     std::vector<NftablesSet> sets{{"banjo4", Family::ipv4, {}, Block::reject},
                                   {"banjo-dns6", Family::ipv6, {{"udp", 53, 53}}, Block::reject}};

@@ -14,36 +14,32 @@ namespace banjo::conntrack {
 namespace {
 
 struct Dump {
-    const Cidr* source;
-    const std::vector<PortMatch>* ports;
-    std::vector<std::unique_ptr<nf_conntrack, void (*)(nf_conntrack*)>> found;
+    const ConntrackTable::Pick* pick;
+    std::vector<std::pair<std::unique_ptr<nf_conntrack, void (*)(nf_conntrack*)>, std::size_t>> found;
 };
 
-bool from_source(const nf_conntrack* ct, const Cidr& source) {
-    const bool v4 = source.family() == Family::ipv4;
-    if (nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) != (v4 ? AF_INET : AF_INET6)) return false;
+std::optional<FlowOrigin> origin_of(const nf_conntrack* ct) {
+    const std::uint8_t l3 = nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO);
+    if (l3 != AF_INET && l3 != AF_INET6) return std::nullopt;
+    const bool v4 = l3 == AF_INET;
     const void* src = nfct_get_attr(ct, v4 ? ATTR_ORIG_IPV4_SRC : ATTR_ORIG_IPV6_SRC);
-    if (!src) return false;
+    if (!src) return std::nullopt;
     std::array<std::uint8_t, 16> bytes{};
     std::memcpy(bytes.data(), src, v4 ? 4 : 16);
-    return source.contains(Address::from_bytes(source.family(), bytes));
-}
-
-bool to_ports(const nf_conntrack* ct, const std::vector<PortMatch>& ports) {
-    if (ports.empty()) return true;
-    if (!nfct_attr_is_set(ct, ATTR_ORIG_PORT_DST)) return false;
-    const std::uint8_t protocol = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
-    const std::uint16_t port = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
-    for (const PortMatch& m : ports)
-        if (m.protocol == protocol && port >= m.first && port <= m.last) return true;
-    return false;
+    FlowOrigin flow;
+    flow.source = Address::from_bytes(v4 ? Family::ipv4 : Family::ipv6, bytes);
+    flow.protocol = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
+    if (nfct_attr_is_set(ct, ATTR_ORIG_PORT_DST)) flow.destination_port = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
+    return flow;
 }
 
 int on_entry(enum nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
     auto& dump = *static_cast<Dump*>(data);
-    if (from_source(ct, *dump.source) && to_ports(ct, *dump.ports)) {
+    const auto flow = origin_of(ct);
+    if (!flow) return NFCT_CB_CONTINUE;
+    if (const auto tag = (*dump.pick)(*flow)) {
         // Deleting from inside the dump's callback would re-enter the handle: collect first.
-        if (nf_conntrack* copy = nfct_clone(ct)) dump.found.emplace_back(copy, nfct_destroy);
+        if (nf_conntrack* copy = nfct_clone(ct)) dump.found.emplace_back(std::unique_ptr<nf_conntrack, void (*)(nf_conntrack*)>(copy, nfct_destroy), *tag);
     }
     return NFCT_CB_CONTINUE;
 }
@@ -58,17 +54,18 @@ ConntrackTable::ConntrackTable() : handle_(nfct_open(CONNTRACK, 0), nfct_close) 
 
 ConntrackTable::~ConntrackTable() = default;
 
-std::size_t ConntrackTable::delete_flows_from(const Cidr& source, const std::vector<PortMatch>& ports) {
-    Dump dump{&source, &ports, {}};
+std::vector<std::size_t> ConntrackTable::delete_flows(std::optional<Family> family, const Pick& pick) {
+    Dump dump{&pick, {}};
     if (nfct_callback_register(handle_.get(), NFCT_T_ALL, on_entry, &dump) < 0) fail("nfct_callback_register");
-    std::uint32_t family = source.family() == Family::ipv4 ? AF_INET : AF_INET6;
-    const int dumped = nfct_query(handle_.get(), NFCT_Q_DUMP, &family);
+    // The kernel skips other families' flows itself (AF_UNSPEC: both in one walk).
+    std::uint32_t l3 = !family ? AF_UNSPEC : *family == Family::ipv4 ? AF_INET : AF_INET6;
+    const int dumped = nfct_query(handle_.get(), NFCT_Q_DUMP, &l3);
     nfct_callback_unregister(handle_.get());
     if (dumped < 0) fail("nfct_query(NFCT_Q_DUMP)");
-    std::size_t deleted = 0;
-    for (const auto& ct : dump.found) {
+    std::vector<std::size_t> deleted;
+    for (const auto& [ct, tag] : dump.found) {
         if (nfct_query(handle_.get(), NFCT_Q_DESTROY, ct.get()) == 0)
-            ++deleted;
+            deleted.push_back(tag);
         else if (errno != ENOENT)   // (ended by itself meanwhile)
             fail("nfct_query(NFCT_Q_DESTROY)");
     }

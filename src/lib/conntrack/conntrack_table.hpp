@@ -5,22 +5,17 @@
 // named by the call. One thread.
 #pragma once
 
-#include "core/cidr.hpp"
+#include "core/cut_requests.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 struct nfct_handle;
 
 namespace banjo::conntrack {
-
-// Flows whose original direction's destination port lies in [first, last] for one IP protocol
-// (IPPROTO_TCP, IPPROTO_UDP...).
-struct PortMatch {
-    std::uint8_t protocol = 0;
-    std::uint16_t first = 0, last = 0;
-};
 
 class ConntrackTable {
 public:
@@ -29,10 +24,14 @@ public:
     ConntrackTable(const ConntrackTable&) = delete;
     ConntrackTable& operator=(const ConntrackTable&) = delete;
 
-    // Deletes every flow the address started (its original source), or, when `ports` is not
-    // empty, those to one of the ports. Returns how many went. A flow that ended meanwhile is
-    // not an error. Cost: one dump of the family's table.
-    std::size_t delete_flows_from(const Cidr& source, const std::vector<PortMatch>& ports);
+    // A tag for a flow to delete (what it was chosen for), or nullopt to keep it.
+    using Pick = std::function<std::optional<std::size_t>(const FlowOrigin&)>;
+
+    // Dumps the table once (only `family`'s flows when given: the kernel filters them) and
+    // deletes every flow `pick` chooses. Returns the tags of the flows that went; a flow that
+    // ended meanwhile is not an error. Cost: one walk of the kernel's whole conntrack hash
+    // (shared by every namespace), however many flows are picked.
+    std::vector<std::size_t> delete_flows(std::optional<Family> family, const Pick& pick);
 
 private:
     std::unique_ptr<nfct_handle, int (*)(nfct_handle*)> handle_;

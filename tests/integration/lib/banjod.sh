@@ -196,10 +196,21 @@ PY
 
 # banjod as banjo-metrics.socket starts it: systemd-socket-activate listens on METRICS_PORT and
 # passes the socket to banjod, started by the first connection (the first scrape), as systemd would.
+# With the nftables backend all of it (banjod, its socket, the scrapes) is in the sandbox's namespace.
+in_banjod_netns() {
+    if [[ ${BANJO_TEST_BACKEND:-} == nftables ]]; then
+        ip netns exec "$BANJO_NETNS" "$@"
+    else
+        "$@"
+    fi
+}
+
 banjod_start_by_metrics_socket() {
     METRICS_PORT=$((20000 + RANDOM % 20000))
-    systemd-socket-activate -E DBUS_SYSTEM_BUS_ADDRESS -l "127.0.0.1:$METRICS_PORT" "$BANJOD" \
-        --config "$BANJOD_DIR/etc/banjo.toml" --state-dir "$BANJOD_DIR/state" \
+    local backend=()
+    [[ ${BANJO_TEST_BACKEND:-} == nftables ]] && backend=(--backend nftables)
+    in_banjod_netns systemd-socket-activate -E DBUS_SYSTEM_BUS_ADDRESS -l "127.0.0.1:$METRICS_PORT" "$BANJOD" \
+        "${backend[@]}" --config "$BANJOD_DIR/etc/banjo.toml" --state-dir "$BANJOD_DIR/state" \
         --journal-directory "$BANJOD_DIR/journal" >>"$BANJOD_DIR/banjod.log" 2>&1 &
     BANJOD_PID=$!
     sandbox_remember "$BANJOD_PID" banjod
@@ -208,10 +219,10 @@ banjod_start_by_metrics_socket() {
     wait_until 20 banjod_on_bus || fail "banjod did not start"
 }
 
-metrics_listening() { ss -ltn | grep -q "127.0.0.1:$METRICS_PORT "; }
+metrics_listening() { in_banjod_netns ss -ltn | grep -q "127.0.0.1:$METRICS_PORT "; }
 
 metrics_scrape() {
-    /usr/bin/python3 - "$METRICS_PORT" <<'PY'
+    in_banjod_netns /usr/bin/python3 - "$METRICS_PORT" <<'PY'
 import sys, urllib.request
 print(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode())
 PY

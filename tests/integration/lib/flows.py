@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# An attacker's open flows: flows.py ADDRESS TCP-PORT UDP-PORT keeps one TCP connection and one
-# UDP flow to echo listeners, sends on each every 50 ms and prints, flushed, "tcp open" /
+# An attacker's open flows: flows.py ADDRESS TCP-PORT UDP-PORT [SOURCE] keeps one TCP connection
+# and one UDP flow (from SOURCE, one of the attacker's addresses, when given) to echo listeners, sends on each every 50 ms and prints, flushed, "tcp open" /
 # "udp open" once the first echo came back, then "tcp stopped T" / "udp stopped T" (T: the
 # wall-clock time of the first send that got no echo within 1 s). Ends when both stopped, or
 # after 60 s.
@@ -10,11 +10,14 @@ import threading
 import time
 
 address, tcp_port, udp_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+source = (sys.argv[4], 0) if len(sys.argv) > 4 else None
 family = socket.AF_INET6 if ":" in address else socket.AF_INET
 flows = {
-    "tcp": socket.create_connection((address, tcp_port), timeout=3),
+    "tcp": socket.create_connection((address, tcp_port), timeout=3, source_address=source),
     "udp": socket.socket(family, socket.SOCK_DGRAM),
 }
+if source:
+    flows["udp"].bind(source)
 flows["udp"].connect((address, udp_port))
 lock = threading.Lock()
 

@@ -2,10 +2,13 @@
 # A client that caches org.banjo1's properties as Cockpit or any D-Bus proxy does: one GetAll per
 # object, then only PropertiesChanged (changed values taken, invalidated ones read again).
 # property_cache.py CONFIG-PATH runs a list of changes (ban, unban, enable/disable, ignore
-# lists, reloads that change each jail setting); after each it waits until the cache agrees
+# lists, reloads that change each jail setting, firewalld stopped and started, the state's file
+# system full and freed); after each it waits until the cache agrees
 # with a fresh GetAll on every property the introspection XML marks as emitting changes, and
 # fails naming the stale ones if they never do (a signal that was never sent).
+import os
 import re
+import subprocess
 import sys
 import time
 
@@ -96,6 +99,31 @@ def jail(name):
     return dbus.Interface(bus.get_object(BUS, "/org/banjo1/jail/" + name), JAIL)
 
 
+def sandbox(*argv):
+    script = os.path.join(os.environ["BANJO_SOURCE_ROOT"], "tests/integration/lib/sandbox.sh")
+    subprocess.run(["bash", script] + list(argv), check=True)
+
+
+def wait_property(name, wanted, seconds):
+    """Waits until a fresh read of the Manager's NAME says WANTED (the change must happen
+    before settle can show that its signal was sent)."""
+    deadline = time.time() + seconds
+    while str(fresh("/org/banjo1")[name]) != wanted:
+        if time.time() > deadline:
+            print("FAIL: %s stayed %r, expected %r" % (name, str(fresh("/org/banjo1")[name]), wanted),
+                  flush=True)
+            sys.exit(1)
+        time.sleep(0.1)
+
+
+def fill_state_disk():
+    filler = os.path.join(os.environ["BANJO_STATE_DIR"], "filler")
+    # Until the file system refuses ("No space left on device" is the point).
+    subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=4k"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return filler
+
+
 def rewrite(pattern, replacement):
     text = open(config_path).read()
     new = re.sub(pattern, replacement, text, count=1, flags=re.M)
@@ -118,6 +146,22 @@ jail("sshd").SetEnabled(False)
 settle("SetEnabled(false)")
 jail("sshd").SetEnabled(True)
 settle("SetEnabled(true)")
+if os.environ.get("BANJO_TEST_BACKEND") != "nftables":
+    sandbox("firewalld-stop")
+    wait_property("BackendState", "unavailable", 20)
+    settle("firewalld stopped")
+    sandbox("firewalld-start", "--with-banjo")
+    wait_property("BackendState", "ready", 30)
+    settle("firewalld started again")
+filler = fill_state_disk()
+# A ban must be written, and the full disk refuses it.
+manager().Ban("sshd", "198.51.100.22", dbus.UInt64(0))
+wait_property("StateHealth", "degraded", 20)
+settle("state disk full")
+os.remove(filler)
+# Retries back off up to a minute.
+wait_property("StateHealth", "ok", 90)
+settle("state disk freed")
 for pattern, replacement, what in [
     (r"^maxretry = 3$", "maxretry = 4", "MaxRetry"),
     (r"^findtime = \"10m\"$", "findtime = \"20m\"", "FindTimeUSec"),
