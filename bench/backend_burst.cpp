@@ -6,7 +6,7 @@
 //   burst    N bans given in one loop iteration, until the backend says the firewall holds them
 //   one      one more ban into the set of N
 //   restart  a new backend (a banjod start) with the same N bans: read the sets, diff, nothing
-//            to write
+//            to write (nftables: what it read and wrote goes to stderr)
 //   refill   EMPTY_COMMAND run (nftables: the table deleted; firewalld: restarted, its runtime
 //            ipsets empty), then a new backend: N bans back
 // and the benchmark's anonymous memory (RssAnon) after the burst against before it: what the
@@ -153,9 +153,12 @@ int main(int argc, char** argv) {
             auto start = Clock::now();
             for (std::size_t i = 0; i <= n; ++i) h.backend->add(all[i]);
             restart = h.settle(start);
-            if (!firewalld && static_cast<NftablesBackend&>(*h.backend).counters().elements_added != 0)
-                std::fprintf(stderr, "restart wrote %llu elements\n",
-                             static_cast<unsigned long long>(static_cast<NftablesBackend&>(*h.backend).counters().elements_added));
+            if (!firewalld) {
+                const auto& c = static_cast<NftablesBackend&>(*h.backend).counters();
+                std::fprintf(stderr, "restart of %zu: %llu set dumps, %llu sets looked up, %llu bans written\n", n + 1,
+                             static_cast<unsigned long long>(c.dumps), static_cast<unsigned long long>(c.lookup_reads),
+                             static_cast<unsigned long long>(c.elements_added));
+            }
         }
         if (burst >= 0 && restart >= 0) {
             if (std::system(empty_command.c_str()) != 0) return 1;

@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <syslog.h>
 #include <system_error>
+#include <utility>
 
 namespace banjo {
 
@@ -160,6 +161,7 @@ void NftablesBackend::flush() {
         if (sets_unverified_ && !schema_dirty_ && !kernel_unknown_) check_sets();
         if (schema_dirty_ || kernel_unknown_) write_schema();
         if (kernel_unknown_) read_kernel();
+        for (auto& [name, set] : sets_) set.created_empty = false;   // only this flush's read may skip
         apply_changes();
         auto waiters = std::move(applied_waiters_);
         applied_waiters_.clear();
@@ -192,7 +194,8 @@ void NftablesBackend::write_schema() {
     own_port_ids_ = nft::own_port_ids();
     for (auto& [name, set] : sets_) {
         // Created empty just now (first start, or the table or set was deleted).
-        if (!existing_names.count(name)) {
+        set.created_empty = !existing_names.count(name);
+        if (set.created_empty) {
             const auto d = set.plan.kernel_lost(now());
             if (view_trusted_) drift_.missing += d.missing;
         }
@@ -207,19 +210,29 @@ void NftablesBackend::write_schema() {
 }
 
 void NftablesBackend::read_kernel() {
+    const auto clock = [this] { return static_cast<std::int64_t>(now().count()); };
     for (auto& [name, set] : sets_) {
-        auto elements = netlink_->set_elements(nft::family_inet, nftables_table, name);
-        ++counters_.dumps;
-        if (!elements) {   // deleted since write_schema: write it again at once
+        // Created just now by write_schema, in this same flush: empty, and the plan knows it.
+        if (std::exchange(set.created_empty, false)) continue;
+        std::optional<KernelContents> contents;
+        if (std::max(set.plan.wanted(), set.plan.in_kernel()) > options_.full_read_limit) {
+            contents = look_up(name, set.plan);
+            ++counters_.lookup_reads;
+        } else {
+            // The kernel reports the time left as of the moment it wrote each element into
+            // the dump; each element carries the time its message was read (a dump of 1M took
+            // minutes on a busy machine: one clock reading after it made most ends look late).
+            if (auto elements = netlink_->set_elements(nft::family_inet, nftables_table, name, clock))
+                contents = read_interval_elements(set.spec.family, *elements, now());
+            ++counters_.dumps;
+        }
+        if (!contents) {   // deleted since write_schema: write it again at once
             const auto d = set.plan.kernel_lost(now());
             if (view_trusted_) drift_.missing += d.missing;
             schema_dirty_ = true;
             continue;
         }
-        // The kernel reports the time left as of the moment it wrote each element into the
-        // dump; reading the clock after the dump errs towards later ends, which the diff
-        // tolerates (a dump of 100k takes long enough on a busy machine to matter).
-        const auto d = set.plan.kernel_holds(read_interval_elements(set.spec.family, *elements, now()), now());
+        const auto d = set.plan.kernel_holds(std::move(*contents), now());
         if (view_trusted_) {
             drift_.missing += d.missing;
             drift_.foreign += d.foreign;
@@ -228,6 +241,26 @@ void NftablesBackend::read_kernel() {
     kernel_unknown_ = false;
     view_trusted_ = true;
     if (schema_dirty_) schedule_flush();
+}
+
+std::optional<KernelContents> NftablesBackend::look_up(const std::string& name, const SetPlan& plan) {
+    const auto clock = [this] { return static_cast<std::int64_t>(now().count()); };
+    const std::vector<Cidr> known = plan.known();
+    KernelContents out;
+    // In slices, so the elements asked and answered for 1M bans are never all in memory; a
+    // slice does not part networks that begin at one address (see probe_elements).
+    constexpr std::size_t slice = 4096;
+    for (std::size_t from = 0; from < known.size();) {
+        std::size_t to = std::min(known.size(), from + slice);
+        while (to < known.size() && known[to].network == known[to - 1].network) ++to;
+        const std::vector<Cidr> part(known.begin() + static_cast<std::ptrdiff_t>(from),
+                                     known.begin() + static_cast<std::ptrdiff_t>(to));
+        auto found = netlink_->get_elements(nft::family_inet, nftables_table, name, probe_elements(part), clock);
+        if (!found) return std::nullopt;
+        out.networks.merge(read_probed(part, *found, now()).networks);
+        from = to;
+    }
+    return out;
 }
 
 // Without notifications (lost, or off during a large transaction of ours) a deleted table or

@@ -40,6 +40,11 @@ struct NftablesOptions {
     // From this many element changes on, notifications are off during the transaction (see
     // nft::Monitor::pause) and the table's sets are checked by handle afterwards.
     std::size_t quiet_transaction_elements = 1000;
+    // A set with more networks than this (wanted, or believed in the kernel) is read back by
+    // looking up those networks, not by a dump: the kernel walks a set from its start for every
+    // dump message (~370 bans), so a dump of n costs O(n^2) (100k: seconds; 1M: ten minutes),
+    // lookups O(n log n). What the lookups cannot see: elements someone else added to the set.
+    std::size_t full_read_limit = 20000;
     // forward_only: the forward guard beside the firewalld backend (forward_guard_backend.hpp).
     NftablesHooks hooks = NftablesHooks::input_and_forward;
 };
@@ -66,7 +71,7 @@ public:
     struct Counters {
         std::uint64_t transactions = 0, failed_transactions = 0;
         std::uint64_t elements_added = 0, elements_removed = 0;
-        std::uint64_t schema_writes = 0, dumps = 0;
+        std::uint64_t schema_writes = 0, dumps = 0, lookup_reads = 0;
         std::uint64_t restores = 0;   // times another process changed the table and banjo rebuilt it
     };
     const Counters& counters() const { return counters_; }
@@ -78,6 +83,7 @@ private:
         NftablesSet spec;
         SetPlan plan;
         bool in_kernel = false;
+        bool created_empty = false;   // by the last write_schema: nothing to read back
     };
 
     Set& set_for(const std::string& jail, Family family, const std::vector<std::string>& ports, BlockAction block);
@@ -87,6 +93,7 @@ private:
     bool connect();
     void write_schema();
     void read_kernel();
+    std::optional<KernelContents> look_up(const std::string& name, const SetPlan& plan);
     void check_sets();
     void apply_changes();
     void send_changes(std::vector<std::pair<const Set*, SetPlan::Changes>>& changes, std::size_t elements);

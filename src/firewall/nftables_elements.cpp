@@ -52,9 +52,11 @@ std::optional<Cidr> network_of(Family family, const std::vector<std::uint8_t>& s
     return std::nullopt;
 }
 
+// The time left counts from when the element's message was read, if the dump says.
 Usec expiry_of(const nft::SetElement& e, Usec now) {
     if (!e.timeout_ms) return infinite_usec;
-    return now + Usec(static_cast<std::int64_t>(e.expires_ms.value_or(0)) * 1000);
+    const Usec read_at = e.read_at_us != 0 ? Usec(e.read_at_us) : now;
+    return read_at + Usec(static_cast<std::int64_t>(e.expires_ms.value_or(0)) * 1000);
 }
 
 // The kernel's end for a ban ending at `expires`, as set by take_changes.
@@ -101,6 +103,68 @@ KernelContents read_interval_elements(Family family, const std::vector<nft::SetE
         if (end) raw.push_back(*end);
         for (auto& e : raw) e.timeout_ms.reset(), e.expires_ms.reset();
         out.strays.push_back(std::move(raw));
+    }
+    return out;
+}
+
+namespace {
+
+// Whether networks[i] shares its first address with a neighbour (the order puts networks of
+// one first address together): a start element there may be either's, so its end must be
+// looked up too. Elsewhere the start alone says it: an end lookup is not exact (the kernel
+// answers the end of one interval with the next one's when two touch), and a start key of
+// its own belongs to the one network known to begin there.
+bool shares_start(const std::vector<Cidr>& networks, std::size_t i) {
+    return (i > 0 && networks[i - 1].network == networks[i].network) ||
+           (i + 1 < networks.size() && networks[i + 1].network == networks[i].network);
+}
+
+}  // namespace
+
+std::vector<nft::SetElement> probe_elements(const std::vector<Cidr>& networks) {
+    std::vector<nft::SetElement> out;
+    out.reserve(networks.size());
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+        auto e = interval_elements(networks[i], std::nullopt);
+        if (!shares_start(networks, i)) e.resize(1);
+        out.insert(out.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));
+    }
+    return out;
+}
+
+KernelContents read_probed(const std::vector<Cidr>& networks, const std::vector<std::optional<nft::SetElement>>& found,
+                           Usec now) {
+    KernelContents out;
+    std::size_t at = 0;
+    std::vector<std::uint8_t> end;
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+        const Cidr& c = networks[i];
+        const bool check_end = shares_start(networks, i) && end_key(c, end);
+        const std::size_t count = check_end ? 2 : 1;
+        if (at + count > found.size()) break;
+        const auto& start = found[at];
+        const bool start_held = start && !start->interval_end && start->key == key_of(c.network);
+        const bool end_held = !check_end || (found[at + 1] && found[at + 1]->interval_end && found[at + 1]->key == end);
+        if (start_held && end_held) out.networks[c] = expiry_of(*start, now);
+        at += count;
+    }
+    return out;
+}
+
+std::vector<Cidr> SetPlan::known() const {
+    std::vector<Cidr> out;
+    out.reserve(wanted_.size() + kernel_.size());
+    auto w = wanted_.begin();
+    auto k = kernel_.begin();
+    while (w != wanted_.end() || k != kernel_.end()) {
+        if (k == kernel_.end() || (w != wanted_.end() && w->first < k->first)) {
+            out.push_back((w++)->first);
+        } else if (w == wanted_.end() || k->first < w->first) {
+            out.push_back((k++)->first);
+        } else {
+            out.push_back(w->first);
+            ++w, ++k;
+        }
     }
     return out;
 }

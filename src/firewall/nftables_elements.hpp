@@ -33,13 +33,24 @@ inline constexpr Usec longest_kernel_timeout{Usec(std::chrono::hours(24 * 365 * 
 // it runs to the last address), each with the timeout given.
 std::vector<nft::SetElement> interval_elements(const Cidr& network, std::optional<std::uint64_t> timeout_ms);
 
-// What a set dump says, back as networks. Ranges that are not one network (someone else's
+// What a set dump says, back as networks. An element's end is its time left from its
+// read_at_us, or from `now` when the dump did not stamp it. Ranges that are not one network (someone else's
 // elements) come back as their raw elements, to be deleted as they are.
 struct KernelContents {
     std::map<Cidr, Usec> networks;   // with their kernel expiry (infinite_usec: no timeout)
     std::vector<std::vector<nft::SetElement>> strays;
 };
 KernelContents read_interval_elements(Family family, const std::vector<nft::SetElement>& elements, Usec now);
+
+// A set too large to dump (every dump message walks it from its start) is read by looking up
+// the networks banjo knows: probe_elements lists the elements to look up, read_probed takes
+// what the lookups found (in that order) back as networks. A network is held when its start
+// element is there as a key of its own (a lookup inside a wider interval answers with the wider
+// one's start), and, where two known networks begin at one address, its end element too.
+// Elements nobody asked for stay unseen.
+std::vector<nft::SetElement> probe_elements(const std::vector<Cidr>& networks);
+KernelContents read_probed(const std::vector<Cidr>& networks, const std::vector<std::optional<nft::SetElement>>& found,
+                           Usec now);
 
 // The kernel refuses an interval that overlaps another, so a wanted network inside a wider
 // wanted one (an address of a /64 banned too, by another jail or by hand) is not written
@@ -62,6 +73,8 @@ public:
     bool dirty() const noexcept { return !dirty_.empty() || !strays_.empty(); }
     std::size_t wanted() const noexcept { return wanted_.size(); }
     std::size_t in_kernel() const noexcept { return kernel_.size(); }
+    // Every network wanted or believed in the kernel, in order: what a lookup read asks for.
+    std::vector<Cidr> known() const;
 
     struct Changes {
         std::vector<nft::SetElement> remove, add;

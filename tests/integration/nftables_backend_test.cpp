@@ -205,6 +205,45 @@ TEST_CASE("a start reconciles the kernel's sets with the bans it is given: only 
     CHECK_FALSE(contains(set, "203.0.113.99"));
 }
 
+TEST_CASE("a start past the full-read limit looks banjo's networks up one by one: only the difference is written") {
+    const Usec end = wall_now() + Usec(3'600'000'000);
+    const auto bans = [&] {
+        std::vector<BanTarget> out;
+        for (const char* a : {"198.51.100.40", "198.51.100.41", "198.51.100.42"}) out.push_back(target(a, end));
+        // A prefix, and an address at its first key that it stands for (not written itself):
+        // the lookup of that address finds the prefix's start, which must not count as it.
+        out.push_back(BanTarget{*Cidr::parse("203.0.113.0/24"), "sshd", {}, end});
+        out.push_back(target("203.0.113.0", end, "recidive"));
+        return out;
+    }();
+    run("nft delete table inet banjo 2>/dev/null || true");
+    {
+        Loop l;
+        auto options = l.options();
+        options.full_read_limit = 1;
+        NftablesBackend backend(l.loop, options);
+        for (const auto& b : bans) backend.add(b);
+        REQUIRE(l.settle(backend));
+        CHECK(backend.counters().elements_added == 4);
+    }
+    // While banjod is down: one of banjo's elements is deleted, one foreign added.
+    run("nft delete element inet banjo banjo4 '{ 198.51.100.42 }'");
+    run("nft add element inet banjo banjo4 '{ 198.51.100.99 }'");
+    Loop l;
+    auto options = l.options();
+    options.full_read_limit = 1;
+    NftablesBackend backend(l.loop, options);
+    for (const auto& b : bans) backend.add(b);
+    REQUIRE(l.settle(backend));
+    CHECK(backend.counters().lookup_reads >= 1);
+    CHECK(backend.counters().failed_transactions == 0);
+    CHECK(backend.counters().elements_added == 1);     // .42; the others were found in place
+    CHECK(backend.counters().elements_removed == 0);   // lookups do not see the foreign element
+    const std::string set = nft_list("set inet banjo banjo4");
+    for (const char* a : {"198.51.100.40", "198.51.100.41", "198.51.100.42", "203.0.113.0/24"}) CHECK(contains(set, a));
+    CHECK(contains(set, "198.51.100.99"));
+}
+
 TEST_CASE("a deleted table is noticed through nf_tables notifications and put back at once") {
     Loop l;
     NftablesBackend backend(l.loop, l.options());

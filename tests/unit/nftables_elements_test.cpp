@@ -65,6 +65,63 @@ TEST_CASE("a dump reads back as the networks written, with their kernel expiry")
     CHECK(read.strays.empty());
 }
 
+TEST_CASE("a dump read over minutes: each element's time left counts from when its message was read") {
+    // Two bans written together with the same end; the kernel put the first in a message
+    // 10 minutes before the last (a dump of 1M elements walks the set again for every
+    // message), so its time left is 10 minutes longer.
+    const Usec written_end = now + hour + expiry_slack;
+    const Usec first_read = now - Usec(600'000'000);
+    std::vector<nft::SetElement> dump;
+    for (auto [n, read_at] : {std::pair{"198.51.100.7", first_read}, std::pair{"198.51.100.9", now}}) {
+        auto e = interval_elements(net(n), static_cast<std::uint64_t>((hour + expiry_slack).count() / 1000));
+        for (auto& x : e) {
+            x.expires_ms = static_cast<std::uint64_t>((written_end - read_at).count() / 1000);
+            x.read_at_us = read_at.count();
+        }
+        dump.insert(dump.end(), e.begin(), e.end());
+    }
+    auto read = read_interval_elements(Family::ipv4, dump, now);
+    REQUIRE(read.networks.size() == 2);
+    CHECK(read.networks.at(net("198.51.100.7")) == written_end);
+    CHECK(read.networks.at(net("198.51.100.9")) == written_end);
+    // Reconciled with the bans as they are: nothing to rewrite.
+    SetPlan plan;
+    plan.want(net("198.51.100.7"), "sshd", now + hour);
+    plan.want(net("198.51.100.9"), "sshd", now + hour);
+    plan.kernel_holds(std::move(read), now);
+    auto c = plan.take_changes(now);
+    CHECK(c.added == 0);
+    CHECK(c.removed == 0);
+}
+
+TEST_CASE("lookups read back as networks only where both the start and the end are their own") {
+    const std::vector<Cidr> networks{net("198.51.100.7"), net("203.0.113.0"), net("203.0.113.0/24"),
+                                     net("255.255.255.255")};
+    const auto probes = probe_elements(networks);
+    // Starts only, but the end too of the two networks that begin at 203.0.113.0.
+    REQUIRE(probes.size() == 6);
+    std::vector<std::optional<nft::SetElement>> found(probes.size());
+    auto held = [&](std::size_t i, std::uint64_t expires_ms) {
+        found[i] = probes[i];
+        found[i]->timeout_ms = 7'200'000;
+        found[i]->expires_ms = expires_ms;
+        found[i]->read_at_us = now.count();
+    };
+    held(0, 60'000);
+    // 203.0.113.0 itself is not held: its start lookup answers with the /24's start (same key),
+    // its end lookup with nothing.
+    held(1, 90'000);
+    held(3, 90'000);
+    held(4, 90'000);
+    found[5] = probes[5];   // permanent: no timeout
+    auto read = read_probed(networks, found, now);
+    REQUIRE(read.networks.size() == 3);
+    CHECK(read.networks.at(net("198.51.100.7")) == now + Usec(60'000'000));
+    CHECK(read.networks.at(net("203.0.113.0/24")) == now + Usec(90'000'000));
+    CHECK(read.networks.at(net("255.255.255.255")) == infinite_usec);
+    CHECK(read.networks.count(net("203.0.113.0")) == 0);
+}
+
 TEST_CASE("a range that is not one network is a stray, to be deleted as it is") {
     std::vector<nft::SetElement> dump{{bytes({10, 0, 0, 1}), false, std::nullopt, std::nullopt},
                                       {bytes({10, 0, 0, 4}), true, std::nullopt, std::nullopt}};

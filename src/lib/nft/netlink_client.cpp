@@ -5,6 +5,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <system_error>
@@ -16,7 +17,8 @@ std::vector<std::uint32_t> own_port_ids() { return mnl::own_port_ids(NETLINK_NET
 NetlinkClient::NetlinkClient()
     : socket_(NETLINK_NETFILTER), seq_(static_cast<std::uint32_t>(std::time(nullptr))) {
     socket_.cap_acknowledgements();
-    socket_.grow_receive_buffer(1u << 20);
+    // Element lookups answer with a message per element: room for a request's worth of them.
+    socket_.grow_receive_buffer(8u << 20);
 }
 
 std::uint32_t NetlinkClient::take_seq(std::uint32_t count) noexcept {
@@ -45,9 +47,11 @@ int NetlinkClient::apply(Batch& batch) {
 }
 
 std::optional<bool> NetlinkClient::dump(const std::vector<char>& request, std::uint32_t seq,
-                                        const std::function<void(const nlmsghdr*)>& each) {
+                                        const std::function<void(const nlmsghdr*, std::int64_t)>& each,
+                                        const std::function<std::int64_t()>& clock) {
     socket_.send(request.data(), request.size());
     for (;;) {
+        const std::int64_t read_at = clock ? clock() : 0;
         socket_.receive(receive_buffer_, true);
         const auto* nlh = reinterpret_cast<const nlmsghdr*>(receive_buffer_.data());
         int remaining = static_cast<int>(receive_buffer_.size());
@@ -60,25 +64,96 @@ std::optional<bool> NetlinkClient::dump(const std::vector<char>& request, std::u
                 if (err->error == -ENOENT) return std::nullopt;
                 throw std::system_error(-err->error, std::generic_category(), "nf_tables dump");
             }
-            each(nlh);
+            each(nlh, read_at);
         }
     }
 }
 
 std::optional<std::vector<SetElement>> NetlinkClient::set_elements(int family, const std::string& table,
-                                                                   const std::string& set) {
+                                                                   const std::string& set,
+                                                                   const std::function<std::int64_t()>& clock) {
     const std::uint32_t seq = take_seq();
     std::vector<SetElement> out;
-    if (!dump(get_set_elements_request(family, table, set, seq), seq,
-              [&](const nlmsghdr* nlh) { parse_set_elements(nlh, out); }))
+    if (!dump(
+            get_set_elements_request(family, table, set, seq), seq,
+            [&](const nlmsghdr* nlh, std::int64_t read_at) {
+                const std::size_t first = out.size();
+                parse_set_elements(nlh, out);
+                for (std::size_t i = first; i < out.size(); ++i) out[i].read_at_us = read_at;
+            },
+            clock))
         return std::nullopt;
     return out;
+}
+
+namespace {
+
+// The kernel answers each element found with a message of its own (a page each in the receive
+// buffer): this many per request stay well inside the buffer the constructor asks for.
+constexpr std::size_t elements_per_get = 256;
+
+}  // namespace
+
+std::optional<std::vector<std::optional<SetElement>>> NetlinkClient::get_elements(
+    int family, const std::string& table, const std::string& set, const std::vector<SetElement>& keys,
+    const std::function<std::int64_t()>& clock) {
+    std::vector<std::optional<SetElement>> out(keys.size());
+    std::size_t next = 0;
+    bool set_seen = false;
+    while (next < keys.size()) {
+        const std::size_t end = std::min(keys.size(), next + elements_per_get);
+        const std::vector<SetElement> part(keys.begin() + static_cast<std::ptrdiff_t>(next),
+                                           keys.begin() + static_cast<std::ptrdiff_t>(end));
+        const std::uint32_t seq = take_seq();
+        const std::vector<char> request = get_elements_request(family, table, set, part, seq);
+        socket_.send(request.data(), request.size());
+        std::size_t answered = 0;
+        std::optional<int> error;   // the acknowledgement's
+        while (!error) {
+            const std::int64_t read_at = clock ? clock() : 0;
+            socket_.receive(receive_buffer_, true);
+            const auto* nlh = reinterpret_cast<const nlmsghdr*>(receive_buffer_.data());
+            int remaining = static_cast<int>(receive_buffer_.size());
+            for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+                if (nlh->nlmsg_seq != seq) continue;
+                if (nlh->nlmsg_type == NLMSG_ERROR) {
+                    error = -static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh))->error;
+                    break;
+                }
+                std::vector<SetElement> found;
+                parse_set_elements(nlh, found);
+                if (found.size() != 1 || answered >= part.size())
+                    throw std::system_error(EPROTO, std::generic_category(), "nf_tables element lookup");
+                found[0].read_at_us = read_at;
+                out[next + answered++] = std::move(found[0]);
+            }
+        }
+        if (*error == 0) {
+            set_seen = true;
+            next = end;
+            continue;
+        }
+        if (*error != ENOENT) throw std::system_error(*error, std::generic_category(), "nf_tables element lookup");
+        // The element after the last answered is missing, or the set is: ENOENT says either.
+        if (answered > 0) set_seen = true;
+        if (!set_seen) {
+            if (!has_set(family, table, set)) return std::nullopt;
+            set_seen = true;
+        }
+        next += answered + 1;
+    }
+    return out;
+}
+
+bool NetlinkClient::has_set(int family, const std::string& table, const std::string& set) {
+    const auto all = sets(family, table);
+    return all && std::any_of(all->begin(), all->end(), [&](const SetInfo& s) { return s.name == set; });
 }
 
 std::optional<std::vector<SetInfo>> NetlinkClient::sets(int family, const std::string& table) {
     const std::uint32_t seq = take_seq();
     std::vector<SetInfo> out;
-    if (!dump(get_sets_request(family, table, seq), seq, [&](const nlmsghdr* nlh) {
+    if (!dump(get_sets_request(family, table, seq), seq, [&](const nlmsghdr* nlh, std::int64_t) {
             if (auto s = parse_set(nlh)) out.push_back(std::move(*s));
         }))
         return std::nullopt;

@@ -28,14 +28,33 @@ public:
     // (the transaction is then rolled back).
     int apply(Batch& batch);
 
-    // nullopt: the set (or its table) does not exist.
-    std::optional<std::vector<SetElement>> set_elements(int family, const std::string& table, const std::string& set);
+    // nullopt: the set (or its table) does not exist. Each element's read_at_us is `clock`
+    // (wall time, microseconds) read just before the message that carried it was received: the
+    // kernel fills a dump message while the previous one is received, so that reading follows
+    // the moment its time left was taken. A whole dump of a large set takes long (the kernel
+    // walks the set from its start for every message): one time for all would skew the ends.
+    std::optional<std::vector<SetElement>> set_elements(int family, const std::string& table, const std::string& set,
+                                                        const std::function<std::int64_t()>& clock);
     std::optional<std::vector<SetInfo>> sets(int family, const std::string& table);
 
+    // Looks these elements up by key, without reading the rest of the set: what the kernel holds
+    // under each key (nullopt: nothing), stamped like set_elements. For an interval set the
+    // kernel answers a key inside a wider interval with that interval's start, whose key then
+    // differs. Costs a lookup per element where a dump walks the set again for every message
+    // (quadratic: minutes for 1M elements). nullopt: the set does not exist.
+    std::optional<std::vector<std::optional<SetElement>>> get_elements(int family, const std::string& table,
+                                                                       const std::string& set,
+                                                                       const std::vector<SetElement>& keys,
+                                                                       const std::function<std::int64_t()>& clock);
+
 private:
-    // Sends a dump request and calls `each` per message; nullopt when the kernel said ENOENT.
+    // Sends a dump request and calls `each` per message with the time read before it was
+    // received (0 without a clock); nullopt when the kernel said ENOENT.
     std::optional<bool> dump(const std::vector<char>& request, std::uint32_t seq,
-                             const std::function<void(const struct nlmsghdr*)>& each);
+                             const std::function<void(const struct nlmsghdr*, std::int64_t)>& each,
+                             const std::function<std::int64_t()>& clock = {});
+
+    bool has_set(int family, const std::string& table, const std::string& set);
 
     mnl::NetlinkSocket socket_;
     std::uint32_t seq_;

@@ -161,6 +161,25 @@ std::vector<char> get_sets_request(int family, const std::string& table, std::ui
     return buffer;
 }
 
+std::vector<char> get_elements_request(int family, const std::string& table, const std::string& set,
+                                       const std::vector<SetElement>& elements, std::uint32_t seq) {
+    std::vector<char> buffer;
+    nlmsghdr* nlh = put_header(buffer, nft_type(NFT_MSG_GETSETELEM), NLM_F_REQUEST | NLM_F_ACK, seq, family, 0);
+    mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, table.c_str());
+    mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set.c_str());
+    nlattr* nest = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+    const std::size_t nest_start = nlh->nlmsg_len;
+    for (const SetElement& e : elements) {
+        if (nlh->nlmsg_len - nest_start >= element_list_limit)
+            throw std::length_error("nft: too many elements for one get request");
+        SetElement key_only{e.key, e.interval_end, std::nullopt, std::nullopt};
+        put_element(nlh, key_only);
+    }
+    mnl_attr_nest_end(nlh, nest);
+    shrink_to(buffer, nlh);
+    return buffer;
+}
+
 void parse_set_elements(const nlmsghdr* message, std::vector<SetElement>& out) {
     Attributes<NFTA_SET_ELEM_LIST_MAX> a;
     a.parse_message(message);

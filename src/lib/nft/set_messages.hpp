@@ -26,6 +26,7 @@ struct SetElement {
     bool interval_end = false;
     std::optional<std::uint64_t> timeout_ms;   // write: lifetime; read: the lifetime it was given
     std::optional<std::uint64_t> expires_ms;   // read only: time left
+    std::int64_t read_at_us = 0;               // read only: when expires_ms held (wall clock), 0 unknown
 };
 
 // Builds one nfnetlink batch (BEGIN ... END): the kernel applies all of it or none of it.
@@ -60,6 +61,10 @@ private:
 std::vector<char> get_set_elements_request(int family, const std::string& table, const std::string& set,
                                            std::uint32_t seq);
 std::vector<char> get_sets_request(int family, const std::string& table, std::uint32_t seq);
+// Asks for these elements by key (not a dump): the kernel answers one NEWSETELEM per element
+// it holds, in order, and stops at the first it lacks with ENOENT; then the acknowledgement.
+std::vector<char> get_elements_request(int family, const std::string& table, const std::string& set,
+                                       const std::vector<SetElement>& elements, std::uint32_t seq);
 
 // The elements carried by one NEWSETELEM message of a dump, appended to `out`.
 void parse_set_elements(const nlmsghdr* message, std::vector<SetElement>& out);
