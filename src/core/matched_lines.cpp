@@ -51,10 +51,13 @@ void MatchedLines::add(std::string_view jail, const Cidr& counted, std::string_v
     it->lines.emplace_back(kept);
     it->bytes += kept.size();
     bytes_ += kept.size();
-    while (it->lines.size() > keep) {
-        it->bytes -= it->lines.front().size();
-        bytes_ -= it->lines.front().size();
-        it->lines.pop_front();
+    if (it->lines.size() > keep) {
+        const auto drop = static_cast<std::ptrdiff_t>(it->lines.size() - keep);
+        for (auto l = it->lines.begin(); l != it->lines.begin() + drop; ++l) {
+            it->bytes -= l->size();
+            bytes_ -= l->size();
+        }
+        it->lines.erase(it->lines.begin(), it->lines.begin() + drop);
     }
     make_room();
 }
@@ -63,8 +66,7 @@ BanLines MatchedLines::take(std::string_view jail, const Cidr& counted) {
     auto found = index_.find(Key{std::string(jail), counted});
     if (found == index_.end()) return nullptr;
     auto it = found->second;
-    auto lines = std::make_shared<std::vector<std::string>>(std::make_move_iterator(it->lines.begin()),
-                                                            std::make_move_iterator(it->lines.end()));
+    auto lines = std::make_shared<std::vector<std::string>>(std::move(it->lines));
     erase(it);
     return lines;
 }
