@@ -90,7 +90,7 @@ void ManagerObject::ListBanLines(
     Manager& m = manager_;
     run_authorized(authorizer_, getObject(), action_read_lines, std::move(result), [&m, jail] {
         std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>> out;
-        for (const banjo::Ban& b : m.bans(jail))
+        for (const banjo::Ban& b : m.bans_with_lines(jail))
             out.emplace_back(b.jail, b.address.to_string(), b.lines ? *b.lines : std::vector<std::string>{});
         return out;
     });

@@ -71,8 +71,7 @@ std::uint16_t BanTable::intern_host(std::string_view host) {
 
 Ban BanTable::to_ban(const Map::Entry& e) const {
     const Entry& v = e.value;
-    return Ban{jails_[e.key.jail], e.key.address, v.banned,   v.expires,
-               v.failures,         v.origin,      hosts_[v.origin_host], v.lines};
+    return Ban{jails_[e.key.jail], e.key.address, v.banned, v.expires, v.failures, v.origin, hosts_[v.origin_host]};
 }
 
 std::size_t BanTable::position(std::string_view jail, const Cidr& address) const {
@@ -142,7 +141,6 @@ bool BanTable::insert(const Ban& ban) {
     e.failures = ban.failures;
     e.origin = ban.origin;
     e.origin_host = intern_host(ban.origin_host);
-    e.lines = ban.lines;
     if (ban.expires != infinite_usec) heap_push(static_cast<std::uint32_t>(pos));
     if (fresh) ++jail_counts_[key.jail];
     return fresh;

@@ -46,10 +46,12 @@ struct Ban {
     std::uint32_t failures = 0;
     BanOrigin origin = BanOrigin::filter;
     std::string origin_host{};   // the fleet host that decided it (origin fleet only)
-    BanLines lines = nullptr;   // the matched lines behind it (max-lines); nullptr: none
+    // The matched lines behind it (max-lines); nullptr: none. The table does not keep them (a
+    // ban it gives back has none): they live in the state store (BanService::lines).
+    BanLines lines = nullptr;
 };
 
-// Flat: each ban is one entry of a FlatMap keyed by (address, jail number), 56-80 bytes with
+// Flat: each ban is one entry of a FlatMap keyed by (address, jail number), 56-75 bytes with
 // its index slot and its place in the expiry heap, where a std::map keyed by the jail's name
 // and a second std::set by expiry took ~340 bytes (100,000 bans: ~7 MB instead of ~34 MB).
 // Jail names and fleet hosts are kept once each, by number.
@@ -98,7 +100,6 @@ private:
         std::uint32_t heap_pos = no_heap;
         std::uint16_t origin_host = 0;   // index into hosts_ (0: none)
         BanOrigin origin = BanOrigin::filter;
-        BanLines lines = nullptr;
     };
     using Map = FlatMap<Key, Entry, KeyHash>;
 

@@ -130,6 +130,13 @@ Ban BanService::ban(const Ban& b) {
 // A ban taken out of the table: out of the firewall, out of the store, announced.
 void BanService::lifted(const Ban& b, UnbanReason reason) {
     backend_.remove(target(b));
+    // The lines go with the store's row: read them first when the unban's actions show them.
+    Ban with_lines;
+    const bool read_lines = listener_.unbanned && listener_.unban_needs_lines && listener_.unban_needs_lines(b.jail);
+    if (read_lines) {
+        with_lines = b;
+        with_lines.lines = state_.ban_lines(b.jail, b.address);
+    }
     state_.remove_ban(b.jail, b.address);
     ++counts_[b.jail].unbans[reason];
     const std::string address = b.address.to_string();
@@ -139,7 +146,7 @@ void BanService::lifted(const Ban& b, UnbanReason reason) {
              {"BANJO_JAIL", b.jail},
              {"BANJO_ADDRESS", address},
              {"BANJO_REASON", why}});
-    if (listener_.unbanned) listener_.unbanned(b, reason);
+    if (listener_.unbanned) listener_.unbanned(read_lines ? with_lines : b, reason);
 }
 
 std::optional<Ban> BanService::unban(std::string_view jail, const Cidr& address, UnbanReason reason) {

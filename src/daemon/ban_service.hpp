@@ -28,6 +28,8 @@ public:
     struct Listener {
         std::function<void(const Ban&)> banned;
         std::function<void(const Ban&, UnbanReason)> unbanned;
+        // Whether unbanned() wants the ban's lines (read from the store) for the jail.
+        std::function<bool(std::string_view jail)> unban_needs_lines;
     };
 
     BanService(StateWriter& state, Backend& backend, const Clock& clock);
@@ -62,6 +64,9 @@ public:
     void retry_state();
 
     const BanTable& table() const noexcept { return table_; }
+    // The matched lines of a ban in force (ListBanLines, WhyLines): the table does not hold
+    // them, the state does (memory while unwritten, else the store). nullptr: none.
+    BanLines lines(std::string_view jail, const Cidr& address) const { return state_.ban_lines(jail, address); }
     std::uint64_t total_bans() const noexcept { return total_bans_; }
     struct JailCounts {
         std::uint64_t bans = 0;

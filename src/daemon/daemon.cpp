@@ -4,6 +4,7 @@
 #include "bus/bus_service.hpp"
 #include "daemon/action_dispatcher.hpp"
 #include "daemon/blocklist_downloads.hpp"
+#include "daemon/memory_return.hpp"
 #include "daemon/blocklist_watch.hpp"
 #include "daemon/file_follower.hpp"
 #include "daemon/connection_cutter.hpp"
@@ -70,6 +71,8 @@ struct Daemon::Impl final : Manager::Listener {
     std::unique_ptr<BlocklistDownloads> blocklist_downloads;
     std::unique_ptr<BusService> bus_service;
     sd::EventSource expiry_timer, housekeeping_timer, status_timer, state_timer, sigterm, sigint, sighup;
+    sd::EventSource memory_timer;
+    MemoryReturn memory_return;
     LatencyHistogram apply_latency;
     // Its when_applied() callbacks wait in the backend: it goes before the backend does.
     ConnectionCutter cutter{loop, [this](std::function<void()> done) { backend->when_applied(std::move(done)); }};
@@ -129,6 +132,8 @@ struct Daemon::Impl final : Manager::Listener {
     // The status line follows bans within a second, once per burst rather than once per ban.
     void status_changed() {
         if (status_timer && !status_timer.armed()) status_timer.arm_in(1s);
+        // A burst's freed memory goes back to the system a little after it (see MemoryReturn).
+        if (memory_return.changed() && memory_timer && !memory_timer.armed()) memory_timer.arm_in(2s);
     }
 
     // Manager::Listener: each event to the bus face, and to what else follows it.
@@ -366,6 +371,7 @@ struct Daemon::Impl final : Manager::Listener {
             std::move(config), [path = options.config_path] { return load_config(path); }, std::move(self_addresses),
             *state, *backend, clock);
         const auto restored = manager->restore();
+        MemoryReturn::give_back();   // the stored bans as read (with their lines) are copied or dropped
         const std::size_t rebuilt = manager->needs_rebuild() ? rebuild_lost_bans() : 0;
         bus_service = std::make_unique<BusService>(*bus, loop, *manager);
         follow_host_addresses();
@@ -380,6 +386,10 @@ struct Daemon::Impl final : Manager::Listener {
             housekeeping_timer.arm_in(housekeeping_interval);
         });
         status_timer = loop.add_timer([this] { update_status(); });
+        memory_timer = loop.add_timer([this] {
+            memory_return.returning();
+            backend->when_applied([] { MemoryReturn::give_back(); });
+        });
         state_timer = loop.add_timer([this] {
             manager->retry_state();
             arm_state_retry();

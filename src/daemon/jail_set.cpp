@@ -30,7 +30,7 @@ std::uint64_t jail_seed(std::uint64_t seed, const std::string& name) {
 
 JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trusted, JailSet* previous,
                  std::optional<std::uint64_t> seed)
-    : router_(enabled_matches(config)) {
+    : router_(enabled_matches(config)), current_(EntryFields(), 1) {
     if (previous) failure_sink_ = previous->failure_sink_;
     for (const auto& j : config.jails) {
         config_reads_journal_ = config_reads_journal_ || banjo::reads_journal(j);
@@ -65,6 +65,7 @@ JailSet::JailSet(const Config& config, const CidrSet& self, const CidrSet& trust
         const std::string& id_field = pipelines_[i]->id_field();
         id_index_.push_back(id_field.empty() ? no_field : fields_.add(id_field));
     }
+    current_ = EntryBatch(fields_, 1);
 }
 
 EntryRouter::Groups JailSet::journal_matches() const {
@@ -97,19 +98,25 @@ std::unique_ptr<JailPipeline> JailSet::take_if_unchanged(std::string_view name, 
 
 bool JailSet::process_entry(const JournalReader& reader, const BanSink& on_ban) {
     if (journal_jails_.empty()) return true;
-    reader.read_fields(fields_);
+    current_.clear();
+    reader.read_entry(current_);
+    return process_batch_entry(current_, 0, on_ban);
+}
+
+bool JailSet::process_batch_entry(const EntryBatch& batch, std::size_t i, const BanSink& on_ban) {
+    if (journal_jails_.empty()) return true;
     std::size_t asked = 0;
-    router_.route_fields([&](const std::string&) { return fields_.value(router_field_index_[asked++]); }, routed_);
+    router_.route_fields([&](const std::string&) { return batch.value(i, router_field_index_[asked++]); }, routed_);
     if (routed_.empty()) return true;
-    const auto message = fields_.value(message_index_);
+    const auto message = batch.value(i, message_index_);
     if (!message) return false;
-    const Usec time = reader.realtime();
+    const Usec time = batch.time(i);
     for (std::size_t r : routed_) {
         JailPipeline& p = *pipelines_[journal_jails_[r]];
         auto m = p.match(*message);
         if (!m) continue;
         std::string_view id = m->id;
-        if (p.needs_journal_id(*m) && id_index_[r] != no_field) id = fields_.value(id_index_[r]).value_or(std::string_view{});
+        if (p.needs_journal_id(*m) && id_index_[r] != no_field) id = batch.value(i, id_index_[r]).value_or(std::string_view{});
         auto decision = p.count(*m, id, time, *message);
         if (failure_sink_)
             if (auto counted = p.take_counted()) failure_sink_(p.jail(), *counted, time);

@@ -49,6 +49,10 @@ public:
     // decision with the jail that made it. Returns false when the entry has no MESSAGE.
     using BanSink = std::function<void(const Jail& jail, const BanDecision&)>;
     bool process_entry(const JournalReader& reader, const BanSink& on_ban);
+    // The same for entry `i` of a batch read ahead for entry_fields().
+    bool process_batch_entry(const EntryBatch& batch, std::size_t i, const BanSink& on_ban);
+    // The fields process_entry reads of an entry (the names of an EntryBatch).
+    const EntryFields& entry_fields() const noexcept { return fields_; }
     // A log file line, for the jails `jail_indices` (those whose logpath names the file).
     void process_line(const std::vector<std::size_t>& jail_indices, const LogLine& line, const BanSink& on_ban);
 
@@ -78,6 +82,7 @@ private:
     // id field of each journal jail (no_field when its filter has none).
     static constexpr std::size_t no_field = static_cast<std::size_t>(-1);
     EntryFields fields_;
+    EntryBatch current_;   // process_entry's: the reader's current entry alone
     std::vector<std::size_t> router_field_index_;
     std::size_t message_index_ = 0;
     std::vector<std::size_t> id_index_;   // per journal jail

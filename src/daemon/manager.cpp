@@ -49,6 +49,12 @@ Manager::Manager(Config config, ConfigLoader load, CidrSet self, StateWriter& st
                         },
                         [this](const Ban& b, UnbanReason reason) {
                             if (listener_) listener_->unbanned(b, reason);
+                        },
+                        [this](std::string_view jail) {
+                            // Only a jail with actions hands an unban's lines on.
+                            for (const auto& jc : config_.jails)
+                                if (jc.settings.name == jail) return !jc.settings.actions.empty();
+                            return false;
                         }});
     configure_jail_ports();
     blocklists_.configure(config_.blocklists, blocklist_ignore());

@@ -243,7 +243,9 @@ public:
         std::vector<Ban> bans;
     };
     WhyLines why_lines(const std::string& address) const;
-    std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail
+    std::vector<Ban> bans(const std::string& jail) const;   // "" = every jail; without their lines
+    // The same with the matched lines of each (read from the state: ListBanLines).
+    std::vector<Ban> bans_with_lines(const std::string& jail) const;
     // Loads the configuration again. Jails that are gone or disabled lose their bans
     // ("flushed"), unchanged ones keep their failure counts, and bans move to changed ports.
     // An invalid configuration throws ConfigError and the running one stays.

@@ -220,7 +220,16 @@ Manager::WhyLines Manager::why_lines(const std::string& address_text) const {
             if (!lines.empty()) out.failures.push_back({jc.settings.name, counted, std::move(lines)});
         }
     for (const Ban& b : bans_.table().list())
-        if (b.address.contains(address)) out.bans.push_back(b);
+        if (b.address.contains(address)) {
+            out.bans.push_back(b);
+            out.bans.back().lines = bans_.lines(b.jail, b.address);
+        }
+    return out;
+}
+
+std::vector<Ban> Manager::bans_with_lines(const std::string& jail_name) const {
+    std::vector<Ban> out = bans(jail_name);
+    for (Ban& b : out) b.lines = bans_.lines(b.jail, b.address);
     return out;
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The fields one journal entry is read for, taken in a single walk over its data
-// (JournalReader::read_fields). sd_journal_get_data walks the entry's fields from the first for
-// every field asked, and an absent field (an entry without _UID) costs a walk over all of them,
-// so a reader that needs the router's fields, MESSAGE and a session id reads each entry once
-// this way instead of once per field. Values are copied out (the journal's view of a value ends
-// at its next read) into buffers reused from entry to entry: no allocation once warm.
+// The fields one journal entry is read for, taken in a single walk over its data: the names
+// (add, find) that an EntryBatch reads entries for (JournalReader::read_entry), and the values of
+// one entry offered item by item. sd_journal_get_data walks the entry's fields from the first
+// for every field asked, and an absent field (an entry without _UID) costs a walk over all of
+// them, so a reader that needs the router's fields, MESSAGE and a session id reads each entry
+// once this way instead of once per field. Values are copied out (the journal's view of a value
+// ends at its next read) into buffers reused from entry to entry: no allocation once warm.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +33,11 @@ public:
     // offer() returns false once every field has been found (the walk may stop there).
     void clear() noexcept;
     bool offer(std::string_view data, std::size_t max_value_bytes);
+
+    // Which asked field the "FIELD=value" item `data` is (npos: none), and where its value
+    // starts (the name's size + 1). For readers that keep the values elsewhere (EntryBatch).
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::size_t find(std::string_view data, std::size_t& value_start) const noexcept;
 
 private:
     std::vector<std::string> names_;      // "FIELD"

@@ -163,12 +163,17 @@ std::optional<std::string_view> JournalReader::message_with(std::string_view com
     return std::nullopt;
 }
 
-void JournalReader::read_fields(EntryFields& fields) const {
-    fields.clear();
-    if (fields.size() == 0) return;
+bool JournalReader::read_batch(EntryBatch& batch) {
+    batch.clear();
+    while (!batch.full() && next()) read_entry(batch);
+    return batch.size() > 0;
+}
+
+void JournalReader::read_entry(EntryBatch& batch) const {
+    batch.start_entry(realtime());
     journal_.restart_data();
     while (auto data = journal_.enumerate_data())
-        if (!fields.offer(*data, data_threshold_bytes)) break;
+        if (!batch.offer(*data, data_threshold_bytes)) break;
 }
 
 int JournalReader::fd() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/duration.hpp"
+#include "journal/entry_batch.hpp"
 #include "journal/entry_fields.hpp"
 #include "lib/sd/journal.hpp"
 
@@ -56,9 +57,14 @@ public:
     std::optional<std::string_view> message_with(std::string_view companion, std::string& companion_value,
                                                  bool& companion_found) const;
 
-    // Every field `fields` names, in one walk over the current entry (see entry_fields.hpp);
-    // values longer than the data threshold are cut.
-    void read_fields(EntryFields& fields) const;
+    // Steps to the following entries (as next()) until `batch` is full or the journal ends,
+    // reading each one's realtime and fields into it; false when there was no entry left.
+    bool read_batch(EntryBatch& batch);
+    // Adds the current entry (its realtime and fields) to `batch`, which must not be full: every
+    // field the batch's names ask for, in one walk over the entry's data (sd_journal_get_data
+    // walks from the first field for each field asked); values longer than the data threshold
+    // are cut.
+    void read_entry(EntryBatch& batch) const;
 
     // For the live loop: the fd to poll, its events, and what woke us. The first fd() call
     // starts watching the files and directories (inotify); process() sees nothing before it.

@@ -68,6 +68,9 @@ public:
     // The ban log: every ban that counted as an offence, banned at `since` or later, oldest
     // first; at most the `limit` latest of them.
     virtual std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const = 0;
+    // The matched lines stored with the ban in force of (jail, address); nullptr: none. Read on
+    // demand (ListBanLines, WhyLines, unban actions): banjod does not hold them in memory.
+    virtual BanLines ban_lines(std::string_view jail, const Cidr& address) const = 0;
 };
 
 }  // namespace banjo

@@ -294,6 +294,7 @@ struct StateStore::Impl {
     sqlite::Statement select_bans = db.prepare(
         "SELECT jail, address, banned_usec, expires_usec, failures, origin, lines FROM bans "
         "ORDER BY jail, address");
+    sqlite::Statement select_ban_lines = db.prepare("SELECT lines FROM bans WHERE jail = ?1 AND address = ?2");
     sqlite::Statement select_cursor = db.prepare("SELECT cursor FROM journal WHERE id = 1");
     sqlite::Statement put_file_position = db.prepare(
         "INSERT OR REPLACE INTO file_positions "
@@ -616,6 +617,14 @@ std::vector<StoredBan> StateStore::active_bans() const {
             bans.push_back(std::move(*ban));
         }
     return bans;
+}
+
+BanLines StateStore::ban_lines(std::string_view jail, const Cidr& address) const {
+    Using use(impl_->select_ban_lines);
+    use->bind(1, jail);
+    use->bind(2, address.to_string());
+    if (!use->step()) return nullptr;
+    return decode_lines(use->column_text(0));
 }
 
 std::vector<StoredBan> StateStore::ban_log(Usec since, std::size_t limit) const {

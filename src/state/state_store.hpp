@@ -113,6 +113,7 @@ public:
     std::vector<FilePosition> file_positions() const override;   // ordered by path
     std::map<std::string, std::string> fleet_positions() const override;
     std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const override;
+    BanLines ban_lines(std::string_view jail, const Cidr& address) const override;
 
     // Housekeeping, its own transaction; not while a Batch is open (std::logic_error).
     // History of addresses last banned before `cutoff` and not banned now: bounds a table that

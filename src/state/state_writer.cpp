@@ -98,6 +98,18 @@ std::vector<StoredBan> StateWriter::ban_log(Usec since, std::size_t limit) const
     return out;
 }
 
+BanLines StateWriter::ban_lines(std::string_view jail, const Cidr& address) const {
+    const auto& held = changes_.bans();
+    if (auto it = held.find(StateChanges::Key{std::string(jail), address}); it != held.end())
+        return it->second ? it->second->lines : nullptr;
+    if (!storage_) return nullptr;
+    try {
+        return storage_->ban_lines(jail, address);
+    } catch (const std::exception&) {
+        return nullptr;   // only what the lines show is lost, never the ban
+    }
+}
+
 void StateWriter::put_ban(const StoredBan& ban, bool counts_as_offence) {
     changes_.put_ban(ban);
     if (counts_as_offence) {

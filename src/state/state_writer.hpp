@@ -71,6 +71,10 @@ public:
     // What the store cannot give is left out: the log only feeds a chart.
     std::vector<StoredBan> ban_log(Usec since, std::size_t limit) const;
 
+    // The matched lines of the ban in force of (jail, address): held in memory while its put
+    // is not written, else read from the store; nullptr when neither has them.
+    BanLines ban_lines(std::string_view jail, const Cidr& address) const;
+
     // Changes, held until written. counts_as_offence: the ban adds one to the history and a
     // row to the ban log.
     void put_ban(const StoredBan& ban, bool counts_as_offence);

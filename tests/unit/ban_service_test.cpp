@@ -81,3 +81,49 @@ TEST_CASE("the ban counts per jail keep every unban reason apart") {
     CHECK(counts.unbans.count(UnbanReason::flushed) == 0);
     CHECK(s.bans.total_bans() == 3);
 }
+
+TEST_CASE("a ban's lines are read from the state, held or written, not kept in the table") {
+    Service s;
+    auto lines = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"first\\line", "second\nline"});
+    const Ban given = s.bans.ban(Ban{"sshd", addr("198.51.100.1"), at(0), at(100), 3, BanOrigin::filter, {}, lines});
+    REQUIRE(given.lines);   // the ban as decided, for its actions
+    CHECK_FALSE(s.bans.table().find("sshd", addr("198.51.100.1"))->lines);
+    // Held, not written yet: from memory.
+    REQUIRE(s.bans.lines("sshd", addr("198.51.100.1")));
+    CHECK(*s.bans.lines("sshd", addr("198.51.100.1")) == *lines);
+    // Written: from the store.
+    s.bans.flush();
+    CHECK(s.state.held_changes() == 0);
+    REQUIRE(s.bans.lines("sshd", addr("198.51.100.1")));
+    CHECK(*s.bans.lines("sshd", addr("198.51.100.1")) == *lines);
+    CHECK_FALSE(s.bans.lines("web", addr("198.51.100.1")));
+    CHECK_FALSE(s.bans.lines("sshd", addr("198.51.100.2")));
+    // After a restart the restored ban's lines come from the store too.
+    RecordingBackend fresh;
+    StateWriter state = writer_for(s.dir.dir.string());
+    BanService after_restart(state, fresh, s.clock);
+    REQUIRE(after_restart.restore(at(10)).size() == 1);
+    REQUIRE(after_restart.lines("sshd", addr("198.51.100.1")));
+    CHECK(*after_restart.lines("sshd", addr("198.51.100.1")) == *lines);
+}
+
+TEST_CASE("an unban hands its lines to the listener only for a jail that wants them") {
+    Service s;
+    std::vector<std::pair<std::string, std::size_t>> unbanned;   // jail, lines handed
+    s.bans.set_listener({{},
+                         [&](const Ban& b, UnbanReason) { unbanned.emplace_back(b.jail, b.lines ? b.lines->size() : 0); },
+                         [](std::string_view jail) { return jail == "mail"; }});
+    auto lines = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"one", "two"});
+    s.bans.ban(Ban{"mail", addr("198.51.100.1"), at(0), at(100), 3, BanOrigin::filter, {}, lines});
+    s.bans.ban(Ban{"sshd", addr("198.51.100.1"), at(0), at(100), 3, BanOrigin::filter, {}, lines});
+    s.bans.flush();
+    s.bans.unban("mail", addr("198.51.100.1"), UnbanReason::manual);
+    s.bans.expire(at(100));
+    REQUIRE(unbanned.size() == 2);
+    CHECK(unbanned[0] == std::pair<std::string, std::size_t>{"mail", 2});
+    CHECK(unbanned[1] == std::pair<std::string, std::size_t>{"sshd", 0});
+    // The row went with the unban.
+    CHECK_FALSE(s.bans.lines("mail", addr("198.51.100.1")));
+    s.bans.flush();
+    CHECK_FALSE(s.bans.lines("mail", addr("198.51.100.1")));
+}

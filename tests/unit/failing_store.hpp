@@ -61,6 +61,10 @@ public:
         check_read();
         return real_.ban_log(since, limit);
     }
+    BanLines ban_lines(std::string_view jail, const Cidr& address) const override {
+        check_read();
+        return real_.ban_lines(jail, address);
+    }
 
 private:
     void check_read() const {
