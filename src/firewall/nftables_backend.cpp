@@ -215,7 +215,7 @@ void NftablesBackend::read_kernel() {
         // Created just now by write_schema, in this same flush: empty, and the plan knows it.
         if (std::exchange(set.created_empty, false)) continue;
         std::optional<KernelContents> contents;
-        if (std::max(set.plan.wanted(), set.plan.in_kernel()) > options_.full_read_limit) {
+        if (!dump_next_read_ && std::max(set.plan.wanted(), set.plan.in_kernel()) > options_.full_read_limit) {
             contents = look_up(name, set.plan);
             ++counters_.lookup_reads;
         } else {
@@ -239,6 +239,7 @@ void NftablesBackend::read_kernel() {
         }
     }
     kernel_unknown_ = false;
+    dump_next_read_ = false;
     view_trusted_ = true;
     if (schema_dirty_) schedule_flush();
 }
@@ -317,6 +318,9 @@ void NftablesBackend::send_changes(std::vector<std::pair<const Set*, SetPlan::Ch
         if (error != 0) {
             ++counters_.failed_transactions;
             kernel_unknown_ = true;
+            // Lookups do not see what someone else put in the way (an interval overlapping
+            // ours): the next read is a whole dump, however large the set.
+            dump_next_read_ = true;
             throw std::system_error(error, std::generic_category(), "nf_tables transaction");
         }
     };

@@ -117,6 +117,7 @@ private:
     std::map<std::string, std::vector<std::string>> blocklist_ports_;   // list -> its ports
     bool schema_dirty_ = true;    // sets/rules to (re)write
     bool kernel_unknown_ = true;  // dump the sets before the next diff
+    bool dump_next_read_ = false;   // a transaction failed: read every set whole next time
     bool sets_unverified_ = false;   // notifications were lost or off: compare set handles
     std::map<std::string, std::uint64_t> set_handles_;   // as last written
     std::vector<std::uint32_t> own_port_ids_;   // our netlink sockets and libnftables'

@@ -2,6 +2,7 @@
 #include "firewall/nftables_elements.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace banjo {
 
@@ -183,18 +184,68 @@ bool SetPlan::covered(const Cidr& network) const {
     return w && w->contains(network) && *w != network;
 }
 
+void SetPlan::Owners::set(std::uint32_t owner, Usec expires) {
+    if (first_ == none || first_ == owner) {
+        first_ = owner;
+        first_end_ = expires;
+        return;
+    }
+    if (!more_) more_ = std::make_unique<std::vector<std::pair<std::uint32_t, Usec>>>();
+    for (auto& [o, end] : *more_)
+        if (o == owner) {
+            end = expires;
+            return;
+        }
+    more_->emplace_back(owner, expires);
+}
+
+void SetPlan::Owners::erase(std::uint32_t owner) {
+    if (first_ == owner) {
+        if (more_ && !more_->empty()) {
+            std::tie(first_, first_end_) = more_->back();
+            more_->pop_back();
+        } else {
+            first_ = none;
+        }
+    } else if (more_) {
+        std::erase_if(*more_, [&](const auto& e) { return e.first == owner; });
+    }
+    if (more_ && more_->empty()) more_.reset();
+}
+
+Usec SetPlan::Owners::latest() const noexcept {
+    Usec out = first_end_;
+    if (more_)
+        for (const auto& [o, end] : *more_) out = std::max(out, end);
+    return out;
+}
+
+std::optional<std::uint32_t> SetPlan::find_owner(const std::string& owner) const {
+    for (std::size_t i = 0; i < owner_names_.size(); ++i)
+        if (owner_names_[i] == owner) return static_cast<std::uint32_t>(i);
+    return std::nullopt;
+}
+
+std::uint32_t SetPlan::owner_id(const std::string& owner) {
+    if (auto id = find_owner(owner)) return *id;
+    owner_names_.push_back(owner);
+    return static_cast<std::uint32_t>(owner_names_.size() - 1);
+}
+
 void SetPlan::want(const Cidr& network, const std::string& owner, Usec expires) {
+    const std::uint32_t id = owner_id(owner);
     auto& owners = wanted_[network];
     const bool fresh = owners.empty();
-    owners[owner] = expires;
+    owners.set(id, expires);
     if (fresh && !network.is_host()) wider_.insert(network);
     fresh ? touch(network) : static_cast<void>(dirty_.insert(network));
 }
 
 void SetPlan::unwant(const Cidr& network, const std::string& owner) {
+    const auto id = find_owner(owner);
     auto it = wanted_.find(network);
-    if (it == wanted_.end()) return;
-    it->second.erase(owner);
+    if (it == wanted_.end() || !id) return;
+    it->second.erase(*id);
     if (it->second.empty()) {
         wanted_.erase(it);
         if (!network.is_host()) wider_.erase(network);
@@ -241,8 +292,7 @@ SetPlan::Changes SetPlan::take_changes(Usec now) {
     strays_.clear();
     for (const Cidr& c : dirty_) {
         std::optional<Usec> wanted;
-        if (auto w = wanted_.find(c); w != wanted_.end())
-            for (const auto& [owner, expires] : w->second) wanted = std::max(wanted.value_or(Usec::min()), expires);
+        if (auto w = wanted_.find(c); w != wanted_.end() && !w->second.empty()) wanted = w->second.latest();
         std::optional<Usec> held;
         if (auto k = kernel_.find(c); k != kernel_.end()) {
             // Past its end the kernel treats an element as gone: deleting it would fail.

@@ -11,7 +11,9 @@
 #include "core/duration.hpp"
 #include "lib/nft/set_messages.hpp"
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -88,7 +90,27 @@ private:
     void touch(const Cidr& network);    // it and every wanted network inside it
     bool covered(const Cidr& network) const;
 
-    std::map<Cidr, std::map<std::string, Usec>> wanted_;
+    // The jails that want one network, with their ends. One is the usual case and lives inline
+    // (a map of jail names per network cost ~100 bytes a ban); owners are indexes into
+    // owner_names_.
+    class Owners {
+    public:
+        bool empty() const noexcept { return first_ == none; }
+        void set(std::uint32_t owner, Usec expires);
+        void erase(std::uint32_t owner);
+        Usec latest() const noexcept;
+
+    private:
+        static constexpr std::uint32_t none = UINT32_MAX;
+        std::uint32_t first_ = none;
+        Usec first_end_{};
+        std::unique_ptr<std::vector<std::pair<std::uint32_t, Usec>>> more_;
+    };
+    std::uint32_t owner_id(const std::string& owner);
+    std::optional<std::uint32_t> find_owner(const std::string& owner) const;
+
+    std::map<Cidr, Owners> wanted_;
+    std::vector<std::string> owner_names_;   // a jail's name once, not once per ban
     CidrSet wider_;   // the wanted networks that are not single addresses
     std::map<Cidr, Usec> kernel_;
     std::set<Cidr> dirty_;

@@ -244,6 +244,36 @@ TEST_CASE("a start past the full-read limit looks banjo's networks up one by one
     CHECK(contains(set, "198.51.100.99"));
 }
 
+TEST_CASE("past the full-read limit, an interval someone put across banjo's is found by a whole read after the refused write") {
+    const Usec end = wall_now() + Usec(3'600'000'000);
+    run("nft delete table inet banjo 2>/dev/null || true");
+    const std::vector<const char*> addresses{"198.51.100.50", "198.51.100.51", "198.51.100.52"};
+    {
+        Loop l;
+        auto options = l.options();
+        options.full_read_limit = 1;
+        NftablesBackend backend(l.loop, options);
+        for (const char* a : addresses) backend.add(target(a, end));
+        REQUIRE(l.settle(backend));
+    }
+    // While banjod is down: two of banjo's addresses replaced by one /31 without a timeout.
+    run("nft delete element inet banjo banjo4 '{ 198.51.100.50, 198.51.100.51 }'");
+    run("nft add element inet banjo banjo4 '{ 198.51.100.50/31 }'");
+    Loop l;
+    auto options = l.options();
+    options.full_read_limit = 1;
+    NftablesBackend backend(l.loop, options);
+    for (const char* a : addresses) backend.add(target(a, end));
+    REQUIRE(l.settle(backend));
+    // The lookups cannot tell the /31 from banjo's own: the kernel refuses the write, and the
+    // read after it is a dump, which finds the /31 and replaces it.
+    CHECK(backend.counters().failed_transactions >= 1);
+    CHECK(backend.counters().lookup_reads == 1);   // the read after the refusal was whole
+    const std::string set = nft_list("set inet banjo banjo4");
+    CHECK_FALSE(contains(set, "198.51.100.50/31"));
+    for (const char* a : addresses) CHECK(contains(set, a));
+}
+
 TEST_CASE("a deleted table is noticed through nf_tables notifications and put back at once") {
     Loop l;
     NftablesBackend backend(l.loop, l.options());

@@ -184,6 +184,30 @@ TEST_CASE("an address two jails ban stays until both let go, with the later end"
     CHECK(gone.added == 0);
 }
 
+TEST_CASE("three jails on one address: each lift leaves the latest end of those still banning") {
+    SetPlan plan;
+    plan.kernel_lost(now);
+    plan.want(net("2001:db8::5"), "sshd", now + hour);
+    plan.want(net("2001:db8::5"), "recidive", now + 3 * hour);
+    plan.want(net("2001:db8::5"), "postfix", now + 2 * hour);
+    CHECK(plan.take_changes(now).added == 1);
+    plan.unwant(net("2001:db8::5"), "sshd");      // the first owner goes: the end stays 3 h
+    plan.unwant(net("2001:db8::5"), "dovecot");   // never banned it: nothing
+    auto same = plan.take_changes(now);
+    CHECK(same.added == 0);
+    CHECK(same.removed == 0);
+    plan.unwant(net("2001:db8::5"), "recidive");   // 2 h now: replaced
+    auto shorter = plan.take_changes(now);
+    REQUIRE(shorter.added == 1);
+    CHECK(*shorter.add[0].timeout_ms < static_cast<std::uint64_t>((2 * hour + expiry_slack).count() / 1000) + 2);
+    CHECK(*shorter.add[0].timeout_ms >= static_cast<std::uint64_t>((2 * hour).count() / 1000));
+    plan.want(net("2001:db8::5"), "postfix", now + 4 * hour);   // the same jail again: its end moves
+    CHECK(*plan.take_changes(now).add[0].timeout_ms >= static_cast<std::uint64_t>((4 * hour).count() / 1000));
+    plan.unwant(net("2001:db8::5"), "postfix");
+    CHECK(plan.take_changes(now).removed == 1);
+    CHECK(plan.wanted() == 0);
+}
+
 TEST_CASE("a kernel end a little later than written is kept; an earlier one is rewritten") {
     SetPlan plan;
     plan.want(net("198.51.100.5"), "sshd", now + hour);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <sys/socket.h>
 #include <system_error>
 
 namespace banjo::nft {
@@ -17,8 +18,15 @@ std::vector<std::uint32_t> own_port_ids() { return mnl::own_port_ids(NETLINK_NET
 NetlinkClient::NetlinkClient()
     : socket_(NETLINK_NETFILTER), seq_(static_cast<std::uint32_t>(std::time(nullptr))) {
     socket_.cap_acknowledgements();
-    // Element lookups answer with a message per element: room for a request's worth of them.
+    // Element lookups answer with a message per element, each taking up to 16 KiB of the
+    // receive buffer (a page-sized skb): a request asks for no more than half the buffer
+    // holds. Without CAP_NET_ADMIN in the host's user namespace the buffer stays at
+    // net.core.rmem_max (~200 KiB): a few elements per request then.
     socket_.grow_receive_buffer(8u << 20);
+    int buffer = 0;
+    socklen_t length = sizeof buffer;
+    if (getsockopt(socket_.fd(), SOL_SOCKET, SO_RCVBUF, &buffer, &length) == 0 && buffer > 0)
+        elements_per_get_ = std::clamp<std::size_t>(static_cast<std::size_t>(buffer) / (2 * 16384), 1, 256);
 }
 
 std::uint32_t NetlinkClient::take_seq(std::uint32_t count) noexcept {
@@ -86,14 +94,6 @@ std::optional<std::vector<SetElement>> NetlinkClient::set_elements(int family, c
     return out;
 }
 
-namespace {
-
-// The kernel answers each element found with a message of its own (a page each in the receive
-// buffer): this many per request stay well inside the buffer the constructor asks for.
-constexpr std::size_t elements_per_get = 256;
-
-}  // namespace
-
 std::optional<std::vector<std::optional<SetElement>>> NetlinkClient::get_elements(
     int family, const std::string& table, const std::string& set, const std::vector<SetElement>& keys,
     const std::function<std::int64_t()>& clock) {
@@ -101,7 +101,7 @@ std::optional<std::vector<std::optional<SetElement>>> NetlinkClient::get_element
     std::size_t next = 0;
     bool set_seen = false;
     while (next < keys.size()) {
-        const std::size_t end = std::min(keys.size(), next + elements_per_get);
+        const std::size_t end = std::min(keys.size(), next + elements_per_get_);
         const std::vector<SetElement> part(keys.begin() + static_cast<std::ptrdiff_t>(next),
                                            keys.begin() + static_cast<std::ptrdiff_t>(end));
         const std::uint32_t seq = take_seq();

@@ -59,6 +59,7 @@ private:
     mnl::NetlinkSocket socket_;
     std::uint32_t seq_;
     std::vector<char> receive_buffer_;
+    std::size_t elements_per_get_ = 8;   // elements asked per lookup request (see the constructor)
 };
 
 }  // namespace banjo::nft
