@@ -18,25 +18,9 @@ sandbox_start
 BANJOD_IN_NETNS=1
 sandbox_attacker_start || fail "attacker namespace"
 
-# A "container" behind the sandbox namespace: 198.51.100.2 listens on port 80, published as
-# port 8080 of the sandbox namespace by DNAT in a table of its own.
-container=$BANJO_NETNS-ct
-sandbox_netns_add "$container" || fail "container namespace"
-ip -n "$BANJO_NETNS" link add bj-ct type veth peer name eth0 netns "$container"
-ip -n "$BANJO_NETNS" addr add 198.51.100.1/24 dev bj-ct
-ip -n "$BANJO_NETNS" link set bj-ct up
-ip -n "$container" addr add 198.51.100.2/24 dev eth0
-ip -n "$container" link set lo up
-ip -n "$container" link set eth0 up
-ip -n "$container" route add default via 198.51.100.1
-ip netns exec "$BANJO_NETNS" sysctl -qw net.ipv4.ip_forward=1
-sandbox_nft -f - <<'NFT' || fail "DNAT table"
-table ip publish {
-    chain prerouting { type nat hook prerouting priority dstnat; tcp dport 8080 dnat to 198.51.100.2:80; }
-}
-NFT
+# A "container" whose port 80 is published as port 8080 of the sandbox namespace by DNAT.
+sandbox_container_start || fail "container"
 sandbox_firewalld_start --with-banjo || fail "firewalld"
-sandbox_listen 80 "$container" || fail "container listener"
 sandbox_listen 22 || fail "listener"
 sandbox_can_connect 203.0.113.1 8080 || fail "no connection to the published port through firewalld"
 

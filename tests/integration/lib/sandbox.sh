@@ -23,6 +23,7 @@
 #   sandbox_wait_banned SECONDS ADDRESS [JAIL]   # until it is (polls; fails when the time is up)
 # Real packets: an attacker namespace joined to the sandbox's by a veth pair (addresses below):
 #   sandbox_attacker_start; sandbox_listen PORT; sandbox_can_connect ADDRESS PORT
+#   sandbox_container_start    # a namespace with port 80 published as 8080 here by DNAT
 # Exported for the test: DBUS_SYSTEM_BUS_ADDRESS, BANJO_SANDBOX_DIR, BANJO_NETNS.
 # BANJO_SANDBOX_KEEP=1 keeps the directory (logs, firewalld config) after cleanup.
 #
@@ -321,6 +322,28 @@ sandbox_attacker_start() {
     ip -n "$BANJO_NETNS" link set bj-in up
     ip -n "$BANJO_ATTACKER_NETNS" route add default via 203.0.113.1
     ip -n "$BANJO_ATTACKER_NETNS" -6 route add default via 2001:db8:66::1
+}
+
+# A "container" behind the sandbox namespace: namespace $BANJO_NETNS-ct with 198.51.100.2
+# listening on port 80, published as port 8080 of the sandbox namespace by DNAT in a table of
+# its own (ip publish), as Docker, Podman or libvirt do it.
+sandbox_container_start() {
+    local container=$BANJO_NETNS-ct
+    sandbox_netns_add "$container" || return 1
+    ip -n "$BANJO_NETNS" link add bj-ct type veth peer name eth0 netns "$container" || return 1
+    ip -n "$BANJO_NETNS" addr add 198.51.100.1/24 dev bj-ct
+    ip -n "$BANJO_NETNS" link set bj-ct up
+    ip -n "$container" addr add 198.51.100.2/24 dev eth0
+    ip -n "$container" link set lo up
+    ip -n "$container" link set eth0 up
+    ip -n "$container" route add default via 198.51.100.1
+    ip netns exec "$BANJO_NETNS" sysctl -qw net.ipv4.ip_forward=1
+    sandbox_nft -f - <<'NFT' || return 1
+table ip publish {
+    chain prerouting { type nat hook prerouting priority dstnat; tcp dport 8080 dnat to 198.51.100.2:80; }
+}
+NFT
+    sandbox_listen 80 "$container"
 }
 
 # A TCP listener on every address of namespace NS (default: the sandbox's), IPv4 and IPv6,
